@@ -1,0 +1,24 @@
+/* commands.h — the subcommands of the statusnotat CLI. Each takes its own
+ * argv (argv[0] is the command name) and returns the process exit code. */
+#ifndef STATUSNOTAT_COMMANDS_H
+#define STATUSNOTAT_COMMANDS_H
+
+#include <stdio.h>
+
+/* Exit codes, the same for every command (README, --help, man page). */
+enum {
+    EXIT_ALL_ACCEPTED = 0,
+    EXIT_SOME_REJECTED = 1,
+    EXIT_USAGE = 2,        /* usage or configuration error */
+    EXIT_LOCKED = 3,       /* another run holds the archive's lock */
+    EXIT_FAILURE_IO = 4,   /* I/O or internal failure; nothing half-written */
+};
+
+int cmd_check(int argc, char **argv);
+
+/* Loads the configuration named by --config, or the default one; prints
+ * the reason to stderr and returns NULL on failure. */
+struct config;
+struct config *cli_load_config(const char *path);
+
+#endif

@@ -1,0 +1,332 @@
+/* config_load.c — JSON configuration → config record (jansson); see config_load.h. */
+#include "config_load.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+typedef struct {
+    const char *file;
+    char *err;
+    size_t errlen;
+    arena *a;
+} loader;
+
+__attribute__((format(printf, 3, 4)))
+static int fail(loader *l, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(l->err, l->errlen, "%s: %s: %s", l->file, key, msg);
+    return -1;
+}
+
+static int oom(loader *l)
+{
+    snprintf(l->err, l->errlen, "%s: out of memory", l->file);
+    return -1;
+}
+
+static int get_string(loader *l, json_t *obj, const char *key, const char *where,
+                      bool required, const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required)
+            return fail(l, where, "missing \"%s\"", key);
+        return 0;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return fail(l, where, "\"%s\" must be a non-empty string", key);
+    *out = arena_strdup(l->a, json_string_value(v));
+    return *out ? 0 : oom(l);
+}
+
+static int load_vocab(loader *l, json_t *root, const char *key, bool strings_only,
+                      vocab *out)
+{
+    json_t *arr = json_object_get(root, key);
+    char where[96];
+    if (!json_is_array(arr) || json_array_size(arr) == 0)
+        return fail(l, key, "must be a non-empty array");
+    out->n = json_array_size(arr);
+    out->items = arena_alloc_array(l->a, out->n, sizeof *out->items);
+    if (!out->items)
+        return oom(l);
+    for (size_t i = 0; i < out->n; i++) {
+        json_t *item = json_array_get(arr, i);
+        vocab_entry *e = &out->items[i];
+        const char *aliases[32];
+        size_t n_aliases = 0;
+        snprintf(where, sizeof where, "%s[%zu]", key, i);
+        e->ordinal = -1;
+        if (strings_only) {
+            if (!json_is_string(item) || json_string_length(item) == 0)
+                return fail(l, where, "must be a non-empty string");
+            e->code = e->label = arena_strdup(l->a, json_string_value(item));
+            if (!e->code)
+                return oom(l);
+        } else {
+            if (!json_is_object(item))
+                return fail(l, where, "must be an object");
+            if (get_string(l, item, "code", where, true, &e->code) ||
+                get_string(l, item, "label", where, false, &e->label) ||
+                get_string(l, item, "file_code", where, false, &e->file_code))
+                return -1;
+            if (!e->label && get_string(l, item, "name", where, true, &e->label))
+                return -1;
+            json_t *ord = json_object_get(item, "ordinal");
+            if (ord && !json_is_null(ord)) {
+                if (!json_is_integer(ord) || json_integer_value(ord) < 0 ||
+                    json_integer_value(ord) > 100)
+                    return fail(l, where, "\"ordinal\" must be an integer 0-100 or null");
+                e->ordinal = (int)json_integer_value(ord);
+            }
+            json_t *al = json_object_get(item, "aliases");
+            if (al) {
+                if (!json_is_array(al) || json_array_size(al) > 32)
+                    return fail(l, where, "\"aliases\" must be an array of at most 32 strings");
+                for (size_t k = 0; k < json_array_size(al); k++) {
+                    json_t *s = json_array_get(al, k);
+                    if (!json_is_string(s))
+                        return fail(l, where, "\"aliases\" must hold strings");
+                    aliases[n_aliases++] = json_string_value(s);
+                }
+            }
+        }
+        if (!vocab_entry_set_keys(l->a, e, aliases, n_aliases))
+            return oom(l);
+        /* Two entries that one text would match make matching order-dependent. */
+        for (size_t j = 0; j < i; j++)
+            for (size_t k = 0; k < e->n_keys; k++)
+                if (vocab_match(&(vocab){out->items + j, 1}, e->keys[k]) == 0)
+                    return fail(l, where, "\"%s\" is also a key of %s[%zu]", e->keys[k], key, j);
+    }
+    return 0;
+}
+
+static int lookup_effect(loader *l, const config *c, json_t *v, const char *where)
+{
+    if (!json_is_string(v))
+        return fail(l, where, "must be an effect code");
+    int i = vocab_find_code(&c->effects, json_string_value(v));
+    if (i < 0)
+        return fail(l, where, "\"%s\" is not a code in \"effects\"", json_string_value(v));
+    return i;
+}
+
+static int load_effects(loader *l, json_t *root, config *c)
+{
+    char where[96];
+    if (load_vocab(l, root, "effects", false, &c->effects))
+        return -1;
+
+    json_t *phrases = json_object_get(root, "effect_phrases");
+    if (!json_is_array(phrases))
+        return fail(l, "effect_phrases", "must be an array");
+    c->n_phrases = json_array_size(phrases);
+    c->phrases = arena_alloc_array(l->a, c->n_phrases ? c->n_phrases : 1, sizeof *c->phrases);
+    if (!c->phrases)
+        return oom(l);
+    for (size_t i = 0; i < c->n_phrases; i++) {
+        json_t *p = json_array_get(phrases, i);
+        const char *phrase;
+        snprintf(where, sizeof where, "effect_phrases[%zu]", i);
+        if (!json_is_object(p))
+            return fail(l, where, "must be an object");
+        if (get_string(l, p, "phrase", where, true, &phrase))
+            return -1;
+        c->phrases[i].phrase = text_fold(l->a, phrase);
+        if (!c->phrases[i].phrase)
+            return oom(l);
+        int e = lookup_effect(l, c, json_object_get(p, "effect"), where);
+        if (e < 0)
+            return -1;
+        c->phrases[i].effect = e;
+    }
+
+    c->effect_default = lookup_effect(l, c, json_object_get(root, "effect_default"), "effect_default");
+    if (c->effect_default < 0)
+        return -1;
+
+    c->effect_limited = arena_alloc_array(l->a, c->effects.n, sizeof *c->effect_limited);
+    if (!c->effect_limited)
+        return oom(l);
+    json_t *limited = json_object_get(root, "limited_effects");
+    if (!json_is_array(limited))
+        return fail(l, "limited_effects", "must be an array of effect codes");
+    for (size_t i = 0; i < json_array_size(limited); i++) {
+        snprintf(where, sizeof where, "limited_effects[%zu]", i);
+        int e = lookup_effect(l, c, json_array_get(limited, i), where);
+        if (e < 0)
+            return -1;
+        c->effect_limited[e] = true;
+    }
+    return 0;
+}
+
+static int load_budget(loader *l, json_t *root, config *c)
+{
+    json_t *budget = json_object_get(root, "budget");
+    json_t *years = json_object_get(budget, "years");
+    json_t *frame = json_object_get(budget, "frame");
+    if (!json_is_object(budget) || !json_is_array(years) || json_array_size(years) == 0 ||
+        json_array_size(years) > 50)
+        return fail(l, "budget.years", "must be an array of 1 to 50 years");
+    if (frame && !json_is_object(frame))
+        return fail(l, "budget.frame", "must be an object of \"year\": kroner");
+    c->n_budget_years = json_array_size(years);
+    c->budget_years = arena_alloc_array(l->a, c->n_budget_years, sizeof *c->budget_years);
+    c->frame = arena_alloc_array(l->a, c->n_budget_years, sizeof *c->frame);
+    if (!c->budget_years || !c->frame)
+        return oom(l);
+    for (size_t i = 0; i < c->n_budget_years; i++) {
+        json_t *y = json_array_get(years, i);
+        if (!json_is_integer(y) || json_integer_value(y) < 1900 || json_integer_value(y) > 2200)
+            return fail(l, "budget.years", "years must be integers from 1900 to 2200");
+        c->budget_years[i] = (int)json_integer_value(y);
+        if (i > 0 && c->budget_years[i] <= c->budget_years[i - 1])
+            return fail(l, "budget.years", "years must be ascending and distinct");
+        c->frame[i] = -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(frame, key, v) {
+        char *end;
+        long year = strtol(key, &end, 10);
+        int idx = *end ? -1 : config_budget_year_index(c, (int)year);
+        if (idx < 0)
+            return fail(l, "budget.frame", "\"%s\" is not one of budget.years", key);
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return fail(l, "budget.frame", "\"%s\" must be whole kroner, not negative", key);
+        c->frame[idx] = json_integer_value(v);
+    }
+    return 0;
+}
+
+static int get_limit(loader *l, json_t *limits, const char *key, double min, double max,
+                     double *out)
+{
+    json_t *v = json_object_get(limits, key);
+    if (!json_is_number(v) || json_number_value(v) < min || json_number_value(v) > max)
+        return fail(l, "limits", "\"%s\" must be a number from %.0f to %.0f", key, min, max);
+    *out = json_number_value(v);
+    return 0;
+}
+
+static int load_limits(loader *l, json_t *root, config *c)
+{
+    json_t *limits = json_object_get(root, "limits");
+    double file_bytes, expanded, ratio, findings, tolerance;
+    if (!json_is_object(limits))
+        return fail(l, "limits", "must be an object");
+    if (get_limit(l, limits, "max_file_bytes", 1024, 4e9, &file_bytes) ||
+        get_limit(l, limits, "max_expanded_bytes", 1024, 16e9, &expanded) ||
+        get_limit(l, limits, "max_expansion_ratio", 1, 1e6, &ratio) ||
+        get_limit(l, limits, "max_findings_per_document", 1, 1e6, &findings))
+        return -1;
+    json_t *tol = json_object_get(root, "pct_tolerance_points");
+    if (!json_is_number(tol) || (tolerance = json_number_value(tol)) < 0 || tolerance > 100)
+        return fail(l, "pct_tolerance_points", "must be a number of percentage points, 0-100");
+    c->max_file_bytes = (uint64_t)file_bytes;
+    c->max_expanded_bytes = (uint64_t)expanded;
+    c->max_expansion_ratio = ratio;
+    c->max_findings = (size_t)findings;
+    c->pct_tolerance = tolerance / 100.0;
+    return 0;
+}
+
+int config_load(const char *path, config **out, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    loader l = {path, err, errlen, NULL};
+    *out = NULL;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        if (jerr.line > 0)
+            snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+        else
+            snprintf(err, errlen, "%s: %s", path, jerr.text);
+        return -1;
+    }
+    int rc = -1;
+    config *c = NULL;
+    l.a = arena_new();
+    if (!l.a) {
+        oom(&l);
+        goto done;
+    }
+    c = arena_alloc(l.a, sizeof *c);
+    if (!c) {
+        oom(&l);
+        goto done;
+    }
+    c->arena = l.a;
+    c->source = arena_strdup(l.a, path);
+    const char *format = json_string_value(json_object_get(root, "format"));
+    if (!format || strcmp(format, "statusnotat-config/1") != 0) {
+        fail(&l, "format", "must be \"statusnotat-config/1\"");
+        goto done;
+    }
+    if (!json_is_object(root) ||
+        load_vocab(&l, root, "departments", false, &c->departments) ||
+        load_vocab(&l, root, "statuses", false, &c->statuses) ||
+        load_vocab(&l, root, "anbefalinger", false, &c->anbefalinger) ||
+        load_vocab(&l, root, "themes", true, &c->themes) ||
+        load_effects(&l, root, c) || load_budget(&l, root, c) || load_limits(&l, root, c) ||
+        get_string(&l, root, "other_theme", "other_theme", true, &c->other_theme))
+        goto done;
+    for (size_t i = 0; i < c->departments.n; i++)
+        if (!c->departments.items[i].file_code)
+            c->departments.items[i].file_code = c->departments.items[i].code;
+    if (!c->source || arena_failed(l.a)) {
+        oom(&l);
+        goto done;
+    }
+    *out = c;
+    rc = 0;
+done:
+    json_decref(root);
+    if (rc != 0)
+        arena_free(l.a);
+    return rc;
+}
+
+void config_free(config *c)
+{
+    if (c)
+        arena_free(c->arena);
+}
+
+const char *config_default_path(char *buf, size_t size)
+{
+    const char *env = getenv("STATUSNOTAT_CONFIG");
+    if (env && *env) {
+        snprintf(buf, size, "%s", env);
+        return buf;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, size, "%s/config/statusnotat.json", exe);
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    snprintf(buf, size, "%s", STATUSNOTAT_CONFIG_INSTALLED);
+    return buf;
+}

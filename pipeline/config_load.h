@@ -1,0 +1,22 @@
+/* config_load.h — reads the JSON configuration (config/statusnotat.json is the
+ * default and documents every key) into a config record.
+ *
+ * In:  a path.
+ * Out: a config owned by its own arena, or an error message naming the file
+ *      and the key that is wrong. */
+#ifndef STATUSNOTAT_CONFIG_LOAD_H
+#define STATUSNOTAT_CONFIG_LOAD_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+int config_load(const char *path, config **out, char *err, size_t errlen);
+void config_free(config *c);
+
+/* The configuration used when none is named: $STATUSNOTAT_CONFIG, else
+ * config/statusnotat.json beside the executable (the build tree), else the
+ * installed one. Writes the chosen path into buf. */
+const char *config_default_path(char *buf, size_t size);
+
+#endif

@@ -1,0 +1,87 @@
+/* main.c — the statusnotat command line: a command table, usage() and the
+ * exit codes. Everything else lives in the commands and the stages. */
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config_load.h"
+#include "ingest.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"check", cmd_check, "check deliveries before sending them: findings, accepted or rejected"},
+};
+
+static void usage(FILE *out)
+{
+    char config_path[4096];
+    fprintf(out,
+            "usage: statusnotat <command> [options] [args]\n"
+            "       statusnotat --help | --version\n"
+            "\n"
+            "Reads the half-yearly statusnotater of Københavns Kommune's departments,\n"
+            "normalizes and validates them, and reports what it found.\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "'statusnotat <command> --help' shows a command's options.\n"
+            "\n"
+            "exit codes:\n"
+            "  0  every document accepted\n"
+            "  1  finished, but one or more documents were rejected\n"
+            "  2  usage or configuration error\n"
+            "  3  another run holds the archive's lock\n"
+            "  4  I/O or internal failure (nothing half-written)\n"
+            "\n"
+            "configuration: --config FILE, else $STATUSNOTAT_CONFIG, else\n"
+            "  %s\n",
+            config_default_path(config_path, sizeof config_path));
+}
+
+struct config *cli_load_config(const char *path)
+{
+    char buf[4096], err[1024];
+    config *c;
+    if (!path)
+        path = config_default_path(buf, sizeof buf);
+    if (config_load(path, &c, err, sizeof err) != 0) {
+        fprintf(stderr, "statusnotat: configuration error: %s\n", err);
+        return NULL;
+    }
+    return c;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("statusnotat %s (format 1.0; libxml2 %s)\n", STATUSNOTAT_VERSION,
+               LIBXML_DOTTED_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            ingest_global_init();
+            int rc = commands[i].run(argc - 1, argv + 1);
+            xmlCleanupParser();
+            return rc;
+        }
+    }
+    fprintf(stderr, "statusnotat: '%s' is not a command. See 'statusnotat --help'.\n", name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* process.c — ingest → normalize → validate for one file; see process.h. */
+#include "process.h"
+
+#include <string.h>
+
+#include "ingest.h"
+#include "normalize.h"
+#include "validate.h"
+
+int process_file(const char *path, const char *display_name, const config *cfg,
+                 processed_file *out)
+{
+    memset(out, 0, sizeof *out);
+    out->arena = arena_new();
+    if (!out->arena)
+        return -1;
+    const char *name = arena_strdup(out->arena, display_name ? display_name : path);
+    if (!name)
+        return -1;
+    findings_init(&out->findings, out->arena, name);
+    out->findings.limit = cfg->max_findings;
+
+    raw_document *raw = NULL;
+    if (ingest_file(path, cfg, out->arena, &out->findings, &out->source, &raw) != 0)
+        return -1;
+    out->source.name = name;
+    if (raw) {
+        out->doc = normalize_document(raw, cfg, out->arena, &out->findings);
+        if (!out->doc || !validate_document(out->doc, cfg, &out->findings))
+            return -1;
+    }
+    out->accepted = out->doc && out->findings.errors == 0;
+    findings_sort(&out->findings);
+    return 0;
+}
+
+void processed_file_release(processed_file *p)
+{
+    arena_free(p->arena);
+    memset(p, 0, sizeof *p);
+}

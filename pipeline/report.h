@@ -1,0 +1,29 @@
+/* report.h — findings and documents for people and programs.
+ *
+ * Text: one finding a line in the compiler style editors and grep know,
+ *   FILE:LINE: fejl|advarsel CODE: message [path]
+ * then a verdict line per file. JSON: the same, plus the normalized content
+ * of each accepted document (jansson). */
+#ifndef STATUSNOTAT_REPORT_H
+#define STATUSNOTAT_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "process.h"
+
+void report_finding_text(FILE *out, const finding *x);
+void report_file_text(FILE *out, const processed_file *p);
+
+/* JSON of one finding / one file (with its document when accepted). NULL
+ * when out of memory. */
+json_t *report_finding_json(const finding *x);
+json_t *report_file_json(const processed_file *p, const config *cfg);
+json_t *report_document_json(const document *doc, const config *cfg);
+
+/* Writes a JSON value deterministically (keys in insertion order, fractions
+ * with 15 significant digits). Returns 0 or -1. */
+int report_write_json(FILE *out, const json_t *value);
+
+#endif

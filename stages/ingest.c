@@ -1,0 +1,1029 @@
+/* ingest.c — streaming read of one statusnotat: bytes (gunzip, limits, SHA-256)
+ * → libxml2 xmlTextReader → raw_document, checking the structure of FORMAT.md
+ * on the way. See ingest.h. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "text.h"
+
+/* ------------------------------------------------------------------------ */
+/* The byte stream: raw bytes → (SHA-256, size limit) → gunzip → parser.     */
+
+enum { RAW_CHUNK = 64 * 1024 };
+/* The expansion ratio is checked once this much XML has come out; below it,
+ * a small file cannot be a bomb and short files compress unevenly. */
+#define RATIO_FLOOR (1u << 20)
+
+typedef struct {
+    int fd;                          /* -1: read from mem */
+    const unsigned char *mem;
+    size_t mem_size, mem_pos;
+    const config *cfg;
+    EVP_MD_CTX *sha;
+    unsigned char raw[RAW_CHUNK];
+    size_t raw_pos, raw_len;         /* unread raw bytes in raw[] (pass-through mode) */
+    bool raw_eof;
+    bool gzip, gzip_done;
+    z_stream z;
+    bool z_ready;
+    uint64_t raw_bytes, xml_bytes;
+    finding_code error;              /* F_COUNT while fine */
+    int saved_errno;
+    /* The prolog scanner (see scan_prolog). */
+    int prolog_state;
+    int prolog_dashes;
+    uint32_t prolog_line;
+    size_t prolog_seen;
+} input_stream;
+
+/* Before the root element starts, the parser sees nothing that the prolog
+ * scanner has not passed: a DTD ("<!" that is not a comment), bytes that are
+ * not markup, whitespace or a UTF-8 byte order mark, or a NUL (UTF-16/32)
+ * stop the stream with an error there and then, so libxml2 never reads a
+ * declaration, let alone expands an entity. */
+enum { PROLOG_TEXT, PROLOG_LT, PROLOG_BANG, PROLOG_BANG_DASH, PROLOG_COMMENT, PROLOG_PI,
+       PROLOG_PI_QUESTION, PROLOG_DONE };
+
+static bool scan_prolog(input_stream *in, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n && in->prolog_state != PROLOG_DONE; i++) {
+        unsigned char c = p[i];
+        bool bom = in->prolog_seen < 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->prolog_seen];
+        in->prolog_seen++;
+        if (c == '\n')
+            in->prolog_line++;
+        if (c == 0 || ((c == 0xFE || c == 0xFF) && in->prolog_seen <= 2)) {
+            in->error = F_ENCODING_UNSUPPORTED;
+            return false;
+        }
+        switch (in->prolog_state) {
+        case PROLOG_TEXT:
+            if (c == '<')
+                in->prolog_state = PROLOG_LT;
+            else if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom)) {
+                in->error = F_XML_MALFORMED;
+                return false;
+            }
+            break;
+        case PROLOG_LT:
+            in->prolog_state = c == '!' ? PROLOG_BANG : c == '?' ? PROLOG_PI : PROLOG_DONE;
+            break;
+        case PROLOG_BANG:
+            if (c != '-') {
+                in->error = F_XML_DTD;
+                return false;
+            }
+            in->prolog_state = PROLOG_BANG_DASH;
+            break;
+        case PROLOG_BANG_DASH:
+            if (c != '-') {
+                in->error = F_XML_DTD;
+                return false;
+            }
+            in->prolog_state = PROLOG_COMMENT;
+            in->prolog_dashes = 0;
+            break;
+        case PROLOG_COMMENT:
+            if (c == '>' && in->prolog_dashes >= 2)
+                in->prolog_state = PROLOG_TEXT;
+            in->prolog_dashes = c == '-' ? in->prolog_dashes + 1 : 0;
+            break;
+        case PROLOG_PI:
+            if (c == '?')
+                in->prolog_state = PROLOG_PI_QUESTION;
+            break;
+        case PROLOG_PI_QUESTION:
+            in->prolog_state = c == '>' ? PROLOG_TEXT : c == '?' ? PROLOG_PI_QUESTION : PROLOG_PI;
+            break;
+        }
+    }
+    return true;
+}
+
+/* Reads more raw bytes into in->raw, hashing them. Returns bytes read, 0 at
+ * end of file, -1 on error (in->error set). */
+static ssize_t fill_raw(input_stream *in)
+{
+    ssize_t n;
+    if (in->raw_eof)
+        return 0;
+    if (in->fd >= 0) {
+        do
+            n = read(in->fd, in->raw, sizeof in->raw);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            in->saved_errno = errno;
+            in->error = F_FILE_UNREADABLE;
+            return -1;
+        }
+    } else {
+        size_t left = in->mem_size - in->mem_pos;
+        n = (ssize_t)(left < sizeof in->raw ? left : sizeof in->raw);
+        memcpy(in->raw, in->mem + in->mem_pos, (size_t)n);
+        in->mem_pos += (size_t)n;
+    }
+    if (n == 0) {
+        in->raw_eof = true;
+        return 0;
+    }
+    if (EVP_DigestUpdate(in->sha, in->raw, (size_t)n) != 1) {
+        in->error = F_INTERNAL;
+        return -1;
+    }
+    in->raw_bytes += (uint64_t)n;
+    in->raw_pos = 0;
+    in->raw_len = (size_t)n;
+    if (in->raw_bytes > in->cfg->max_file_bytes) {
+        in->error = F_FILE_TOO_LARGE;
+        return -1;
+    }
+    return n;
+}
+
+static int check_expansion(input_stream *in)
+{
+    if (!in->gzip)
+        return 0;
+    if (in->xml_bytes > in->cfg->max_expanded_bytes ||
+        (in->xml_bytes > RATIO_FLOOR &&
+         (double)in->xml_bytes > in->cfg->max_expansion_ratio * (double)in->raw_bytes)) {
+        in->error = F_GZIP_EXPANSION;
+        return -1;
+    }
+    return 0;
+}
+
+/* libxml2's read callback: the next len bytes of XML, 0 at the end, -1 on error. */
+static int stream_read(void *ctx, char *buf, int len)
+{
+    input_stream *in = ctx;
+    if (in->error != F_COUNT || len <= 0)
+        return -1;
+    if (!in->gzip) {
+        if (in->raw_pos == in->raw_len) {
+            ssize_t n = fill_raw(in);
+            if (n <= 0)
+                return (int)n;
+        }
+        size_t take = in->raw_len - in->raw_pos;
+        if (take > (size_t)len)
+            take = (size_t)len;
+        memcpy(buf, in->raw + in->raw_pos, take);
+        in->raw_pos += take;
+        in->xml_bytes += take;
+        if (!scan_prolog(in, (const unsigned char *)buf, take))
+            return -1;
+        return (int)take;
+    }
+    in->z.next_out = (unsigned char *)buf;
+    in->z.avail_out = (unsigned)len;
+    while (in->z.avail_out > 0 && !in->gzip_done) {
+        if (in->z.avail_in == 0) {
+            ssize_t n = fill_raw(in);
+            if (n < 0)
+                return -1;
+            if (n == 0) {
+                in->error = F_GZIP_INVALID;   /* the stream stopped before its end */
+                return -1;
+            }
+            in->z.next_in = in->raw;
+            in->z.avail_in = (unsigned)n;
+        }
+        int rc = inflate(&in->z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            /* Another gzip member may follow (concatenated .gz files). */
+            if (in->z.avail_in == 0) {
+                ssize_t n = fill_raw(in);
+                if (n < 0)
+                    return -1;
+                in->z.next_in = in->raw;
+                in->z.avail_in = (unsigned)n;
+            }
+            if (in->z.avail_in == 0)
+                in->gzip_done = true;
+            else if (inflateReset(&in->z) != Z_OK) {
+                in->error = F_GZIP_INVALID;
+                return -1;
+            }
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            in->error = F_GZIP_INVALID;
+            return -1;
+        }
+    }
+    size_t produced = (size_t)len - in->z.avail_out;
+    in->xml_bytes += produced;
+    if (check_expansion(in) || !scan_prolog(in, (const unsigned char *)buf, produced))
+        return -1;
+    return (int)produced;
+}
+
+static int stream_close(void *ctx)
+{
+    (void)ctx;   /* the stream is owned by ingest_stream() */
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The structure of FORMAT.md.                                               */
+
+typedef enum {
+    EL_ROOT, EL_HOVED, EL_FORVALTNING, EL_PERIODE, EL_INDSENDT, EL_KONTAKT,
+    EL_INDSATSER, EL_INDSATS, EL_TITEL, EL_TEMA, EL_BEVILLING, EL_STATUS, EL_EFFEKT,
+    EL_INDIKATOR, EL_ANBEFALING, EL_BEMAERKNING,
+    EL_PERSONALE, EL_NIVEAU, EL_ANSATTE, EL_ARBEJDSSTYRKE, EL_TOTAL,
+    EL_COUNT
+} element_kind;
+
+enum { MAX_ATTRS = 4 };
+
+typedef struct {
+    const char *name;
+    int parent;                 /* element_kind, or -1 for the root */
+    int min, max;               /* occurrences under the parent; max 0 = unbounded */
+    bool has_text;
+    const char *attrs[MAX_ATTRS];
+    bool required[MAX_ATTRS];
+} element_rule;
+
+static const element_rule rules[EL_COUNT] = {
+    [EL_ROOT]          = {"statusnotat", -1, 1, 1, false, {"version", "talformat"}, {true}},
+    [EL_HOVED]         = {"hoved", EL_ROOT, 1, 1, false, {0}, {0}},
+    [EL_FORVALTNING]   = {"forvaltning", EL_HOVED, 1, 1, true, {"kode"}, {false}},
+    [EL_PERIODE]       = {"periode", EL_HOVED, 1, 1, true, {0}, {0}},
+    [EL_INDSENDT]      = {"indsendt", EL_HOVED, 1, 1, true, {0}, {0}},
+    [EL_KONTAKT]       = {"kontakt", EL_HOVED, 0, 1, true, {0}, {0}},
+    [EL_INDSATSER]     = {"indsatser", EL_ROOT, 1, 1, false, {0}, {0}},
+    [EL_INDSATS]       = {"indsats", EL_INDSATSER, 1, 0, false, {"id"}, {true}},
+    [EL_TITEL]         = {"titel", EL_INDSATS, 1, 1, true, {0}, {0}},
+    [EL_TEMA]          = {"tema", EL_INDSATS, 1, 1, true, {0}, {0}},
+    [EL_BEVILLING]     = {"bevilling", EL_INDSATS, 0, 0, true, {"aar"}, {true}},
+    [EL_STATUS]        = {"status", EL_INDSATS, 1, 1, true, {0}, {0}},
+    [EL_EFFEKT]        = {"effekt", EL_INDSATS, 1, 1, true, {"vurdering"}, {false}},
+    [EL_INDIKATOR]     = {"indikator", EL_INDSATS, 0, 0, true, {"navn", "enhed", "dato", "aar"},
+                          {true, false, false, false}},
+    [EL_ANBEFALING]    = {"anbefaling", EL_INDSATS, 0, 1, true, {0}, {0}},
+    [EL_BEMAERKNING]   = {"bemaerkning", EL_INDSATS, 0, 1, true, {0}, {0}},
+    [EL_PERSONALE]     = {"personale", EL_ROOT, 0, 1, false, {"opgjort"}, {false}},
+    [EL_NIVEAU]        = {"niveau", EL_PERSONALE, 1, 0, false, {"navn"}, {true}},
+    [EL_ANSATTE]       = {"ansatte", EL_NIVEAU, 1, 1, false, {"antal", "i_alt", "pct"},
+                          {true, false, false}},
+    [EL_ARBEJDSSTYRKE] = {"arbejdsstyrke", EL_NIVEAU, 0, 1, false, {"antal", "pct"},
+                          {true, false}},
+    [EL_TOTAL]         = {"total", EL_PERSONALE, 0, 1, false, {"ansatte", "arbejdsstyrke"},
+                          {false, false}},
+};
+
+static int child_kind(int parent, const char *name)
+{
+    for (int k = 0; k < EL_COUNT; k++)
+        if (rules[k].parent == parent && strcmp(rules[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The reader's state.                                                        */
+
+enum { MAX_DEPTH = 8 };
+
+typedef struct {
+    int kind;
+    uint32_t line;
+    uint32_t index;                  /* 1-based among same-named siblings */
+    uint32_t child_count[EL_COUNT];
+    raw_text attrs[MAX_ATTRS];
+    bool text_reported;              /* TEXT_UNEXPECTED said once */
+    void *record;                    /* raw_indsats, raw_niveau, … being filled */
+} frame;
+
+typedef struct {
+    xmlTextReaderPtr reader;
+    input_stream *in;
+    const config *cfg;
+    arena *a;
+    findings *f;
+    raw_document *doc;
+    frame stack[MAX_DEPTH];
+    int depth;
+    char *text;                      /* text of the open leaf element */
+    size_t text_len, text_cap;
+    bool fatal;                      /* stop reading */
+    bool oom;
+} reader_state;
+
+static uint32_t current_line(reader_state *st)
+{
+    xmlNodePtr node = xmlTextReaderCurrentNode(st->reader);
+    long line = node ? xmlGetLineNo(node) : -1;
+    if (line <= 0 || line >= 65535)
+        line = xmlTextReaderGetParserLineNumber(st->reader);
+    return line > 0 ? (uint32_t)line : 0;
+}
+
+/* The element path of the open element, with `extra` appended ("/x", "/@y"). */
+static const char *path_of(reader_state *st, int depth, const char *extra)
+{
+    char buf[512];
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < depth && o < sizeof buf; i++) {
+        const frame *fr = &st->stack[i];
+        const element_rule *r = &rules[fr->kind];
+        int w;
+        if (r->max == 1)
+            w = snprintf(buf + o, sizeof buf - o, "/%s", r->name);
+        else
+            w = snprintf(buf + o, sizeof buf - o, "/%s[%u]", r->name, fr->index);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    if (extra && o < sizeof buf)
+        snprintf(buf + o, sizeof buf - o, "%s", extra);
+    char *p = arena_strdup(st->a, buf);
+    if (!p)
+        st->oom = true;
+    return p ? p : "";
+}
+
+#define REPORT(st, code, line, path, ...)                                 \
+    do {                                                                  \
+        if (!findings_add((st)->f, (code), (line), (path), __VA_ARGS__))  \
+            (st)->oom = true;                                             \
+    } while (0)
+
+/* Structured errors from libxml2 become findings. */
+static void on_xml_error(void *ctx, xmlErrorPtr err)
+{
+    reader_state *st = ctx;
+    if (!err || err->level < XML_ERR_ERROR)
+        return;
+    if (st->in->error != F_COUNT)   /* our stream stopped it; that error is reported */
+        return;
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s", err->message ? err->message : "ukendt fejl");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    finding_code code = F_XML_MALFORMED;
+    switch (err->code) {
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY:
+    case XML_ERR_ENTITY_LOOP:
+    case XML_ERR_ENTITY_BOUNDARY:
+    case XML_ERR_EXT_ENTITY_STANDALONE:
+    case XML_ERR_ENTITY_IS_EXTERNAL:
+    case XML_ERR_ENTITY_IS_PARAMETER:
+    case XML_ERR_UNPARSED_ENTITY:
+        code = F_XML_ENTITY;
+        break;
+    case XML_ERR_UNSUPPORTED_ENCODING:
+    case XML_ERR_UNKNOWN_ENCODING:
+        code = F_ENCODING_UNSUPPORTED;
+        break;
+    default:
+        break;
+    }
+    REPORT(st, code, err->line > 0 ? (uint32_t)err->line : 0, NULL,
+           "XML-fejl: %s", msg);
+    st->fatal = true;
+}
+
+static bool append_text(reader_state *st, const char *s)
+{
+    size_t n = strlen(s);
+    if (st->text_len + n + 1 > st->text_cap) {
+        size_t cap = st->text_cap ? st->text_cap : 256;
+        while (cap < st->text_len + n + 1)
+            cap *= 2;
+        char *p = realloc(st->text, cap);
+        if (!p)
+            return false;
+        st->text = p;
+        st->text_cap = cap;
+    }
+    memcpy(st->text + st->text_len, s, n + 1);
+    st->text_len += n;
+    return true;
+}
+
+static raw_text collapsed(reader_state *st, const char *s, size_t n, uint32_t line)
+{
+    raw_text t = {text_collapse(st->a, s, n), line};
+    if (!t.text)
+        st->oom = true;
+    return t;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening and closing known elements: where the raw record is filled.       */
+
+static void *push_record(reader_state *st, arena_vec *v, size_t size)
+{
+    void *r = arena_vec_push(st->a, v, size);
+    if (!r)
+        st->oom = true;
+    return r;
+}
+
+/* Called when an element of our namespace opens, after its attributes are read. */
+static void open_element(reader_state *st, frame *fr)
+{
+    frame *parent = st->depth >= 2 ? &st->stack[st->depth - 2] : NULL;
+    raw_document *d = st->doc;
+    switch (fr->kind) {
+    case EL_ROOT:
+        d->version = fr->attrs[0];
+        d->talformat = fr->attrs[1];
+        break;
+    case EL_HOVED:
+        d->hoved_line = fr->line;
+        break;
+    case EL_INDSATSER:
+        d->indsatser_line = fr->line;
+        break;
+    case EL_INDSATS: {
+        raw_indsats *x = push_record(st, &d->indsatser, sizeof *x);
+        if (x) {
+            x->id = fr->attrs[0];
+            x->line = fr->line;
+        }
+        fr->record = x;
+        break;
+    }
+    case EL_BEVILLING: {
+        raw_indsats *x = parent->record;
+        raw_bevilling *b = x ? push_record(st, &x->bevillinger, sizeof *b) : NULL;
+        if (b) {
+            b->aar = fr->attrs[0];
+            b->line = fr->line;
+        }
+        fr->record = b;
+        break;
+    }
+    case EL_INDIKATOR: {
+        raw_indsats *x = parent->record;
+        raw_indikator *ind = x ? push_record(st, &x->indikatorer, sizeof *ind) : NULL;
+        if (ind) {
+            ind->navn = fr->attrs[0];
+            ind->enhed = fr->attrs[1];
+            ind->dato = fr->attrs[2];
+            ind->aar = fr->attrs[3];
+            ind->line = fr->line;
+        }
+        fr->record = ind;
+        break;
+    }
+    case EL_EFFEKT: {
+        raw_indsats *x = parent->record;
+        if (x)
+            x->vurdering = fr->attrs[0];
+        break;
+    }
+    case EL_FORVALTNING:
+        d->forvaltning_kode = fr->attrs[0];
+        break;
+    case EL_PERSONALE: {
+        raw_personale *p = arena_alloc(st->a, sizeof *p);
+        if (!p) {
+            st->oom = true;
+            break;
+        }
+        p->opgjort = fr->attrs[0];
+        p->line = fr->line;
+        d->personale = p;
+        fr->record = p;
+        break;
+    }
+    case EL_NIVEAU: {
+        raw_personale *p = parent->record;
+        raw_niveau *nv = p ? push_record(st, &p->niveauer, sizeof *nv) : NULL;
+        if (nv) {
+            nv->navn = fr->attrs[0];
+            nv->line = fr->line;
+        }
+        fr->record = nv;
+        break;
+    }
+    case EL_ANSATTE: {
+        raw_niveau *nv = parent->record;
+        if (nv) {
+            nv->ansatte_antal = fr->attrs[0];
+            nv->ansatte_i_alt = fr->attrs[1];
+            nv->ansatte_pct = fr->attrs[2];
+            nv->ansatte_line = fr->line;
+        }
+        break;
+    }
+    case EL_ARBEJDSSTYRKE: {
+        raw_niveau *nv = parent->record;
+        if (nv) {
+            nv->arbejdsstyrke_antal = fr->attrs[0];
+            nv->arbejdsstyrke_pct = fr->attrs[1];
+            nv->arbejdsstyrke_line = fr->line;
+        }
+        break;
+    }
+    case EL_TOTAL: {
+        raw_personale *p = parent->record;
+        if (p) {
+            p->total_ansatte = fr->attrs[0];
+            p->total_arbejdsstyrke = fr->attrs[1];
+            p->total_line = fr->line;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Stores the collected text of a leaf element that closes. */
+static void store_text(reader_state *st, frame *fr)
+{
+    raw_text t = collapsed(st, st->text ? st->text : "", st->text_len, fr->line);
+    frame *parent = &st->stack[st->depth - 2];
+    raw_indsats *x = parent->record;
+    raw_document *d = st->doc;
+    switch (fr->kind) {
+    case EL_FORVALTNING: d->forvaltning = t; break;
+    case EL_PERIODE:     d->periode = t; break;
+    case EL_INDSENDT:    d->indsendt = t; break;
+    case EL_KONTAKT:     d->kontakt = t; break;
+    case EL_TITEL:       if (x) x->titel = t; break;
+    case EL_TEMA:        if (x) x->tema = t; break;
+    case EL_STATUS:      if (x) x->status = t; break;
+    case EL_EFFEKT:      if (x) x->effekt = t; break;
+    case EL_ANBEFALING:  if (x) x->anbefaling = t; break;
+    case EL_BEMAERKNING: if (x) x->bemaerkning = t; break;
+    case EL_BEVILLING:
+        if (fr->record)
+            ((raw_bevilling *)fr->record)->amount = t;
+        break;
+    case EL_INDIKATOR:
+        if (fr->record)
+            ((raw_indikator *)fr->record)->value = t;
+        break;
+    default:
+        break;
+    }
+}
+
+static void close_element(reader_state *st)
+{
+    frame *fr = &st->stack[st->depth - 1];
+    const element_rule *r = &rules[fr->kind];
+    if (r->has_text)
+        store_text(st, fr);
+    /* Required children that never came. */
+    for (int k = 0; k < EL_COUNT; k++) {
+        if (rules[k].parent != fr->kind || rules[k].min == 0 || fr->child_count[k] > 0)
+            continue;
+        char extra[64];
+        snprintf(extra, sizeof extra, "/%s", rules[k].name);
+        REPORT(st, F_ELEMENT_MISSING, fr->line, path_of(st, st->depth, extra),
+               "<%s> mangler i <%s>", rules[k].name, r->name);
+    }
+    st->depth--;
+    st->text_len = 0;
+}
+
+/* Reads the attributes of the element the reader is on into fr->attrs and
+ * reports unknown and missing ones. */
+static void read_attributes(reader_state *st, frame *fr)
+{
+    const element_rule *r = &rules[fr->kind];
+    while (xmlTextReaderMoveToNextAttribute(st->reader) == 1) {
+        if (xmlTextReaderIsNamespaceDecl(st->reader) == 1)
+            continue;
+        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(st->reader);
+        const char *name = (const char *)xmlTextReaderConstLocalName(st->reader);
+        const char *value = (const char *)xmlTextReaderConstValue(st->reader);
+        if (!name)
+            continue;
+        if (ns && strcmp(ns, STATUSNOTAT_NAMESPACE) != 0)
+            continue;   /* another namespace's attribute: not ours to judge */
+        int a = -1;
+        for (int i = 0; !ns && i < MAX_ATTRS && r->attrs[i]; i++)
+            if (strcmp(r->attrs[i], name) == 0)
+                a = i;
+        if (a < 0) {
+            char extra[80];
+            snprintf(extra, sizeof extra, "/@%.60s", name);
+            REPORT(st, F_ATTRIBUTE_UNKNOWN, fr->line, path_of(st, st->depth, extra),
+                   "attributten %s er ikke tilladt på <%s>", name, r->name);
+            continue;
+        }
+        fr->attrs[a] = collapsed(st, value ? value : "", value ? strlen(value) : 0, fr->line);
+    }
+    xmlTextReaderMoveToElement(st->reader);
+    for (int i = 0; i < MAX_ATTRS && r->attrs[i]; i++) {
+        if (!r->required[i] || fr->attrs[i].text)
+            continue;
+        char extra[64];
+        snprintf(extra, sizeof extra, "/@%s", r->attrs[i]);
+        REPORT(st, F_ATTRIBUTE_MISSING, fr->line, path_of(st, st->depth, extra),
+               "<%s> mangler attributten %s", r->name, r->attrs[i]);
+    }
+}
+
+static bool encoding_supported(const char *enc)
+{
+    static const char *ok[] = {"UTF-8", "UTF8", "ISO-8859-1", "ISO_8859-1", "LATIN1",
+                               "WINDOWS-1252", "CP1252", "US-ASCII", "ASCII"};
+    if (!enc)
+        return true;   /* no declaration: UTF-8 */
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcasecmp(enc, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The root element: name, namespace, version and talformat decide whether
+ * reading on makes sense. */
+static bool check_root(reader_state *st, const char *name, const char *ns, uint32_t line)
+{
+    if (strcmp(name, "statusnotat") != 0) {
+        REPORT(st, F_ROOT_INVALID, line, "/", "rodelementet er <%.60s>, ikke <statusnotat>", name);
+        return false;
+    }
+    if (!ns || strcmp(ns, STATUSNOTAT_NAMESPACE) != 0) {
+        REPORT(st, F_NAMESPACE_INVALID, line, "/statusnotat",
+               "<statusnotat> skal have navnerummet %s (har %.100s)", STATUSNOTAT_NAMESPACE,
+               ns ? ns : "intet navnerum");
+        return false;
+    }
+    return true;
+}
+
+static bool check_root_attributes(reader_state *st, frame *fr)
+{
+    const raw_text *version = &fr->attrs[0], *talformat = &fr->attrs[1];
+    if (version->text && strcmp(version->text, "1.0") != 0) {
+        REPORT(st, F_VERSION_UNSUPPORTED, fr->line, "/statusnotat/@version",
+               "version \"%.40s\" understøttes ikke (kun 1.0)", version->text);
+        return false;
+    }
+    if (!version->text)
+        return false;   /* ATTRIBUTE_MISSING already said */
+    if (talformat->text && strcmp(talformat->text, "da") != 0 &&
+        strcmp(talformat->text, "iso") != 0) {
+        REPORT(st, F_TALFORMAT_INVALID, fr->line, "/statusnotat/@talformat",
+               "talformat \"%.40s\" er hverken \"da\" eller \"iso\"", talformat->text);
+        return false;
+    }
+    return true;
+}
+
+/* One element start. Returns true when its subtree is to be skipped. */
+static bool on_element(reader_state *st)
+{
+    const char *name = (const char *)xmlTextReaderConstLocalName(st->reader);
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(st->reader);
+    bool empty = xmlTextReaderIsEmptyElement(st->reader) == 1;
+    uint32_t line = current_line(st);
+    if (!name)
+        name = "";
+
+    if (st->depth == 0) {
+        const char *enc = (const char *)xmlTextReaderConstEncoding(st->reader);
+        if (!encoding_supported(enc)) {
+            REPORT(st, F_ENCODING_UNSUPPORTED, 1, NULL,
+                   "tegnsættet %.40s understøttes ikke (brug UTF-8, ISO-8859-1 eller windows-1252)",
+                   enc);
+            st->fatal = true;
+            return true;
+        }
+        if (!check_root(st, name, ns, line)) {
+            st->fatal = true;
+            return true;
+        }
+    } else if (ns && strcmp(ns, STATUSNOTAT_NAMESPACE) != 0) {
+        return true;   /* another namespace: the sender's own metadata, ignored */
+    }
+
+    int parent_kind = st->depth ? st->stack[st->depth - 1].kind : -1;
+    int kind = st->depth == 0 ? EL_ROOT : child_kind(parent_kind, name);
+    if (kind < 0 || !ns || st->depth >= MAX_DEPTH) {
+        char extra[80];
+        snprintf(extra, sizeof extra, "/%.60s", name);
+        if (!ns)
+            REPORT(st, F_NAMESPACE_INVALID, line, path_of(st, st->depth, extra),
+                   "<%.60s> er uden navnerum; brug %s", name, STATUSNOTAT_NAMESPACE);
+        else
+            REPORT(st, F_ELEMENT_UNKNOWN, line, path_of(st, st->depth, extra),
+                   "<%.60s> er ikke tilladt i <%s>", name,
+                   parent_kind >= 0 ? rules[parent_kind].name : "");
+        return true;
+    }
+
+    uint32_t index = 1;
+    if (st->depth > 0) {
+        frame *parent = &st->stack[st->depth - 1];
+        index = ++parent->child_count[kind];
+        if (rules[kind].max && index > (uint32_t)rules[kind].max) {
+            char extra[80];
+            snprintf(extra, sizeof extra, "/%s[%u]", name, index);
+            REPORT(st, F_ELEMENT_REPEATED, line, path_of(st, st->depth, extra),
+                   "<%s> må kun forekomme %d gang i <%s>", name, rules[kind].max,
+                   rules[parent_kind].name);
+            return true;
+        }
+    }
+
+    frame *fr = &st->stack[st->depth++];
+    memset(fr, 0, sizeof *fr);
+    fr->kind = kind;
+    fr->line = line;
+    fr->index = index;
+    st->text_len = 0;
+    read_attributes(st, fr);
+    if (kind == EL_ROOT && !check_root_attributes(st, fr)) {
+        st->fatal = true;
+        return true;
+    }
+    open_element(st, fr);
+    if (empty)
+        close_element(st);
+    return false;
+}
+
+static void on_text(reader_state *st, int type)
+{
+    const char *value = (const char *)xmlTextReaderConstValue(st->reader);
+    if (st->depth == 0 || !value)
+        return;
+    frame *fr = &st->stack[st->depth - 1];
+    if (rules[fr->kind].has_text) {
+        if (!append_text(st, value))
+            st->oom = true;
+        return;
+    }
+    if (type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+        fr->text_reported)
+        return;
+    for (const char *p = value; *p; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            fr->text_reported = true;
+            REPORT(st, F_TEXT_UNEXPECTED, current_line(st), path_of(st, st->depth, NULL),
+                   "<%s> må kun indeholde elementer, ikke tekst", rules[fr->kind].name);
+            return;
+        }
+    }
+}
+
+static void read_document(reader_state *st)
+{
+    int rc = xmlTextReaderRead(st->reader);
+    while (rc == 1 && !st->fatal && !st->oom) {
+        int type = xmlTextReaderNodeType(st->reader);
+        bool skip = false;
+        switch (type) {
+        case XML_READER_TYPE_ELEMENT:
+            skip = on_element(st);
+            break;
+        case XML_READER_TYPE_END_ELEMENT:
+            if (st->depth > 0)
+                close_element(st);
+            break;
+        case XML_READER_TYPE_TEXT:
+        case XML_READER_TYPE_CDATA:
+        case XML_READER_TYPE_WHITESPACE:
+        case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+            on_text(st, type);
+            break;
+        case XML_READER_TYPE_DOCUMENT_TYPE:
+            REPORT(st, F_XML_DTD, current_line(st), NULL,
+                   "dokumentet har en DTD (<!DOCTYPE>); DTD'er og entitetserklæringer er ikke "
+                   "tilladt");
+            st->fatal = true;
+            break;
+        case XML_READER_TYPE_ENTITY_REFERENCE:
+        case XML_READER_TYPE_ENTITY:
+            REPORT(st, F_XML_ENTITY, current_line(st), path_of(st, st->depth, NULL),
+                   "entitetsreferencer er ikke tilladt");
+            st->fatal = true;
+            break;
+        default:
+            break;   /* comments, processing instructions */
+        }
+        if (st->fatal || st->oom)
+            break;
+        rc = skip ? xmlTextReaderNext(st->reader) : xmlTextReaderRead(st->reader);
+    }
+    if (rc < 0 && !st->fatal && st->in->error == F_COUNT && st->f->errors == 0) {
+        /* libxml2 gave up without a structured error. */
+        REPORT(st, F_XML_MALFORMED, (uint32_t)xmlTextReaderGetParserLineNumber(st->reader), NULL,
+               "XML-fejl: dokumentet kunne ikke læses");
+    }
+    if (rc < 0)
+        st->fatal = true;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void stream_error_finding(reader_state *st, const input_stream *in)
+{
+    const config *c = in->cfg;
+    switch (in->error) {
+    case F_FILE_UNREADABLE:
+        REPORT(st, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke læses: %s",
+               strerror(in->saved_errno));
+        break;
+    case F_FILE_TOO_LARGE:
+        REPORT(st, F_FILE_TOO_LARGE, 0, NULL, "filen er større end grænsen på %llu bytes",
+               (unsigned long long)c->max_file_bytes);
+        break;
+    case F_GZIP_INVALID:
+        REPORT(st, F_GZIP_INVALID, 0, NULL, "gzip-strømmen er ødelagt eller afkortet");
+        break;
+    case F_XML_DTD:
+        REPORT(st, F_XML_DTD, in->prolog_line + 1, NULL,
+               "dokumentet har en DTD (<!DOCTYPE>); DTD'er og entitetserklæringer er ikke "
+               "tilladt, og intet i den er læst");
+        break;
+    case F_XML_MALFORMED:
+        REPORT(st, F_XML_MALFORMED, in->prolog_line + 1, NULL,
+               "XML-fejl: der står andet end XML-erklæring, kommentarer og blanktegn før "
+               "rodelementet");
+        break;
+    case F_ENCODING_UNSUPPORTED:
+        REPORT(st, F_ENCODING_UNSUPPORTED, in->prolog_line + 1, NULL,
+               "tegnsættet understøttes ikke (UTF-16/32?); brug UTF-8, ISO-8859-1 eller "
+               "windows-1252");
+        break;
+    case F_GZIP_EXPANSION:
+        REPORT(st, F_GZIP_EXPANSION, 0, NULL,
+               "gzip-strømmen udpakker til mere end %llu bytes eller %.0f gange sin størrelse",
+               (unsigned long long)c->max_expanded_bytes, c->max_expansion_ratio);
+        break;
+    default:
+        REPORT(st, F_INTERNAL, 0, NULL, "intern fejl under læsning");
+        break;
+    }
+}
+
+/* Reads to the end so the SHA-256 covers the whole file, whatever the parser
+ * made of it (bounded by the size limit). */
+static void drain(input_stream *in)
+{
+    if (in->error == F_FILE_TOO_LARGE || in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
+        return;
+    while (fill_raw(in) > 0)
+        ;
+}
+
+static int ingest_stream(input_stream *in, const char *name, arena *a, findings *f,
+                         source_info *src, raw_document **out)
+{
+    reader_state st = {0};
+    st.in = in;
+    st.cfg = in->cfg;
+    st.a = a;
+    st.f = f;
+    *out = NULL;
+    memset(src, 0, sizeof *src);
+    src->name = name;
+
+    in->error = F_COUNT;
+    in->sha = EVP_MD_CTX_new();
+    if (!in->sha || EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(in->sha);
+        return -1;
+    }
+    raw_document *doc = arena_alloc(a, sizeof *doc);
+    if (!doc) {
+        EVP_MD_CTX_free(in->sha);
+        return -1;
+    }
+    st.doc = doc;
+
+    /* Sniff gzip from the first bytes. */
+    if (fill_raw(in) > 0 && in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b) {
+        in->gzip = true;
+        if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
+            in->error = F_INTERNAL;
+        } else {
+            in->z_ready = true;
+            in->z.next_in = in->raw;
+            in->z.avail_in = (unsigned)in->raw_len;
+        }
+    }
+
+    if (in->error == F_COUNT) {
+        int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
+                      XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+        st.reader = xmlReaderForIO(stream_read, stream_close, in, name, NULL, options);
+        if (!st.reader) {
+            st.oom = true;
+        } else {
+            xmlTextReaderSetStructuredErrorHandler(st.reader, on_xml_error, &st);
+            read_document(&st);
+            xmlFreeTextReader(st.reader);
+        }
+    }
+    if (in->error != F_COUNT)
+        stream_error_finding(&st, in);
+    drain(in);
+    if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
+        st.fatal = true;
+
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(in->sha, src->sha256, &len) != 1 || len != 32)
+        st.oom = true;
+    EVP_MD_CTX_free(in->sha);
+    if (in->z_ready)
+        inflateEnd(&in->z);
+    for (int i = 0; i < 32; i++)
+        snprintf(src->sha256_hex + 2 * i, 3, "%02x", src->sha256[i]);
+    src->bytes = in->raw_bytes;
+    src->xml_bytes = in->xml_bytes;
+    src->gzip = in->gzip;
+    free(st.text);
+
+    if (st.oom || arena_failed(a)) {
+        findings_add(f, F_INTERNAL, 0, NULL, "ikke nok hukommelse til at læse filen");
+        return -1;
+    }
+    if (in->error != F_COUNT)
+        st.fatal = true;
+    if (!st.fatal && doc->version.text == NULL && f->errors == 0)
+        st.fatal = true;   /* nothing read at all */
+    if (!st.fatal)
+        *out = doc;
+    return 0;
+}
+
+int ingest_file(const char *path, const config *cfg, arena *a, findings *f, source_info *src,
+                raw_document **out)
+{
+    input_stream *in = calloc(1, sizeof *in);
+    if (!in)
+        return -1;
+    in->cfg = cfg;
+    in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int rc;
+    if (in->fd < 0) {
+        int e = errno;
+        memset(src, 0, sizeof *src);
+        src->name = path;
+        *out = NULL;
+        rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke åbnes: %s", strerror(e))
+                 ? 0 : -1;
+    } else {
+        struct stat sb;
+        if (fstat(in->fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            memset(src, 0, sizeof *src);
+            src->name = path;
+            *out = NULL;
+            rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "ikke en almindelig fil") ? 0 : -1;
+        } else {
+            rc = ingest_stream(in, path, a, f, src, out);
+        }
+        close(in->fd);
+    }
+    free(in);
+    return rc;
+}
+
+int ingest_memory(const void *data, size_t size, const char *name, const config *cfg, arena *a,
+                  findings *f, source_info *src, raw_document **out)
+{
+    input_stream *in = calloc(1, sizeof *in);
+    if (!in)
+        return -1;
+    in->cfg = cfg;
+    in->fd = -1;
+    in->mem = data;
+    in->mem_size = size;
+    int rc = ingest_stream(in, name, a, f, src, out);
+    free(in);
+    return rc;
+}
+
+static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
+                                                xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+void ingest_global_init(void)
+{
+    xmlInitParser();
+    xmlSetExternalEntityLoader(refuse_external_entity);
+}

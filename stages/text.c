@@ -1,0 +1,190 @@
+/* text.c — whitespace collapsing, folding and UTF-8 decoding; see text.h. */
+#include "text.h"
+
+#include <string.h>
+
+long text_utf8_next(const char **sp)
+{
+    const unsigned char *s = (const unsigned char *)*sp;
+    long c = s[0];
+    int len;
+    if (c < 0x80) {
+        len = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        c &= 0x1F;
+        len = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+        c &= 0x0F;
+        len = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+        c &= 0x07;
+        len = 4;
+    } else {
+        (*sp)++;
+        return -1;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            (*sp)++;
+            return -1;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *sp += len;
+    return c;
+}
+
+size_t text_utf8_length(const char *s)
+{
+    size_t n = 0;
+    while (*s) {
+        text_utf8_next(&s);
+        n++;
+    }
+    return n;
+}
+
+static bool is_space_at(const char *s, size_t *len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        *len = 1;
+        return true;
+    }
+    if (c == 0xC2 && (unsigned char)s[1] == 0xA0) {  /* U+00A0 no-break space */
+        *len = 2;
+        return true;
+    }
+    return false;
+}
+
+char *text_collapse(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0, sl;
+    bool pending_space = false;
+    while (i < n) {
+        if (is_space_at(s + i, &sl) && i + sl <= n) {
+            pending_space = o > 0;
+            i += sl;
+            continue;
+        }
+        if (pending_space) {
+            out[o++] = ' ';
+            pending_space = false;
+        }
+        out[o++] = s[i++];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Appends the folded form of code point c; returns bytes written or 0 when
+ * it does not fit. */
+static size_t fold_code_point(long c, char *out, size_t room)
+{
+    const char *rep = NULL;
+    char tmp[4];
+    size_t len;
+    switch (c) {
+    case 0xE6: case 0xC6: rep = "ae"; break;   /* æ Æ */
+    case 0xF8: case 0xD8: rep = "oe"; break;   /* ø Ø */
+    case 0xE5: case 0xC5: rep = "aa"; break;   /* å Å */
+    case '_': rep = " "; break;
+    default: break;
+    }
+    if (rep) {
+        len = strlen(rep);
+        if (len > room)
+            return 0;
+        memcpy(out, rep, len);
+        return len;
+    }
+    if (c >= 'A' && c <= 'Z')
+        c += 'a' - 'A';
+    else if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+        c += 0x20;
+    if (c < 0x80) {
+        tmp[0] = (char)c;
+        len = 1;
+    } else if (c < 0x800) {
+        tmp[0] = (char)(0xC0 | (c >> 6));
+        tmp[1] = (char)(0x80 | (c & 0x3F));
+        len = 2;
+    } else if (c < 0x10000) {
+        tmp[0] = (char)(0xE0 | (c >> 12));
+        tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        tmp[2] = (char)(0x80 | (c & 0x3F));
+        len = 3;
+    } else {
+        tmp[0] = (char)(0xF0 | (c >> 18));
+        tmp[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        tmp[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        tmp[3] = (char)(0x80 | (c & 0x3F));
+        len = 4;
+    }
+    if (len > room)
+        return 0;
+    memcpy(out, tmp, len);
+    return len;
+}
+
+bool text_fold_into(char *buf, size_t size, const char *s)
+{
+    size_t o = 0, sl;
+    bool pending_space = false;
+    if (size == 0)
+        return false;
+    while (*s) {
+        if (is_space_at(s, &sl)) {
+            pending_space = o > 0;
+            s += sl;
+            continue;
+        }
+        long c = text_utf8_next(&s);
+        if (c < 0)
+            c = 0xFFFD;
+        if (c == '_') {
+            pending_space = o > 0;
+            continue;
+        }
+        if (pending_space) {
+            if (o + 1 >= size)
+                return false;
+            buf[o++] = ' ';
+            pending_space = false;
+        }
+        size_t w = fold_code_point(c, buf + o, size - 1 - o);
+        if (w == 0)
+            return false;
+        o += w;
+    }
+    buf[o] = '\0';
+    return true;
+}
+
+char *text_fold(arena *a, const char *s)
+{
+    /* Folding at most doubles a byte (æ, 2 bytes → "ae", 2 bytes; U+FFFD for
+     * a bad byte is 3), so 3n+1 always fits. */
+    size_t size = 3 * strlen(s) + 1;
+    char *buf = arena_alloc(a, size);
+    if (!buf)
+        return NULL;
+    if (!text_fold_into(buf, size, s))
+        return NULL;
+    return buf;
+}
+
+bool text_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool text_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}

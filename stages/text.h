@@ -1,0 +1,32 @@
+/* text.h — the few text operations the format needs, on UTF-8.
+ *
+ * collapse: trim, and turn every run of whitespace (XML whitespace and the
+ *           no-break space U+00A0) into one space.
+ * fold:     collapse, lower-case (ASCII and Latin-1), æ/ø/å → ae/oe/aa and
+ *           '_' → ' ', the key every vocabulary is matched on. */
+#ifndef STATUSNOTAT_TEXT_H
+#define STATUSNOTAT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+char *text_collapse(arena *a, const char *s, size_t n);
+char *text_fold(arena *a, const char *s);
+
+/* Writes the fold of s into buf (at most size-1 bytes, NUL-terminated).
+ * Returns false when it does not fit. For short keys without an arena. */
+bool text_fold_into(char *buf, size_t size, const char *s);
+
+bool text_starts_with(const char *s, const char *prefix);
+bool text_ends_with(const char *s, const char *suffix);
+
+/* Decodes one UTF-8 code point at *s (advancing it); returns -1 for an
+ * invalid sequence (and advances one byte). */
+long text_utf8_next(const char **s);
+
+/* Number of Unicode code points in s. */
+size_t text_utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,232 @@
+/* validate.c — cross-value rules; see validate.h. */
+#include "validate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT(f, code, line, path, ...)                     \
+    do {                                                     \
+        if (!findings_add((f), (code), (line), (path), __VA_ARGS__)) \
+            return false;                                    \
+    } while (0)
+
+typedef struct {
+    const char *id;
+    size_t index;
+} id_at;
+
+static int compare_id_at(const void *pa, const void *pb)
+{
+    const id_at *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+/* Every repeat of an id is reported at its own line, naming the first. */
+static bool check_ids(const document *doc, findings *f)
+{
+    size_t n = doc->n_indsatser;
+    if (n < 2)
+        return true;
+    id_at *ids = malloc(n * sizeof *ids);
+    if (!ids)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = (id_at){doc->indsatser[i].id, i};
+    qsort(ids, n, sizeof *ids, compare_id_at);
+    bool ok = true;
+    size_t first = 0;   /* start of the run of equal ids that i is in */
+    for (size_t i = 1; ok && i < n; i++) {
+        if (strcmp(ids[first].id, ids[i].id) != 0) {
+            first = i;
+            continue;
+        }
+        if (!ids[i].id[0])
+            continue;
+        const indsats *x = &doc->indsatser[ids[i].index];
+        char path[96];
+        snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", ids[i].index + 1);
+        ok = findings_add(f, F_ID_DUPLICATE, x->line, path, "id=\"%s\" er allerede brugt i linje %u",
+                          x->id, doc->indsatser[ids[first].index].line);
+    }
+    free(ids);
+    return ok;
+}
+
+static bool check_bevillinger(const document *doc, const config *cfg, findings *f)
+{
+    char path[128];
+    for (size_t i = 0; i < doc->n_indsatser; i++) {
+        const indsats *x = &doc->indsatser[i];
+        for (size_t j = 0; j < x->n_bevillinger; j++) {
+            const bevilling *b = &x->bevillinger[j];
+            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/bevilling[%zu]/@aar",
+                     i + 1, j + 1);
+            for (size_t k = 0; k < j; k++)
+                if (x->bevillinger[k].year == b->year)
+                    REPORT(f, F_YEAR_REPEATED, b->line, path,
+                           "indsats %s har to bevillinger for %d (også linje %u)", x->id, b->year,
+                           x->bevillinger[k].line);
+            if (config_budget_year_index(cfg, b->year) < 0)
+                REPORT(f, F_YEAR_OUTSIDE_BUDGET, b->line, path,
+                       "%d er uden for budgetårene %d-%d; beløbet tælles ikke med", b->year,
+                       cfg->budget_years[0], cfg->budget_years[cfg->n_budget_years - 1]);
+        }
+    }
+    return true;
+}
+
+static void format_thousands(int64_t v, char *buf, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
+    size_t len = strlen(digits), o = 0;
+    if (v < 0 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = '.';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+static bool check_personale(const personale *p, const config *cfg, findings *f)
+{
+    char path[128], a[32], b[32];
+    int64_t sum_ansatte = 0, sum_arbejdsstyrke = 0;
+    bool any_arbejdsstyrke = false;
+    for (size_t k = 0; k < p->n_niveauer; k++) {
+        const niveau *nv = &p->niveauer[k];
+        sum_ansatte += nv->ansatte;
+        if (nv->arbejdsstyrke >= 0) {
+            sum_arbejdsstyrke += nv->arbejdsstyrke;
+            any_arbejdsstyrke = true;
+        }
+        if (nv->has_pct_ansatte && nv->i_alt > 0) {
+            double computed = (double)nv->ansatte / (double)nv->i_alt;
+            if (fabs(computed - nv->pct_ansatte) > cfg->pct_tolerance + 1e-12) {
+                snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@pct", k + 1);
+                REPORT(f, F_PCT_MISMATCH, nv->line, path,
+                       "\"%s\": oplyst %.1f %%, men %lld / %lld giver %.2f %%", nv->name,
+                       nv->pct_ansatte * 100, (long long)nv->ansatte, (long long)nv->i_alt,
+                       computed * 100);
+            }
+        }
+    }
+    if (p->total_ansatte >= 0 && p->total_ansatte != sum_ansatte) {
+        format_thousands(p->total_ansatte, a, sizeof a);
+        format_thousands(sum_ansatte, b, sizeof b);
+        REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@ansatte",
+               "oplyst total ansatte er %s, men niveauerne summer til %s", a, b);
+    }
+    if (p->total_arbejdsstyrke >= 0 && any_arbejdsstyrke &&
+        p->total_arbejdsstyrke != sum_arbejdsstyrke) {
+        format_thousands(p->total_arbejdsstyrke, a, sizeof a);
+        format_thousands(sum_arbejdsstyrke, b, sizeof b);
+        REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@arbejdsstyrke",
+               "oplyst total arbejdsstyrke er %s, men niveauerne summer til %s", a, b);
+    }
+    return true;
+}
+
+bool validate_document(const document *doc, const config *cfg, findings *f)
+{
+    if (!check_ids(doc, f) || !check_bevillinger(doc, cfg, f))
+        return false;
+    if (doc->personale && !check_personale(doc->personale, cfg, f))
+        return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *id;
+    int department;
+} id_entry;
+
+struct id_registry {
+    id_entry *items;
+    size_t n, cap;
+};
+
+id_registry *id_registry_new(void)
+{
+    return calloc(1, sizeof(id_registry));
+}
+
+void id_registry_free(id_registry *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->items[i].id);
+    free(r->items);
+    free(r);
+}
+
+static const id_entry *registry_find(const id_registry *r, const char *id)
+{
+    /* Kept sorted by id. */
+    size_t lo = 0, hi = r->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(r->items[mid].id, id);
+        if (c == 0)
+            return &r->items[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+bool validate_period_ids(const id_registry *r, const document *doc, const config *cfg,
+                         findings *f)
+{
+    char path[96];
+    for (size_t i = 0; i < doc->n_indsatser; i++) {
+        const indsats *x = &doc->indsatser[i];
+        const id_entry *e = registry_find(r, x->id);
+        if (!e || e->department == doc->department)
+            continue;
+        snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", i + 1);
+        REPORT(f, F_ID_CONFLICT, x->line, path,
+               "id=\"%s\" bruges allerede af %s i samme periode", x->id,
+               cfg->departments.items[e->department].label);
+    }
+    return true;
+}
+
+bool id_registry_add(id_registry *r, const document *doc)
+{
+    for (size_t i = 0; i < doc->n_indsatser; i++) {
+        const char *id = doc->indsatser[i].id;
+        if (!id[0] || registry_find(r, id))
+            continue;
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 64;
+            id_entry *items = realloc(r->items, cap * sizeof *items);
+            if (!items)
+                return false;
+            r->items = items;
+            r->cap = cap;
+        }
+        size_t pos = r->n;
+        while (pos > 0 && strcmp(r->items[pos - 1].id, id) > 0)
+            pos--;
+        char *copy = strdup(id);
+        if (!copy)
+            return false;
+        memmove(&r->items[pos + 1], &r->items[pos], (r->n - pos) * sizeof *r->items);
+        r->items[pos] = (id_entry){copy, doc->department};
+        r->n++;
+    }
+    return true;
+}

@@ -1,0 +1,90 @@
+/* values.h — parsers for the Danish-formatted values of FORMAT.md.
+ *
+ * In:  one value's text, already whitespace-collapsed (text_collapse), and
+ *      the document's talformat.
+ * Out: the normalized value, or false / an error code when the text is not a
+ *      valid value. These functions never guess: "26.5" under talformat da
+ *      is invalid, not 26.5 and not 265. */
+#ifndef STATUSNOTAT_VALUES_H
+#define STATUSNOTAT_VALUES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum { NUMBER_FORMAT_DA, NUMBER_FORMAT_ISO } number_format;
+
+/* An exact decimal: units / 10^scale. */
+typedef struct {
+    int64_t units;
+    int scale;
+} decimal;
+
+typedef struct {
+    int year, month, day;
+    bool fuzzy;   /* primo/medio/ultimo: a chosen day, not a stated one */
+} sn_date;
+
+typedef struct {
+    int year;
+    int half;     /* 1 or 2 */
+} sn_period;
+
+/* Canonical spellings: "2008-H2" (buf of 8) and "2008-10-01" (buf of 11). */
+void period_format(const sn_period *p, char buf[8]);
+void date_format(const sn_date *d, char buf[11]);
+
+/* A whole string that is one number. */
+bool value_number(const char *s, number_format fmt, decimal *out);
+double decimal_to_double(decimal d);
+
+typedef enum {
+    AMOUNT_OK,
+    AMOUNT_BAD_NUMBER,   /* the number part is not a number in this talformat */
+    AMOUNT_BAD_UNIT,     /* the unit is not one of the table's */
+    AMOUNT_NOT_WHOLE,    /* does not come out as whole kroner */
+    AMOUNT_TOO_LARGE,    /* does not fit in 64 bits of kroner */
+} amount_result;
+
+/* "26,5 mio. kr." → 26500000. */
+amount_result value_amount(const char *s, number_format fmt, int64_t *kroner);
+const char *amount_result_text(amount_result r);   /* Danish, for messages */
+
+/* "5,3 %", "80 procent", "80 pct." → 0.053, 0.80. With bare_ok a number
+ * without a sign of percent is taken as a percentage too (a pct attribute). */
+bool value_percent(const char *s, number_format fmt, bool bare_ok, double *fraction);
+
+/* A whole non-negative count: "13.942" (da), "1543". */
+bool value_count(const char *s, number_format fmt, int64_t *out);
+
+/* A four-digit year from 1900 to 2100. */
+bool value_year(const char *s, int *year);
+
+/* Every date spelling of FORMAT.md, fuzzy ones included. */
+bool value_date(const char *s, sn_date *out);
+
+/* "2008-H2", "2. halvår 2008", … → {2008, 2}. */
+bool value_period(const char *s, sn_period *out);
+
+bool date_is_valid(int year, int month, int day);
+int date_days_in_month(int year, int month);
+int date_compare(const sn_date *a, const sn_date *b);
+/* Days since 1899-12-30, Excel's serial date (for 1900-03-01 onwards). */
+int date_excel_serial(const sn_date *d);
+
+typedef enum {
+    INDICATOR_NUMBER,
+    INDICATOR_PERCENT,   /* value is a fraction */
+    INDICATOR_RANGE,     /* low..high */
+    INDICATOR_OUT_OF,    /* value out of total */
+    INDICATOR_TEXT,
+} indicator_kind;
+
+typedef struct {
+    indicator_kind kind;
+    double value, low, high, total;
+} indicator_value;
+
+void value_indicator(const char *s, number_format fmt, indicator_value *out);
+const char *indicator_kind_name(indicator_kind k);
+
+#endif
