@@ -7,8 +7,9 @@
 #include "normalize.h"
 #include "validate.h"
 
-int process_file(const char *path, const char *display_name, const config *cfg,
-                 processed_file *out)
+/* ingest is either from a file or from memory; the rest is the same. */
+static int process(const char *path, const void *data, size_t size, const char *display_name,
+                   const config *cfg, processed_file *out)
 {
     memset(out, 0, sizeof *out);
     out->arena = arena_new();
@@ -21,7 +22,10 @@ int process_file(const char *path, const char *display_name, const config *cfg,
     out->findings.limit = cfg->max_findings;
 
     raw_document *raw = NULL;
-    if (ingest_file(path, cfg, out->arena, &out->findings, &out->source, &raw) != 0)
+    int rc = path ? ingest_file(path, cfg, out->arena, &out->findings, &out->source, &raw)
+                  : ingest_memory(data, size, name, cfg, out->arena, &out->findings,
+                                  &out->source, &raw);
+    if (rc != 0)
         return -1;
     out->source.name = name;
     if (raw) {
@@ -32,6 +36,18 @@ int process_file(const char *path, const char *display_name, const config *cfg,
     out->accepted = out->doc && out->findings.errors == 0;
     findings_sort(&out->findings);
     return 0;
+}
+
+int process_file(const char *path, const char *display_name, const config *cfg,
+                 processed_file *out)
+{
+    return process(path, NULL, 0, display_name, cfg, out);
+}
+
+int process_memory(const void *data, size_t size, const char *name, const config *cfg,
+                   processed_file *out)
+{
+    return process(NULL, data, size, name, cfg, out);
 }
 
 void processed_file_release(processed_file *p)

@@ -11,6 +11,7 @@
 #define STATUSNOTAT_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "config.h"
 #include "finding.h"
@@ -26,6 +27,9 @@ typedef struct {
 
 int process_file(const char *path, const char *display_name, const config *cfg,
                  processed_file *out);
+/* The same for bytes in memory (tests, fuzzing). */
+int process_memory(const void *data, size_t size, const char *name, const config *cfg,
+                   processed_file *out);
 void processed_file_release(processed_file *p);
 
 #endif

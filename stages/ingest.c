@@ -777,7 +777,7 @@ static void on_text(reader_state *st, int type)
     for (const char *p = value; *p; p++) {
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
             fr->text_reported = true;
-            REPORT(st, F_TEXT_UNEXPECTED, current_line(st), path_of(st, st->depth, NULL),
+            REPORT(st, F_TEXT_UNEXPECTED, fr->line, path_of(st, st->depth, NULL),
                    "<%s> må kun indeholde elementer, ikke tekst", rules[fr->kind].name);
             return;
         }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# install-deps.sh — installs what statusnotat needs from Debian's packages.
+#   scripts/install-deps.sh            build and run
+#   scripts/install-deps.sh --test     also what the tests need (cmocka, openpyxl)
+#   scripts/install-deps.sh --office   also LibreOffice (the real-client workbook test)
+# Packages already installed are not fetched again, so this is cheap to repeat.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-dev
+          libssl-dev libjansson-dev)
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=(libcmocka-dev python3 python3-openpyxl) ;;
+    --office) packages+=(libreoffice-calc-nogui) ;;
+    *) echo "usage: $0 [--test] [--office]" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,194 @@
+/* test_text_vocab.c — folding, whitespace, the vocabularies of the default
+ * configuration, the effect phrase table, and configuration errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config_load.h"
+#include "support.h"
+#include "text.h"
+
+static void collapse_and_fold(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    const char *messy = "  Kan have\n        en  effekt \t";
+    assert_string_equal(text_collapse(a, messy, strlen(messy)), "Kan have en effekt");
+    assert_string_equal(text_collapse(a, "26,5\xC2\xA0mio. kr.", 15), "26,5 mio. kr.");
+    assert_string_equal(text_collapse(a, " \n ", 3), "");
+    assert_string_equal(text_fold(a, "Økonomiforvaltningen"), "oekonomiforvaltningen");
+    assert_string_equal(text_fold(a, "BØRNE- og  Ungdomsforvaltningen"), "boerne- og ungdomsforvaltningen");
+    assert_string_equal(text_fold(a, "Borgerrådgiveren"), "borgerraadgiveren");
+    assert_string_equal(text_fold(a, "ikke_igangsat"), "ikke igangsat");
+    assert_string_equal(text_fold(a, "ÆØÅ æøå"), "aeoeaa aeoeaa");
+    arena_free(a);
+}
+
+static int dep(const char *s)
+{
+    return vocab_match(&test_config()->departments, s);
+}
+
+static const char *dep_code(const char *s)
+{
+    int i = dep(s);
+    return i < 0 ? "(none)" : test_config()->departments.items[i].code;
+}
+
+static void departments(void **state)
+{
+    (void)state;
+    assert_string_equal(dep_code("Økonomiforvaltningen"), "ØKF");
+    assert_string_equal(dep_code("Oekonomiforvaltningen"), "ØKF");
+    assert_string_equal(dep_code("økonomiforvaltning"), "ØKF");     /* without -en */
+    assert_string_equal(dep_code("ØKF"), "ØKF");
+    assert_string_equal(dep_code("OEKF"), "ØKF");
+    assert_string_equal(dep_code("oekf"), "ØKF");
+    assert_string_equal(dep_code("Borgerraadgiveren"), "BR");
+    assert_string_equal(dep_code("Borgerrådgiver"), "BR");
+    assert_string_equal(dep_code("br"), "BR");
+    assert_string_equal(dep_code("Børne- og Ungdomsforvaltningen"), "BUF");
+    assert_string_equal(dep_code("BOERNE- OG UNGDOMSFORVALTNINGEN"), "BUF");
+    assert_string_equal(dep_code("Beskæftigelses- og Integrationsforvaltningen"), "BIF");
+    assert_string_equal(dep_code("Teknik- og Miljøforvaltningen"), "TMF");
+    assert_string_equal(dep_code("Sundheds- og Omsorgsforvaltningen"), "SUF");
+    assert_string_equal(dep_code("Kultur- og Fritidsforvaltningen"), "KFF");
+    assert_int_equal(dep("Miljøforvaltningen"), -1);
+    assert_int_equal(dep("XYZ"), -1);
+    assert_int_equal(dep(""), -1);
+}
+
+static void statuses_effects_anbefalinger(void **state)
+{
+    (void)state;
+    const config *c = test_config();
+    assert_string_equal(c->statuses.items[vocab_match(&c->statuses, "ikke igangsat")].code, "ikke_igangsat");
+    assert_string_equal(c->statuses.items[vocab_match(&c->statuses, "ikke_igangsat")].code, "ikke_igangsat");
+    assert_string_equal(c->statuses.items[vocab_match(&c->statuses, "Omlagt")].code, "omlagt");
+    assert_int_equal(vocab_match(&c->statuses, "i gang"), -1);
+    assert_string_equal(c->anbefalinger.items[vocab_match(&c->anbefalinger, "omlæg")].code, "omlaeg");
+    assert_string_equal(c->anbefalinger.items[vocab_match(&c->anbefalinger, "omlaeg")].code, "omlaeg");
+    assert_string_equal(c->anbefalinger.items[vocab_match(&c->anbefalinger, "fortsæt")].code, "fortsaet");
+    assert_string_equal(c->anbefalinger.items[vocab_match(&c->anbefalinger, "undersøg")].code, "undersoeg");
+    assert_string_equal(c->effects.items[vocab_match(&c->effects, "mærkbar")].code, "maerkbar");
+    assert_string_equal(c->effects.items[vocab_match(&c->effects, "ønsket")].code, "oensket");
+    assert_string_equal(c->effects.items[vocab_match(&c->effects, "for tidligt")].code, "for_tidligt");
+    assert_string_equal(c->effects.items[vocab_match(&c->effects, "ikke dokumenteret")].code, "ikke_dokumenteret");
+    assert_string_equal(c->effects.items[vocab_match(&c->effects, "Begrænset effekt")].code, "begraenset");
+    assert_int_equal(vocab_match(&c->effects, "god"), -1);
+    assert_int_equal(c->effects.items[vocab_match(&c->effects, "oensket")].ordinal, 4);
+    assert_int_equal(c->effects.items[vocab_match(&c->effects, "ingen")].ordinal, 0);
+    assert_int_equal(c->effects.items[vocab_match(&c->effects, "for_tidligt")].ordinal, -1);
+    /* themes */
+    assert_true(vocab_match(&c->themes, "Bolig") >= 0);
+    assert_true(vocab_match(&c->themes, "beskaeftigelse") >= 0);
+    assert_true(vocab_match(&c->themes, "København som arbejdsplads og storkøber") >= 0);
+    assert_int_equal(vocab_match(&c->themes, "Sundhed"), -1);
+}
+
+static const char *derive(const char *text)
+{
+    const config *c = test_config();
+    arena *a = arena_new();
+    const char *code = c->effects.items[config_derive_effect(c, text_fold(a, text))].code;
+    arena_free(a);
+    return code;
+}
+
+static void effect_phrases_in_order(void **state)
+{
+    (void)state;
+    /* BR-2008-H2: "begrænset eller ingen effekt" → begraenset, not ingen. */
+    assert_string_equal(derive("Synliggørelsen har begrænset\n eller ingen effekt på antallet af sager."),
+                        "begraenset");
+    assert_string_equal(derive("der kan ikke påvises nogen sammenhæng"), "ikke_dokumenteret");
+    assert_string_equal(derive("Effekten heraf fremgår dog ikke af redegørelserne."), "ikke_dokumenteret");
+    /* ikke_dokumenteret comes before for_tidligt and ingen in the table. */
+    assert_string_equal(derive("For tidligt; ingen dokumentation endnu"), "ikke_dokumenteret");
+    assert_string_equal(derive("Det er for tidligt at sige."), "for_tidligt");
+    assert_string_equal(derive("Ingen effekt."), "ingen");
+    assert_string_equal(derive("Kun minimal fremgang"), "minimal");
+    assert_string_equal(derive("En MÆRKBAR forbedring"), "maerkbar");
+    assert_string_equal(derive("Har den oenskede effekt"), "oensket");
+    assert_string_equal(derive("Der er skabt medieomtale."), "ikke_dokumenteret");   /* no match */
+}
+
+static void budget_defaults(void **state)
+{
+    (void)state;
+    const config *c = test_config();
+    assert_int_equal(c->n_budget_years, 4);
+    assert_int_equal(c->budget_years[0], 2007);
+    assert_int_equal(c->budget_years[3], 2010);
+    assert_int_equal(c->frame[config_budget_year_index(c, 2009)], 26500000);
+    assert_int_equal(c->frame[config_budget_year_index(c, 2010)], 17400000);
+    assert_int_equal(c->frame[config_budget_year_index(c, 2007)], -1);
+    assert_int_equal(config_budget_year_index(c, 2011), -1);
+    assert_true(c->effect_limited[vocab_find_code(&c->effects, "ikke_dokumenteret")]);
+    assert_false(c->effect_limited[vocab_find_code(&c->effects, "for_tidligt")]);
+    assert_false(c->effect_limited[vocab_find_code(&c->effects, "maerkbar")]);
+}
+
+/* A copy of the default configuration with one edit, loaded: the error. */
+static const char *load_edited(const char *from, const char *to)
+{
+    static char err[1024];
+    FILE *in = fopen(STATUSNOTAT_TEST_CONFIG, "r");
+    assert_non_null(in);
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    if (!at)
+        fail_msg("\"%s\" is not in the default configuration", from);
+    char edited[16384];
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    char path[] = "/tmp/statusnotat-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, edited, strlen(edited)), (ssize_t)strlen(edited));
+    close(fd);
+    config *c = NULL;
+    int rc = config_load(path, &c, err, sizeof err);
+    unlink(path);
+    if (rc == 0) {
+        config_free(c);
+        return NULL;
+    }
+    return err;
+}
+
+static void configuration_errors(void **state)
+{
+    (void)state;
+    const char *err;
+    assert_null(load_edited("\"Øvrige\"", "\"Andre\""));   /* a harmless edit loads */
+    err = load_edited("\"effect\": \"maerkbar\"", "\"effect\": \"god\"");
+    assert_non_null(err);
+    assert_non_null(strstr(err, "effect_phrases[11]"));
+    err = load_edited("\"2010\": 17400000", "\"2011\": 17400000");
+    assert_non_null(strstr(err, "budget.frame"));
+    err = load_edited("[2007, 2008, 2009, 2010]", "[2008, 2007]");
+    assert_non_null(strstr(err, "ascending"));
+    err = load_edited("\"code\": \"KFF\"", "\"code\": \"SOF\"");   /* a key two entries share */
+    assert_non_null(strstr(err, "departments[4]"));
+    err = load_edited("\"max_file_bytes\": 16777216", "\"max_file_bytes\": -1");
+    assert_non_null(strstr(err, "max_file_bytes"));
+    err = load_edited("{", "[");
+    assert_non_null(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(collapse_and_fold),
+        cmocka_unit_test(departments),
+        cmocka_unit_test(statuses_effects_anbefalinger),
+        cmocka_unit_test(effect_phrases_in_order),
+        cmocka_unit_test(budget_defaults),
+        cmocka_unit_test(configuration_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
