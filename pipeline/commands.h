@@ -15,6 +15,7 @@ enum {
 };
 
 int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Loads the configuration named by --config, or the default one; prints
  * the reason to stderr and returns NULL on failure. */

@@ -14,6 +14,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"check", cmd_check, "check deliveries before sending them: findings, accepted or rejected"},
+    {"run", cmd_run, "the night run: an inbox of deliveries → XLSX workbooks per period"},
 };
 
 static void usage(FILE *out)

@@ -11,7 +11,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libcmocka-dev python3 python3-openpyxl) ;;
-    --office) packages+=(libreoffice-calc-nogui) ;;
+    --office) packages+=(libreoffice-calc-nogui python3-uno) ;;
     *) echo "usage: $0 [--test] [--office]" >&2; exit 2 ;;
   esac
 done

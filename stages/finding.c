@@ -9,8 +9,9 @@ static const struct {
     const char *name;
     severity severity;
     const char *summary;
+    const char *action;
 } code_table[F_COUNT] = {
-#define FINDING(code, sev, summary) [F_##code] = {#code, SEVERITY_##sev, summary},
+#define FINDING(code, sev, summary, action) [F_##code] = {#code, SEVERITY_##sev, summary, action},
 #include "finding_codes.h"
 #undef FINDING
 };
@@ -25,6 +26,7 @@ void findings_init(findings *f, arena *a, const char *file)
 const char *finding_code_name(finding_code code) { return code_table[code].name; }
 severity finding_code_severity(finding_code code) { return code_table[code].severity; }
 const char *finding_code_summary(finding_code code) { return code_table[code].summary; }
+const char *finding_code_action(finding_code code) { return code_table[code].action; }
 
 const char *severity_label(severity s)
 {

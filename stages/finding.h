@@ -16,7 +16,7 @@
 typedef enum { SEVERITY_WARNING = 1, SEVERITY_ERROR = 2 } severity;
 
 typedef enum {
-#define FINDING(code, sev, summary) F_##code,
+#define FINDING(code, sev, summary, action) F_##code,
 #include "finding_codes.h"
 #undef FINDING
     F_COUNT
@@ -51,6 +51,7 @@ bool findings_add(findings *f, finding_code code, uint32_t line, const char *pat
 const char *finding_code_name(finding_code code);
 severity finding_code_severity(finding_code code);
 const char *finding_code_summary(finding_code code);
+const char *finding_code_action(finding_code code);   /* Danish: what the pipeline did */
 const char *severity_label(severity s);   /* "fejl" / "advarsel" */
 
 /* Orders findings by line, then severity (errors first), then code; stable. */

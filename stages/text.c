@@ -188,3 +188,45 @@ bool text_ends_with(const char *s, const char *suffix)
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
+
+size_t text_utf16_length(const char *s)
+{
+    size_t n = 0;
+    while (*s) {
+        long c = text_utf8_next(&s);
+        n += c >= 0x10000 ? 2 : 1;
+    }
+    return n;
+}
+
+static bool is_control(long c)
+{
+    return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF;
+}
+
+char *text_cell(arena *a, const char *s, bool *cut)
+{
+    size_t len = strlen(s), o = 0, units = 0;
+    char *out = arena_alloc(a, len + 1);
+    if (cut)
+        *cut = false;
+    if (!out)
+        return NULL;
+    while (*s) {
+        const char *start = s;
+        long c = text_utf8_next(&s);
+        if (c < 0 || is_control(c))
+            continue;
+        size_t w = c >= 0x10000 ? 2 : 1;
+        if (units + w > TEXT_CELL_MAX) {
+            if (cut)
+                *cut = true;
+            break;
+        }
+        units += w;
+        memcpy(out + o, start, (size_t)(s - start));
+        o += (size_t)(s - start);
+    }
+    out[o] = '\0';
+    return out;
+}

@@ -29,4 +29,15 @@ long text_utf8_next(const char **s);
 /* Number of Unicode code points in s. */
 size_t text_utf8_length(const char *s);
 
+/* What one Excel cell holds: 32,767 UTF-16 code units. */
+#define TEXT_CELL_MAX 32767
+
+/* Length of s in UTF-16 code units (what Excel counts). */
+size_t text_utf16_length(const char *s);
+
+/* A copy of s that is safe in a cell: control characters (C0, DEL, C1) and
+ * invalid UTF-8 removed, cut at a character boundary to TEXT_CELL_MAX UTF-16
+ * units. *cut (may be NULL) says whether it was cut. NULL when out of memory. */
+char *text_cell(arena *a, const char *s, bool *cut);
+
 #endif

@@ -1,6 +1,8 @@
 /* validate.c — cross-value rules; see validate.h. */
 #include "validate.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,8 +136,48 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
     return true;
 }
 
+/* Texts an Excel cell cannot hold whole are cut in the workbook; say so now,
+ * so a department sees it when it checks its delivery. */
+static bool check_text_lengths(const document *doc, findings *f)
+{
+    char path[128];
+    for (size_t i = 0; i < doc->n_indsatser; i++) {
+        const indsats *x = &doc->indsatser[i];
+        const struct {
+            const char *text, *element;
+        } texts[] = {{x->title, "titel"}, {x->effect_text, "effekt"}, {x->bemaerkning, "bemaerkning"},
+                     {x->theme_text, "tema"}};
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+            if (!texts[k].text)
+                continue;
+            size_t units = text_utf16_length(texts[k].text);
+            if (units <= TEXT_CELL_MAX)
+                continue;
+            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/%s", i + 1,
+                     texts[k].element);
+            REPORT(f, F_TEXT_TRUNCATED, x->line, path,
+                   "<%s> er %zu tegn; et regnearksfelt rummer %d, så teksten afkortes",
+                   texts[k].element, units, TEXT_CELL_MAX);
+        }
+        for (size_t j = 0; j < x->n_indikatorer; j++) {
+            const indikator *ind = &x->indikatorer[j];
+            if (text_utf16_length(ind->text) <= TEXT_CELL_MAX &&
+                text_utf16_length(ind->name) <= TEXT_CELL_MAX)
+                continue;
+            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/indikator[%zu]", i + 1,
+                     j + 1);
+            REPORT(f, F_TEXT_TRUNCATED, ind->line, path,
+                   "indikatoren er længere end de %d tegn, et regnearksfelt rummer; den afkortes",
+                   TEXT_CELL_MAX);
+        }
+    }
+    return true;
+}
+
 bool validate_document(const document *doc, const config *cfg, findings *f)
 {
+    if (!check_text_lengths(doc, f))
+        return false;
     if (!check_ids(doc, f) || !check_bevillinger(doc, cfg, f))
         return false;
     if (doc->personale && !check_personale(doc->personale, cfg, f))

@@ -1,0 +1,33 @@
+/* build.h — the workbooks of one period from the ledger.
+ *
+ * In:  the ledger, a period, the output folder, the run's recorded time.
+ * Out: statusredegoerelse-<period>.xlsx with every department, and one
+ *      <CODE>-<period>.xlsx per department that sent anything for the period,
+ *      each written atomically (emit.h). The period's documents are loaded
+ *      once, used for every workbook of the period, and freed before the next
+ *      period: memory is bounded by one period.
+ *
+ * Sources whose period is unknown (a file that is not XML, say) are listed in
+ * the Kilder and Fund of every combined workbook the same call writes, so a
+ * rejected file always shows. */
+#ifndef STATUSNOTAT_BUILD_H
+#define STATUSNOTAT_BUILD_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "ledger.h"
+
+typedef struct {
+    const char *out_dir;
+    time_t created;
+    /* Called after each workbook is in place (may be NULL). */
+    void (*on_written)(void *ctx, const char *path);
+    void *ctx;
+} build_options;
+
+/* Returns 0, or -1 with a message in err. */
+int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
+                 char *err, size_t errlen);
+
+#endif

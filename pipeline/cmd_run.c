@@ -1,0 +1,173 @@
+/* cmd_run.c — `statusnotat run --inbox DIR --out DIR`: every delivery in the
+ * inbox through the stages, then the workbooks of every period present. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "commands.h"
+#include "config_load.h"
+#include "inbox.h"
+#include "ledger.h"
+#include "report.h"
+
+/* Parsed documents kept between intake and the workbooks; past this they are
+ * parsed again when their period is built. */
+#define CACHE_BUDGET (256u << 20)
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: statusnotat run --inbox DIR --out DIR [--config FILE]\n"
+            "\n"
+            "Takes every .xml and .xml.gz in the inbox (in the byte order of their names),\n"
+            "checks it, and writes for each period present:\n"
+            "  statusredegoerelse-<periode>.xlsx   every department\n"
+            "  <KODE>-<periode>.xlsx               one per department (ØKF as OEKF)\n"
+            "Byte-identical files count once; a later document for a department and period\n"
+            "supersedes the earlier one. Rejected documents are listed in the workbooks'\n"
+            "Kilder and Validering sheets, and their errors are printed on stderr.\n"
+            "\n"
+            "  --inbox DIR    the deliveries\n"
+            "  --out DIR      where the workbooks go (created if missing)\n"
+            "  --config FILE  the configuration\n"
+            "  -h, --help     this text\n"
+            "\n"
+            "The workbooks' creation time is the run's start, or $SOURCE_DATE_EPOCH when set,\n"
+            "so the same inputs give the same bytes.\n"
+            "\n"
+            "exit: 0 all accepted, 1 some rejected, 2 usage or configuration error,\n"
+            "      4 I/O or internal failure (workbooks already in place are left as they were)\n");
+}
+
+static void on_written(void *ctx, const char *path)
+{
+    size_t *count = ctx;
+    (*count)++;
+    printf("skrevet: %s\n", path);
+}
+
+/* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs. */
+static int run_time(time_t *out)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(epoch, &end, 10);
+        if (errno || *end || v < 0)
+            return -1;
+        *out = (time_t)v;
+        return 0;
+    }
+    *out = time(NULL);
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"inbox", required_argument, NULL, 'i'},
+        {"out", required_argument, NULL, 'o'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "hc:", options, NULL)) != -1) {
+        switch (opt) {
+        case 'i': inbox_dir = optarg; break;
+        case 'o': out_dir = optarg; break;
+        case 'c': config_path = optarg; break;
+        case 'h': run_usage(stdout); return 0;
+        default: run_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!inbox_dir || !out_dir || optind != argc) {
+        fprintf(stderr, "statusnotat run: --inbox and --out are required, and nothing else\n");
+        run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    time_t created;
+    if (run_time(&created) != 0) {
+        fprintf(stderr, "statusnotat run: SOURCE_DATE_EPOCH is not a number of seconds\n");
+        return EXIT_USAGE;
+    }
+    config *cfg = cli_load_config(config_path);
+    if (!cfg)
+        return EXIT_USAGE;
+
+    int rc = EXIT_FAILURE_IO;
+    ledger *l = NULL;
+    sn_period *periods = NULL;
+    inbox_listing files = {0};
+    if (inbox_list(inbox_dir, &files) != 0) {
+        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, strerror(errno));
+        rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
+        goto done;
+    }
+    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, strerror(errno));
+        goto done;
+    }
+    l = ledger_new(cfg, CACHE_BUDGET);
+    if (!l)
+        goto oom;
+
+    size_t counts[4] = {0};
+    for (size_t i = 0; i < files.n; i++) {
+        char path[4096];
+        processed_file p;
+        snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
+        if (process_file(path, files.names[i], cfg, &p) != 0) {
+            processed_file_release(&p);
+            goto oom;
+        }
+        ledger_entry *e = ledger_admit(l, &p, path);
+        if (!e) {
+            processed_file_release(&p);
+            goto oom;
+        }
+        counts[e->row.status]++;
+        if (e->row.status == SOURCE_REJECTED)
+            for (size_t k = 0; k < e->row.n_findings; k++)
+                if (e->row.findings[k].severity == SEVERITY_ERROR)
+                    report_finding_text(stderr, &e->row.findings[k]);
+    }
+
+    size_t n_periods = ledger_periods(l, &periods), written = 0;
+    if (n_periods == (size_t)-1)
+        goto oom;
+    build_options bo = {.out_dir = out_dir, .created = created, .on_written = on_written,
+                        .ctx = &written};
+    for (size_t i = 0; i < n_periods; i++) {
+        char err[1024];
+        if (build_period(l, cfg, periods[i], &bo, err, sizeof err) != 0) {
+            fprintf(stderr, "statusnotat run: %s\n", err);
+            goto done;
+        }
+    }
+    printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
+           files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
+           counts[SOURCE_DUPLICATE], written, out_dir);
+    rc = counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+    if (fflush(stdout) != 0)
+        rc = EXIT_FAILURE_IO;
+    goto done;
+oom:
+    fprintf(stderr, "statusnotat run: out of memory\n");
+    rc = EXIT_FAILURE_IO;
+done:
+    free(periods);
+    ledger_free(l);
+    inbox_listing_free(&files);
+    config_free(cfg);
+    return rc;
+}

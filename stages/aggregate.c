@@ -1,0 +1,326 @@
+/* aggregate.c — a period's documents → the rows of the workbook's tables;
+ * see aggregate.h. */
+#include "aggregate.h"
+
+#include <string.h>
+
+#include "text.h"
+
+const char *source_status_label(source_status s)
+{
+    switch (s) {
+    case SOURCE_ACCEPTED: return "godkendt";
+    case SOURCE_REJECTED: return "afvist";
+    case SOURCE_SUPERSEDED: return "erstattet";
+    case SOURCE_DUPLICATE: return "dublet";
+    }
+    return "?";
+}
+
+const char *source_status_code(source_status s)
+{
+    switch (s) {
+    case SOURCE_ACCEPTED: return "accepted";
+    case SOURCE_REJECTED: return "rejected";
+    case SOURCE_SUPERSEDED: return "superseded";
+    case SOURCE_DUPLICATE: return "duplicate";
+    }
+    return "?";
+}
+
+typedef struct {
+    const aggregate_input *in;
+    const config *cfg;
+    arena *a;
+    period_report *r;
+    size_t n_years;
+    bool oom;
+} builder;
+
+static const char *cell(builder *b, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *c = text_cell(b->a, s, NULL);
+    if (!c)
+        b->oom = true;
+    return c ? c : "";
+}
+
+static void *alloc_array(builder *b, size_t n, size_t size)
+{
+    void *p = arena_alloc_array(b->a, n ? n : 1, size);
+    if (!p)
+        b->oom = true;
+    return p;
+}
+
+static bool new_amounts(builder *b, year_amounts *y, bool all_present)
+{
+    y->kroner = alloc_array(b, b->n_years, sizeof *y->kroner);
+    y->has = alloc_array(b, b->n_years, sizeof *y->has);
+    if (!y->kroner || !y->has)
+        return false;
+    for (size_t i = 0; i < b->n_years; i++)
+        y->has[i] = all_present;
+    return true;
+}
+
+static void add_amount(year_amounts *y, int year_index, int64_t kroner)
+{
+    y->kroner[year_index] += kroner;
+    y->has[year_index] = true;
+}
+
+static bool included(const aggregate_input *in, int department)
+{
+    return in->department < 0 || in->department == department;
+}
+
+int aggregate_latest_year(const config *cfg, const period_document *docs, size_t n_docs)
+{
+    int latest = -1;
+    for (size_t d = 0; d < n_docs; d++)
+        for (size_t i = 0; i < docs[d].doc->n_indsatser; i++) {
+            const indsats *x = &docs[d].doc->indsatser[i];
+            for (size_t j = 0; j < x->n_bevillinger; j++) {
+                int y = config_budget_year_index(cfg, x->bevillinger[j].year);
+                if (y > latest && x->bevillinger[j].kroner != 0)
+                    latest = y;
+            }
+        }
+    return latest;
+}
+
+/* Counts the rows each table will get, so every array is allocated once. */
+static void count_rows(builder *b, size_t *indsatser, size_t *indicators, size_t *levels)
+{
+    *indsatser = *indicators = *levels = 0;
+    for (size_t d = 0; d < b->in->n_docs; d++) {
+        const document *doc = b->in->docs[d].doc;
+        if (!included(b->in, doc->department))
+            continue;
+        *indsatser += doc->n_indsatser;
+        for (size_t i = 0; i < doc->n_indsatser; i++)
+            *indicators += doc->indsatser[i].n_indikatorer;
+        if (doc->personale)
+            *levels += doc->personale->n_niveauer;
+    }
+}
+
+static void add_indsats(builder *b, const document *doc, const indsats *x, const char *source)
+{
+    const config *c = b->cfg;
+    period_report *r = b->r;
+    indsats_row *row = &r->indsatser[r->n_indsatser++];
+    row->department = c->departments.items[doc->department].label;
+    row->id = cell(b, x->id);
+    row->title = cell(b, x->title);
+    row->theme = x->theme >= 0 ? c->themes.items[x->theme].label : c->other_theme;
+    row->status = c->statuses.items[x->status].label;
+    row->effect = c->effects.items[x->effect].label;
+    row->effect_derived = x->effect_derived;
+    row->anbefaling = x->anbefaling >= 0 ? c->anbefalinger.items[x->anbefaling].label : NULL;
+    row->source = cell(b, source);
+    if (!new_amounts(b, &row->bevilling, false))
+        return;
+
+    effect_row *effect = &r->effects[x->effect];
+    effect->count++;
+    theme_row *theme = &r->themes[x->theme >= 0 ? (size_t)x->theme : c->themes.n];
+    for (size_t j = 0; j < x->n_bevillinger; j++) {
+        int y = config_budget_year_index(c, x->bevillinger[j].year);
+        if (y < 0)
+            continue;   /* YEAR_OUTSIDE_BUDGET: not counted */
+        int64_t kr = x->bevillinger[j].kroner;
+        add_amount(&row->bevilling, y, kr);
+        add_amount(&effect->bevilling, y, kr);
+        add_amount(&theme->bevilling, y, kr);
+        r->budget[y].granted += kr;
+    }
+    for (size_t j = 0; j < x->n_indikatorer; j++) {
+        const indikator *ind = &x->indikatorer[j];
+        indicator_row *ir = &r->indicators[r->n_indicators++];
+        ir->department = row->department;
+        ir->id = row->id;
+        ir->name = cell(b, ind->name);
+        ir->unit = cell(b, ind->unit);
+        ir->text = cell(b, ind->text);
+        ir->value = ind->value;
+        ir->has_date = ind->has_date;
+        ir->date = ind->date;
+        ir->year = ind->year;
+    }
+}
+
+/* Staffing rows are summed over departments by level name (folded), in the
+ * order levels first appear. A stated pct is shown only where one document
+ * alone states it: shares of different wholes do not add up. */
+static void add_staff(builder *b, const personale *p, size_t *contributors)
+{
+    period_report *r = b->r;
+    char key[256], other[256];
+    r->has_staff = true;
+    for (size_t k = 0; k < p->n_niveauer; k++) {
+        const niveau *nv = &p->niveauer[k];
+        size_t row = r->n_staff;
+        if (!text_fold_into(key, sizeof key, nv->name))
+            key[0] = '\0';
+        for (size_t i = 0; i < r->n_staff; i++)
+            if (text_fold_into(other, sizeof other, r->staff[i].level) && strcmp(other, key) == 0)
+                row = i;
+        staff_row *s = &r->staff[row];
+        if (row == r->n_staff) {
+            r->n_staff++;
+            s->level = cell(b, nv->name);
+            s->arbejdsstyrke = -1;
+        }
+        contributors[row]++;
+        s->ansatte += nv->ansatte;
+        r->staff_ansatte += nv->ansatte;
+        if (nv->arbejdsstyrke >= 0) {
+            s->arbejdsstyrke = (s->arbejdsstyrke < 0 ? 0 : s->arbejdsstyrke) + nv->arbejdsstyrke;
+            r->staff_arbejdsstyrke += nv->arbejdsstyrke;
+        }
+        bool alone = contributors[row] == 1;
+        s->has_stated_ansatte = alone && nv->has_pct_ansatte;
+        s->stated_ansatte = nv->pct_ansatte;
+        s->has_stated_arbejdsstyrke = alone && nv->has_pct_arbejdsstyrke;
+        s->stated_arbejdsstyrke = nv->pct_arbejdsstyrke;
+    }
+    if (p->total_ansatte >= 0 || p->total_arbejdsstyrke >= 0) {
+        if (!r->stated_totals) {
+            r->stated_ansatte = r->stated_arbejdsstyrke = -1;
+            r->stated_totals = true;
+        }
+        if (p->total_ansatte >= 0)
+            r->stated_ansatte = (r->stated_ansatte < 0 ? 0 : r->stated_ansatte) + p->total_ansatte;
+        if (p->total_arbejdsstyrke >= 0)
+            r->stated_arbejdsstyrke =
+                (r->stated_arbejdsstyrke < 0 ? 0 : r->stated_arbejdsstyrke) + p->total_arbejdsstyrke;
+    }
+}
+
+static void add_sources(builder *b)
+{
+    const aggregate_input *in = b->in;
+    period_report *r = b->r;
+    size_t n_fund = 0;
+    r->sources = alloc_array(b, in->n_sources, sizeof *r->sources);
+    for (size_t i = 0; i < in->n_sources; i++)
+        n_fund += in->sources[i].n_findings;
+    r->fund = alloc_array(b, n_fund, sizeof *r->fund);
+    if (!r->sources || !r->fund)
+        return;
+    for (size_t i = 0; i < in->n_sources; i++) {
+        const source_row *s = &in->sources[i];
+        if (in->department >= 0 && s->department != in->department)
+            continue;
+        r->sources[r->n_sources++] = s;
+        switch (s->status) {
+        case SOURCE_ACCEPTED: r->docs_accepted++; break;
+        case SOURCE_REJECTED: r->docs_rejected++; break;
+        case SOURCE_SUPERSEDED: r->docs_superseded++; break;
+        case SOURCE_DUPLICATE: r->docs_duplicate++; break;
+        }
+        /* A duplicate says nothing new; a superseded document's findings are
+         * history, except the one that says why it does not count. */
+        if (s->status == SOURCE_DUPLICATE)
+            continue;
+        for (size_t k = 0; k < s->n_findings; k++) {
+            const finding *x = &s->findings[k];
+            if (s->status == SOURCE_SUPERSEDED && x->code != F_DOCUMENT_OLDER)
+                continue;
+            fund_row *f = &r->fund[r->n_fund++];
+            f->finding = x;
+            f->message = cell(b, x->message);
+            f->path = cell(b, x->path);
+            f->action = finding_code_action(x->code);
+        }
+    }
+}
+
+period_report *aggregate_period(const aggregate_input *in, arena *a)
+{
+    const config *c = in->cfg;
+    builder b = {in, c, a, NULL, c->n_budget_years, false};
+    period_report *r = arena_alloc(a, sizeof *r);
+    if (!r)
+        return NULL;
+    b.r = r;
+    r->cfg = c;
+    r->period = in->period;
+    r->department = in->department;
+    r->scope_label = in->department >= 0 ? c->departments.items[in->department].label
+                                         : "Alle forvaltninger";
+    r->latest_year_index = aggregate_latest_year(c, in->docs, in->n_docs);
+    r->stated_ansatte = r->stated_arbejdsstyrke = -1;
+
+    size_t n_indsatser, n_indicators, n_levels;
+    count_rows(&b, &n_indsatser, &n_indicators, &n_levels);
+    r->indsatser = alloc_array(&b, n_indsatser, sizeof *r->indsatser);
+    r->indicators = alloc_array(&b, n_indicators, sizeof *r->indicators);
+    r->staff = alloc_array(&b, n_levels, sizeof *r->staff);
+    size_t *contributors = alloc_array(&b, n_levels, sizeof *contributors);
+    r->n_effects = c->effects.n;
+    r->effects = alloc_array(&b, r->n_effects, sizeof *r->effects);
+    r->n_themes = c->themes.n + 1;   /* + "Øvrige" */
+    r->themes = alloc_array(&b, r->n_themes, sizeof *r->themes);
+    r->n_budget = b.n_years;
+    r->budget = alloc_array(&b, r->n_budget, sizeof *r->budget);
+    if (b.oom)
+        return NULL;
+    for (size_t e = 0; e < r->n_effects; e++) {
+        r->effects[e].effect = (int)e;
+        new_amounts(&b, &r->effects[e].bevilling, true);
+    }
+    for (size_t t = 0; t < r->n_themes; t++) {
+        r->themes[t].theme = t < c->themes.n ? c->themes.items[t].label : c->other_theme;
+        new_amounts(&b, &r->themes[t].bevilling, true);
+    }
+    for (size_t y = 0; y < r->n_budget; y++) {
+        r->budget[y].year = c->budget_years[y];
+        r->budget[y].frame = c->frame[y];
+    }
+    if (b.oom)
+        return NULL;
+
+    /* Documents in department order, then arrival order, so rows are stable. */
+    r->effect_departments = alloc_array(&b, c->departments.n, sizeof *r->effect_departments);
+    if (!r->effect_departments)
+        return NULL;
+    for (size_t dep = 0; dep < c->departments.n; dep++) {
+        effect_department_row *row = NULL;
+        for (size_t d = 0; d < in->n_docs && !b.oom; d++) {
+            const document *doc = in->docs[d].doc;
+            if (doc->department != (int)dep || !included(in, doc->department))
+                continue;
+            if (!row) {
+                row = &r->effect_departments[r->n_effect_departments++];
+                row->department = (int)dep;
+                row->counts = alloc_array(&b, r->n_effects, sizeof *row->counts);
+                if (!row->counts)
+                    return NULL;
+            }
+            for (size_t i = 0; i < doc->n_indsatser; i++) {
+                add_indsats(&b, doc, &doc->indsatser[i], in->docs[d].source_name);
+                row->counts[doc->indsatser[i].effect]++;
+                row->total++;
+            }
+            if (doc->personale)
+                add_staff(&b, doc->personale, contributors);
+        }
+    }
+    add_sources(&b);
+    if (b.oom || arena_failed(a))
+        return NULL;
+
+    if (r->latest_year_index >= 0) {
+        int y = r->latest_year_index;
+        r->latest_total = r->budget[y].granted;
+        for (size_t e = 0; e < r->n_effects; e++)
+            if (c->effect_limited[e])
+                r->latest_limited += r->effects[e].bevilling.kroner[y];
+    }
+    return r;
+}

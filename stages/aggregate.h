@@ -1,0 +1,162 @@
+/* aggregate.h — stage 4: one period's documents → the rows of every table in
+ * WORKBOOK.md.
+ *
+ * In:  the period's current documents (after duplicates and supersession),
+ *      every source of the period with its status and findings (Kilder and
+ *      Fund), the configuration, and optionally one department to restrict
+ *      the report to.
+ * Out: a period_report: the rows of Indsatser, EffektBevilling,
+ *      EffektForvaltning, Bevillingsprofil, BevillingTema, Personale,
+ *      Indikatorer, Fund and Kilder, and the headline figures of Overblik.
+ *      Texts are ready for a cell: control characters removed, cut to what an
+ *      Excel cell holds. Every row lives in the arena given.
+ *
+ * Sums are exact integers (kroner, counts); emit writes them as formulas that
+ * carry these values. */
+#ifndef STATUSNOTAT_AGGREGATE_H
+#define STATUSNOTAT_AGGREGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "finding.h"
+#include "model.h"
+
+typedef enum {
+    SOURCE_ACCEPTED,     /* godkendt: counts */
+    SOURCE_REJECTED,     /* afvist */
+    SOURCE_SUPERSEDED,   /* erstattet: a later (or the current) document counts instead */
+    SOURCE_DUPLICATE,    /* dublet: byte-identical to one seen before */
+} source_status;
+
+const char *source_status_label(source_status s);   /* godkendt, afvist, erstattet, dublet */
+const char *source_status_code(source_status s);    /* accepted, rejected, superseded, duplicate */
+
+/* One delivered file as the period sees it: a row of Kilder, and its findings
+ * for Fund. */
+typedef struct {
+    const char *name;
+    const char *sha256_hex;
+    uint64_t bytes;
+    int department;              /* -1 when unknown */
+    bool has_period;
+    sn_period period;
+    bool has_indsendt;
+    sn_date indsendt;
+    source_status status;
+    const char *superseded_by;   /* name of the file that counts instead, or NULL */
+    const finding *findings;
+    size_t n_findings;
+} source_row;
+
+typedef struct {
+    const document *doc;
+    const char *source_name;
+} period_document;
+
+typedef struct {
+    const config *cfg;
+    sn_period period;
+    int department;              /* restrict to this department; -1 = all */
+    const period_document *docs; /* the current documents of the period (all departments) */
+    size_t n_docs;
+    const source_row *sources;   /* every source of the period, in arrival order */
+    size_t n_sources;
+} aggregate_input;
+
+/* Money per budget year: kroner[i] for config.budget_years[i]; has[i] false
+ * where no indsats grants anything that year (an empty cell). */
+typedef struct {
+    int64_t *kroner;
+    bool *has;
+} year_amounts;
+
+typedef struct {
+    const char *department, *id, *title, *theme, *status, *effect, *anbefaling, *source;
+    bool effect_derived;
+    year_amounts bevilling;
+} indsats_row;
+
+typedef struct {
+    int effect;                  /* index into config.effects */
+    size_t count;
+    year_amounts bevilling;      /* has[] always true: every category is listed */
+} effect_row;
+
+typedef struct {
+    int department;
+    size_t *counts;              /* per effect */
+    size_t total;
+} effect_department_row;
+
+typedef struct {
+    int year;
+    int64_t granted;
+    int64_t frame;               /* -1 when the year has no frame */
+} budget_row;
+
+typedef struct {
+    const char *theme;           /* configured label, or the "other" label */
+    year_amounts bevilling;
+} theme_row;
+
+typedef struct {
+    const char *level;
+    int64_t ansatte;
+    int64_t arbejdsstyrke;       /* -1 when no document states it */
+    bool has_stated_ansatte, has_stated_arbejdsstyrke;
+    double stated_ansatte, stated_arbejdsstyrke;   /* fractions as sent (one sender only) */
+} staff_row;
+
+typedef struct {
+    const char *department, *id, *name, *unit, *text;
+    indicator_value value;
+    bool has_date;
+    sn_date date;
+    int year;
+} indicator_row;
+
+typedef struct {
+    const finding *finding;
+    const char *message;         /* cell-safe */
+    const char *path;
+    const char *action;          /* Handling */
+} fund_row;
+
+typedef struct {
+    const config *cfg;
+    sn_period period;
+    int department;              /* -1 = all */
+    const char *scope_label;     /* "Alle forvaltninger" or the department's name */
+
+    indsats_row *indsatser;               size_t n_indsatser;
+    effect_row *effects;                  size_t n_effects;
+    effect_department_row *effect_departments; size_t n_effect_departments;
+    budget_row *budget;                   size_t n_budget;
+    theme_row *themes;                    size_t n_themes;
+    staff_row *staff;                     size_t n_staff;
+    indicator_row *indicators;            size_t n_indicators;
+    fund_row *fund;                       size_t n_fund;
+    const source_row **sources;           size_t n_sources;
+
+    /* Overblik. */
+    size_t docs_accepted, docs_rejected, docs_superseded, docs_duplicate;
+    int latest_year_index;       /* -1 when no document grants any money */
+    int64_t latest_total;        /* kroner granted in the latest year */
+    int64_t latest_limited;      /* of which on limited/none/undocumented effect */
+    bool has_staff;
+    int64_t staff_ansatte, staff_arbejdsstyrke;         /* sums of the rows */
+    bool stated_totals;          /* some document states totals */
+    int64_t stated_ansatte, stated_arbejdsstyrke;       /* sum of the stated totals (-1 none) */
+} period_report;
+
+/* Returns NULL only when out of memory. */
+period_report *aggregate_period(const aggregate_input *in, arena *a);
+
+/* The latest budget year (index) in which any of the documents grants money;
+ * -1 when none does. */
+int aggregate_latest_year(const config *cfg, const period_document *docs, size_t n_docs);
+
+#endif

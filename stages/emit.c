@@ -1,0 +1,901 @@
+/* emit.c — the workbook of WORKBOOK.md from a period_report (libxlsxwriter);
+ * see emit.h. One function per sheet; the helpers at the top write one cell
+ * each, remember the widest text per column, and keep the first library
+ * error. */
+#include "emit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "text.h"
+
+enum { MAX_COLS = 64, MAX_WIDTH = 60 };
+
+typedef struct {
+    lxw_format *header, *text, *wrap, *kroner, *count, *number, *pct, *date, *year,
+        *total_label, *total_kroner, *total_count, *total_pct, *title, *subtitle, *section,
+        *label, *big_kroner, *big_pct, *flag_count, *note;
+} formats;
+
+typedef struct {
+    lxw_workbook *wb;
+    const period_report *r;
+    const config *cfg;
+    arena *a;                 /* formulas and headers for this workbook */
+    formats f;
+    lxw_error error;          /* the first error; later writes are skipped */
+    char detail[128];         /* what was being written when it happened */
+    /* Where things landed, for formulas and charts on other sheets. */
+    lxw_row_t effect_first_row, effect_total_row, budget_first_row;
+    lxw_row_t staff_first_row, staff_total_row;
+    size_t n_staff_rows;
+} emitter;
+
+typedef struct {
+    emitter *e;
+    lxw_worksheet *ws;
+    const char *name;
+    double width[MAX_COLS];
+} sheet;
+
+static void check(emitter *e, lxw_error err, const char *what)
+{
+    if (err != LXW_NO_ERROR && e->error == LXW_NO_ERROR) {
+        e->error = err;
+        snprintf(e->detail, sizeof e->detail, "%s", what);
+    }
+}
+
+static void note_width(sheet *s, lxw_col_t col, double chars)
+{
+    if (col < MAX_COLS && chars > s->width[col])
+        s->width[col] = chars;
+}
+
+/* Display width of a whole number with thousands separators. */
+static double number_chars(double v)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "%.0f", v < 0 ? -v : v);
+    return n + (n - 1) / 3 + (v < 0) + 1;
+}
+
+static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *fmt)
+{
+    if (!text)
+        return;
+    check(s->e, worksheet_write_string(s->ws, row, col, text, fmt), s->name);
+    note_width(s, col, (double)text_utf8_length(text) + 1);
+}
+
+static void put_number(sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *fmt)
+{
+    check(s->e, worksheet_write_number(s->ws, row, col, v, fmt), s->name);
+    note_width(s, col, number_chars(v) + 2);
+}
+
+static void put_formula(sheet *s, lxw_row_t row, lxw_col_t col, const char *formula, double value,
+                        lxw_format *fmt)
+{
+    check(s->e, worksheet_write_formula_num(s->ws, row, col, formula, fmt, value), s->name);
+    note_width(s, col, number_chars(value) + 2);
+}
+
+static void put_date(sheet *s, lxw_row_t row, lxw_col_t col, const sn_date *d)
+{
+    put_number(s, row, col, date_excel_serial(d), s->e->f.date);
+    note_width(s, col, 12);
+}
+
+/* A formula built with printf, kept in the workbook's arena. */
+__attribute__((format(printf, 2, 3)))
+static const char *formula(emitter *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *f = arena_vprintf(e->a, fmt, ap);
+    va_end(ap);
+    if (!f)
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "formula");
+    return f ? f : "=0";
+}
+
+static const char *cell_name(emitter *e, lxw_row_t row, lxw_col_t col)
+{
+    char buf[32];
+    lxw_rowcol_to_cell(buf, row, col);
+    return formula(e, "%s", buf);
+}
+
+static const char *col_name(emitter *e, lxw_col_t col)
+{
+    char buf[16];
+    lxw_col_to_name(buf, col, 0);
+    return formula(e, "%s", buf);
+}
+
+/* Adds an Excel table with the given headers at first_row; returns the first
+ * row below it. A table holds at least one (empty) data row. */
+static lxw_row_t add_table(sheet *s, const char *name, lxw_row_t first_row, size_t n_rows,
+                           const char *const *headers, size_t n_cols)
+{
+    lxw_table_column columns[MAX_COLS];
+    lxw_table_column *pointers[MAX_COLS + 1];
+    for (size_t i = 0; i < n_cols && i < MAX_COLS; i++) {
+        columns[i] = (lxw_table_column){.header = (char *)headers[i], .header_format = s->e->f.header};
+        pointers[i] = &columns[i];
+        note_width(s, (lxw_col_t)i, (double)text_utf8_length(headers[i]) + 3);
+    }
+    pointers[n_cols < MAX_COLS ? n_cols : MAX_COLS] = NULL;
+    lxw_table_options options = {.name = (char *)name,
+                                 .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+                                 .style_type_number = 2,
+                                 .columns = pointers};
+    lxw_row_t last = first_row + (lxw_row_t)(n_rows ? n_rows : 1);
+    check(s->e, worksheet_add_table(s->ws, first_row, 0, last, (lxw_col_t)(n_cols - 1), &options),
+          name);
+    return last + 1;
+}
+
+/* "I alt" under a table: SUBTOTAL(109, Table[Column]) for each column listed. */
+static void put_subtotal(sheet *s, lxw_row_t row, lxw_col_t col, const char *table,
+                         const char *column, double value, lxw_format *fmt)
+{
+    put_formula(s, row, col, formula(s->e, "=SUBTOTAL(109,%s[%s])", table, column), value, fmt);
+}
+
+static void finish_sheet(sheet *s, size_t n_cols, bool freeze)
+{
+    for (size_t c = 0; c < n_cols && c < MAX_COLS; c++) {
+        double w = s->width[c] < 8 ? 8 : s->width[c] > MAX_WIDTH ? MAX_WIDTH : s->width[c];
+        check(s->e, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), s->name);
+    }
+    if (freeze)
+        worksheet_freeze_panes(s->ws, 1, 0);
+    worksheet_set_landscape(s->ws);
+    worksheet_set_paper(s->ws, 9);   /* A4 */
+    worksheet_fit_to_pages(s->ws, 1, 0);
+    if (freeze)
+        check(s->e, worksheet_repeat_rows(s->ws, 0, 0), s->name);
+    check(s->e, worksheet_set_footer(s->ws, "&L&A&R&P / &N"), s->name);
+}
+
+static sheet new_sheet(emitter *e, const char *name)
+{
+    sheet s = {.e = e, .name = name};
+    s.ws = workbook_add_worksheet(e->wb, name);
+    if (!s.ws)
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, name);
+    return s;
+}
+
+static const char *year_header(emitter *e, size_t y)
+{
+    return formula(e, "Bevilling %d", e->cfg->budget_years[y]);
+}
+
+/* ---- Indsatser ------------------------------------------------------------ */
+
+static void sheet_indsatser(emitter *e)
+{
+    const period_report *r = e->r;
+    size_t n_years = e->cfg->n_budget_years;
+    sheet s = new_sheet(e, "Indsatser");
+    if (!s.ws)
+        return;
+    const char *headers[MAX_COLS] = {"Forvaltning", "Indsats-id", "Titel", "Tema", "Status",
+                                     "Effekt", "Effekt udledt", "Anbefaling"};
+    size_t n_cols = 8;
+    for (size_t y = 0; y < n_years; y++)
+        headers[n_cols++] = year_header(e, y);
+    headers[n_cols++] = "Kilde";
+    lxw_row_t total_row = add_table(&s, "Indsatser", 0, r->n_indsatser, headers, n_cols);
+    int64_t *totals = arena_alloc_array(e->a, n_years ? n_years : 1, sizeof *totals);
+    if (!totals) {
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Indsatser");
+        return;
+    }
+    for (size_t i = 0; i < r->n_indsatser && e->error == LXW_NO_ERROR; i++) {
+        const indsats_row *x = &r->indsatser[i];
+        lxw_row_t row = (lxw_row_t)(i + 1);
+        put_string(&s, row, 0, x->department, NULL);
+        put_string(&s, row, 1, x->id, NULL);
+        put_string(&s, row, 2, x->title, NULL);
+        put_string(&s, row, 3, x->theme, NULL);
+        put_string(&s, row, 4, x->status, NULL);
+        put_string(&s, row, 5, x->effect, NULL);
+        put_string(&s, row, 6, x->effect_derived ? "Ja" : "Nej", NULL);
+        put_string(&s, row, 7, x->anbefaling, NULL);
+        for (size_t y = 0; y < n_years; y++) {
+            if (x->bevilling.has[y])
+                put_number(&s, row, (lxw_col_t)(8 + y), (double)x->bevilling.kroner[y], e->f.kroner);
+            totals[y] += x->bevilling.kroner[y];
+        }
+        put_string(&s, row, (lxw_col_t)(8 + n_years), x->source, NULL);
+    }
+    put_string(&s, total_row, 0, "I alt", e->f.total_label);
+    for (size_t y = 0; y < n_years; y++)
+        put_subtotal(&s, total_row, (lxw_col_t)(8 + y), "Indsatser", headers[8 + y], (double)totals[y],
+                     e->f.total_kroner);
+    finish_sheet(&s, n_cols, true);
+}
+
+/* ---- Effekt --------------------------------------------------------------- */
+
+static void sheet_effekt(emitter *e)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    size_t n_years = c->n_budget_years;
+    sheet s = new_sheet(e, "Effekt");
+    if (!s.ws)
+        return;
+
+    /* EffektBevilling: sums over Indsatser by effect. */
+    const char *headers[MAX_COLS] = {"Effekt", "Antal indsatser"};
+    size_t n_cols = 2;
+    for (size_t y = 0; y < n_years; y++)
+        headers[n_cols++] = year_header(e, y);
+    headers[n_cols++] = "Andel seneste år";
+    lxw_row_t total_row = add_table(&s, "EffektBevilling", 0, r->n_effects, headers, n_cols);
+    e->effect_first_row = 1;
+    e->effect_total_row = total_row;
+    int latest = r->latest_year_index;
+    lxw_col_t share_col = (lxw_col_t)(2 + n_years);
+    const char *latest_col = latest >= 0 ? col_name(e, (lxw_col_t)(2 + latest)) : NULL;
+    size_t count_total = 0;
+    for (size_t i = 0; i < r->n_effects; i++) {
+        const effect_row *x = &r->effects[i];
+        lxw_row_t row = (lxw_row_t)(1 + i);
+        const char *label = c->effects.items[x->effect].label;
+        const char *a = cell_name(e, row, 0);
+        put_string(&s, row, 0, label, NULL);
+        put_formula(&s, row, 1, formula(e, "=COUNTIFS(Indsatser[Effekt],%s)", a), (double)x->count,
+                    e->f.count);
+        count_total += x->count;
+        for (size_t y = 0; y < n_years; y++)
+            put_formula(&s, row, (lxw_col_t)(2 + y),
+                        formula(e, "=SUMIFS(Indsatser[%s],Indsatser[Effekt],%s)", headers[2 + y], a),
+                        (double)x->bevilling.kroner[y], e->f.kroner);
+        if (latest >= 0) {
+            double share = r->latest_total ? (double)x->bevilling.kroner[latest] / (double)r->latest_total
+                                           : 0;
+            put_formula(&s, row, share_col,
+                        formula(e, "=IF(%s$%u=0,0,%s%u/%s$%u)", latest_col, total_row + 1, latest_col,
+                                row + 1, latest_col, total_row + 1),
+                        share, e->f.pct);
+        }
+    }
+    put_string(&s, total_row, 0, "I alt", e->f.total_label);
+    put_subtotal(&s, total_row, 1, "EffektBevilling", headers[1], (double)count_total, e->f.total_count);
+    for (size_t y = 0; y < n_years; y++)
+        put_subtotal(&s, total_row, (lxw_col_t)(2 + y), "EffektBevilling", headers[2 + y],
+                     (double)r->budget[y].granted, e->f.total_kroner);
+    if (latest >= 0)
+        put_subtotal(&s, total_row, share_col, "EffektBevilling", headers[share_col],
+                     r->latest_total ? 1.0 : 0.0, e->f.total_pct);
+
+    /* EffektForvaltning: counts over Indsatser by department and effect. */
+    lxw_row_t head = total_row + 3;
+    const char *dheaders[MAX_COLS] = {"Forvaltning"};
+    size_t n_dcols = 1;
+    for (size_t k = 0; k < c->effects.n && n_dcols < MAX_COLS - 1; k++)
+        dheaders[n_dcols++] = c->effects.items[k].label;
+    dheaders[n_dcols++] = "I alt";
+    lxw_row_t dtotal_row = add_table(&s, "EffektForvaltning", head, r->n_effect_departments,
+                                     dheaders, n_dcols);
+    size_t *col_totals = arena_alloc_array(e->a, n_dcols, sizeof *col_totals);
+    if (!col_totals) {
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Effekt");
+        return;
+    }
+    for (size_t i = 0; i < r->n_effect_departments; i++) {
+        const effect_department_row *x = &r->effect_departments[i];
+        lxw_row_t row = head + 1 + (lxw_row_t)i;
+        const char *a = formula(e, "$A%u", row + 1);
+        put_string(&s, row, 0, c->departments.items[x->department].label, NULL);
+        for (size_t k = 0; k < c->effects.n; k++) {
+            const char *col = col_name(e, (lxw_col_t)(1 + k));
+            put_formula(&s, row, (lxw_col_t)(1 + k),
+                        formula(e, "=COUNTIFS(Indsatser[Forvaltning],%s,Indsatser[Effekt],%s$%u)", a,
+                                col, head + 1),
+                        (double)x->counts[k], e->f.count);
+            col_totals[1 + k] += x->counts[k];
+        }
+        put_formula(&s, row, (lxw_col_t)(n_dcols - 1),
+                    formula(e, "=SUM(B%u:%s%u)", row + 1, col_name(e, (lxw_col_t)(n_dcols - 2)), row + 1),
+                    (double)x->total, e->f.count);
+        col_totals[n_dcols - 1] += x->total;
+    }
+    put_string(&s, dtotal_row, 0, "I alt", e->f.total_label);
+    for (size_t k = 1; k < n_dcols; k++)
+        put_subtotal(&s, dtotal_row, (lxw_col_t)k, "EffektForvaltning", dheaders[k],
+                     (double)col_totals[k], e->f.total_count);
+    finish_sheet(&s, n_cols > n_dcols ? n_cols : n_dcols, true);
+}
+
+/* ---- Bevilling ------------------------------------------------------------ */
+
+static void sheet_bevilling(emitter *e)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    size_t n_years = c->n_budget_years;
+    sheet s = new_sheet(e, "Bevilling");
+    if (!s.ws)
+        return;
+    static const char *const profile[] = {"År", "Bevilget", "Ramme", "Difference"};
+    lxw_row_t after = add_table(&s, "Bevillingsprofil", 0, r->n_budget, profile, 4);
+    e->budget_first_row = 1;
+    for (size_t y = 0; y < r->n_budget; y++) {
+        const budget_row *b = &r->budget[y];
+        lxw_row_t row = (lxw_row_t)(1 + y);
+        put_number(&s, row, 0, b->year, e->f.year);
+        put_formula(&s, row, 1, formula(e, "=SUM(Indsatser[%s])", year_header(e, y)),
+                    (double)b->granted, e->f.kroner);
+        if (b->frame >= 0) {
+            put_number(&s, row, 2, (double)b->frame, e->f.kroner);
+            put_formula(&s, row, 3, formula(e, "=C%u-B%u", row + 1, row + 1),
+                        (double)(b->frame - b->granted), e->f.kroner);
+        }
+    }
+
+    lxw_row_t head = after + 2;
+    const char *headers[MAX_COLS] = {"Tema"};
+    size_t n_cols = 1;
+    for (size_t y = 0; y < n_years; y++)
+        headers[n_cols++] = year_header(e, y);
+    lxw_row_t total_row = add_table(&s, "BevillingTema", head, r->n_themes, headers, n_cols);
+    for (size_t t = 0; t < r->n_themes; t++) {
+        const theme_row *x = &r->themes[t];
+        lxw_row_t row = head + 1 + (lxw_row_t)t;
+        put_string(&s, row, 0, x->theme, NULL);
+        for (size_t y = 0; y < n_years; y++)
+            put_formula(&s, row, (lxw_col_t)(1 + y),
+                        formula(e, "=SUMIFS(Indsatser[%s],Indsatser[Tema],$A%u)", headers[1 + y],
+                                row + 1),
+                        (double)x->bevilling.kroner[y], e->f.kroner);
+    }
+    put_string(&s, total_row, 0, "I alt", e->f.total_label);
+    for (size_t y = 0; y < n_years; y++)
+        put_subtotal(&s, total_row, (lxw_col_t)(1 + y), "BevillingTema", headers[1 + y],
+                     (double)r->budget[y].granted, e->f.total_kroner);
+    finish_sheet(&s, n_cols > 4 ? n_cols : 4, true);
+}
+
+/* ---- Personale ------------------------------------------------------------ */
+
+static void sheet_personale(emitter *e)
+{
+    const period_report *r = e->r;
+    sheet s = new_sheet(e, "Personale");
+    if (!s.ws)
+        return;
+    static const char *const headers[] = {
+        "Uddannelsesniveau", "Ansatte", "Andel af ansatte", "Arbejdsstyrke",
+        "Andel af arbejdsstyrke", "Repræsentation", "Oplyst pct. ansatte",
+        "Oplyst pct. arbejdsstyrke"};
+    lxw_row_t total = add_table(&s, "Personale", 0, r->n_staff, headers, 8);
+    e->staff_first_row = 1;
+    e->staff_total_row = total;
+    e->n_staff_rows = r->n_staff;
+    bool any_workforce = false;
+    for (size_t i = 0; i < r->n_staff; i++) {
+        const staff_row *x = &r->staff[i];
+        lxw_row_t row = (lxw_row_t)(1 + i), xr = row + 1, xt = total + 1;
+        double share = r->staff_ansatte ? (double)x->ansatte / (double)r->staff_ansatte : 0;
+        put_string(&s, row, 0, x->level, NULL);
+        put_number(&s, row, 1, (double)x->ansatte, e->f.count);
+        put_formula(&s, row, 2, formula(e, "=IF(B$%u=0,0,B%u/B$%u)", xt, xr, xt), share, e->f.pct);
+        if (x->arbejdsstyrke >= 0) {
+            any_workforce = true;
+            double wshare = r->staff_arbejdsstyrke
+                                ? (double)x->arbejdsstyrke / (double)r->staff_arbejdsstyrke
+                                : 0;
+            put_number(&s, row, 3, (double)x->arbejdsstyrke, e->f.count);
+            put_formula(&s, row, 4, formula(e, "=IF(D$%u=0,0,D%u/D$%u)", xt, xr, xt), wshare, e->f.pct);
+            if (wshare > 0)
+                put_formula(&s, row, 5, formula(e, "=C%u/E%u", xr, xr), share / wshare, e->f.number);
+        }
+        if (x->has_stated_ansatte)
+            put_number(&s, row, 6, x->stated_ansatte, e->f.pct);
+        if (x->has_stated_arbejdsstyrke)
+            put_number(&s, row, 7, x->stated_arbejdsstyrke, e->f.pct);
+    }
+    put_string(&s, total, 0, "I alt", e->f.total_label);
+    put_subtotal(&s, total, 1, "Personale", headers[1], (double)r->staff_ansatte, e->f.total_count);
+    put_subtotal(&s, total, 2, "Personale", headers[2], r->staff_ansatte ? 1.0 : 0.0, e->f.total_pct);
+    if (any_workforce) {
+        put_subtotal(&s, total, 3, "Personale", headers[3], (double)r->staff_arbejdsstyrke,
+                     e->f.total_count);
+        put_subtotal(&s, total, 4, "Personale", headers[4], r->staff_arbejdsstyrke ? 1.0 : 0.0,
+                     e->f.total_pct);
+    }
+    if (r->stated_totals) {
+        lxw_row_t row = total + 1;
+        bool off_ansatte = r->stated_ansatte >= 0 && r->stated_ansatte != r->staff_ansatte;
+        bool off_workforce = r->stated_arbejdsstyrke >= 0 && any_workforce &&
+                             r->stated_arbejdsstyrke != r->staff_arbejdsstyrke;
+        put_string(&s, row, 0, "Oplyst i alt (afsender)", e->f.label);
+        if (r->stated_ansatte >= 0)
+            put_number(&s, row, 1, (double)r->stated_ansatte, off_ansatte ? e->f.flag_count : e->f.count);
+        if (r->stated_arbejdsstyrke >= 0)
+            put_number(&s, row, 3, (double)r->stated_arbejdsstyrke,
+                       off_workforce ? e->f.flag_count : e->f.count);
+        if (off_ansatte || off_workforce)
+            put_string(&s, row, 5, "Afviger fra summen af niveauerne; summen bruges (se Validering)",
+                       e->f.note);
+    }
+    s.width[5] = s.width[5] > 16 ? 16 : s.width[5];
+    finish_sheet(&s, 8, true);
+}
+
+/* ---- Indikatorer ---------------------------------------------------------- */
+
+static void put_value(sheet *s, lxw_row_t row, lxw_col_t col, double v, bool percent)
+{
+    emitter *e = s->e;
+    lxw_format *fmt = percent ? e->f.pct : v == (double)(int64_t)v ? e->f.count : e->f.number;
+    put_number(s, row, col, v, fmt);
+}
+
+static void sheet_indikatorer(emitter *e)
+{
+    const period_report *r = e->r;
+    sheet s = new_sheet(e, "Indikatorer");
+    if (!s.ws)
+        return;
+    static const char *const headers[] = {"Forvaltning", "Indsats-id", "Indikator", "Værdi", "Fra",
+                                          "Til", "Ud af", "Enhed", "Dato", "År", "Tekst"};
+    add_table(&s, "Indikatorer", 0, r->n_indicators, headers, 11);
+    for (size_t i = 0; i < r->n_indicators && e->error == LXW_NO_ERROR; i++) {
+        const indicator_row *x = &r->indicators[i];
+        lxw_row_t row = (lxw_row_t)(1 + i);
+        put_string(&s, row, 0, x->department, NULL);
+        put_string(&s, row, 1, x->id, NULL);
+        put_string(&s, row, 2, x->name, NULL);
+        switch (x->value.kind) {
+        case INDICATOR_NUMBER:
+        case INDICATOR_PERCENT:
+            put_value(&s, row, 3, x->value.value, x->value.kind == INDICATOR_PERCENT);
+            break;
+        case INDICATOR_RANGE:
+            put_value(&s, row, 4, x->value.low, false);
+            put_value(&s, row, 5, x->value.high, false);
+            break;
+        case INDICATOR_OUT_OF:
+            put_value(&s, row, 3, x->value.value, false);
+            put_value(&s, row, 6, x->value.total, false);
+            break;
+        case INDICATOR_TEXT:
+            break;
+        }
+        put_string(&s, row, 7, x->unit, NULL);
+        if (x->has_date)
+            put_date(&s, row, 8, &x->date);
+        if (x->year)
+            put_number(&s, row, 9, x->year, e->f.year);
+        put_string(&s, row, 10, x->text, NULL);
+    }
+    finish_sheet(&s, 11, true);
+}
+
+/* ---- Validering ----------------------------------------------------------- */
+
+static void sheet_validering(emitter *e)
+{
+    const period_report *r = e->r;
+    sheet s = new_sheet(e, "Validering");
+    if (!s.ws)
+        return;
+    static const char *const headers[] = {"Alvor", "Kode", "Fil", "Linje", "Sti", "Besked", "Handling"};
+    add_table(&s, "Fund", 0, r->n_fund, headers, 7);
+    for (size_t i = 0; i < r->n_fund && e->error == LXW_NO_ERROR; i++) {
+        const fund_row *x = &r->fund[i];
+        lxw_row_t row = (lxw_row_t)(1 + i);
+        put_string(&s, row, 0, severity_label(x->finding->severity), NULL);
+        put_string(&s, row, 1, finding_code_name(x->finding->code), NULL);
+        put_string(&s, row, 2, x->finding->file, NULL);
+        if (x->finding->line)
+            put_number(&s, row, 3, x->finding->line, e->f.year);
+        put_string(&s, row, 4, x->path, NULL);
+        put_string(&s, row, 5, x->message, NULL);
+        put_string(&s, row, 6, x->action, NULL);
+    }
+    finish_sheet(&s, 7, true);
+}
+
+/* ---- Kilder --------------------------------------------------------------- */
+
+static void sheet_kilder(emitter *e)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    sheet s = new_sheet(e, "Kilder");
+    if (!s.ws)
+        return;
+    static const char *const headers[] = {"Fil", "SHA-256", "Bytes", "Forvaltning", "Periode",
+                                          "Indsendt", "Status", "Erstattet af"};
+    add_table(&s, "Kilder", 0, r->n_sources, headers, 8);
+    for (size_t i = 0; i < r->n_sources && e->error == LXW_NO_ERROR; i++) {
+        const source_row *x = r->sources[i];
+        lxw_row_t row = (lxw_row_t)(1 + i);
+        char period[8];
+        put_string(&s, row, 0, text_cell(e->a, x->name, NULL), NULL);
+        put_string(&s, row, 1, x->sha256_hex, NULL);
+        put_number(&s, row, 2, (double)x->bytes, e->f.count);
+        if (x->department >= 0)
+            put_string(&s, row, 3, c->departments.items[x->department].label, NULL);
+        if (x->has_period) {
+            period_format(&x->period, period);
+            put_string(&s, row, 4, formula(e, "%s", period), NULL);
+        }
+        if (x->has_indsendt)
+            put_date(&s, row, 5, &x->indsendt);
+        put_string(&s, row, 6, source_status_label(x->status), NULL);
+        if (x->superseded_by)
+            put_string(&s, row, 7, text_cell(e->a, x->superseded_by, NULL), NULL);
+    }
+    finish_sheet(&s, 8, true);
+}
+
+/* ---- Overblik ------------------------------------------------------------- */
+
+/* "begrænset effekt, minimal effekt, ingen effekt eller ikke dokumenteret" */
+static const char *limited_labels(emitter *e)
+{
+    const config *c = e->cfg;
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < c->effects.n; i++)
+        n += c->effect_limited[i];
+    const char *out = "";
+    for (size_t i = 0; i < c->effects.n; i++) {
+        if (!c->effect_limited[i])
+            continue;
+        char lower[128];
+        snprintf(lower, sizeof lower, "%s", c->effects.items[i].label);
+        if (lower[0] >= 'A' && lower[0] <= 'Z')
+            lower[0] = (char)(lower[0] - 'A' + 'a');
+        else if ((unsigned char)lower[0] == 0xC3 && (unsigned char)lower[1] >= 0x80 &&
+                 (unsigned char)lower[1] <= 0x9E)
+            lower[1] = (char)(lower[1] + 0x20);
+        k++;
+        out = formula(e, "%s%s%s", out, k == 1 ? "" : k == n ? " eller " : ", ", lower);
+    }
+    return out;
+}
+
+static void overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t type,
+                           const char *title, const char *categories, const char *const *values,
+                           const char *const *names, size_t n_series, const char *num_format)
+{
+    lxw_chart *chart = workbook_add_chart(e->wb, type);
+    if (!chart) {
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, title);
+        return;
+    }
+    for (size_t i = 0; i < n_series; i++) {
+        lxw_chart_series *series = chart_add_series(chart, categories, values[i]);
+        if (!series) {
+            check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, title);
+            return;
+        }
+        chart_series_set_name(series, names[i]);
+    }
+    chart_title_set_name(chart, title);
+    /* In a bar chart the x axis is the (horizontal) value axis; categories
+     * run bottom-up unless the category axis is reversed. */
+    chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, num_format);
+    if (type == LXW_CHART_BAR)
+        chart_axis_set_reverse(chart->y_axis);
+    chart_legend_set_position(chart, n_series > 1 ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
+    lxw_chart_options options = {.x_scale = 1.4, .y_scale = 1.1, .x_offset = 10, .y_offset = 4};
+    check(e, worksheet_insert_chart_opt(ws, at, 4, chart, &options), title);
+}
+
+static void sheet_overblik(emitter *e)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    sheet s = new_sheet(e, "Overblik");
+    if (!s.ws)
+        return;
+    char period[8];
+    period_format(&r->period, period);
+    size_t n_years = c->n_budget_years;
+    int latest = r->latest_year_index;
+
+    put_string(&s, 0, 0, formula(e, "Statusredegørelse %s", period), e->f.title);
+    put_string(&s, 1, 0, formula(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
+               e->f.subtitle);
+    lxw_row_t row = 3;
+    put_string(&s, row++, 0, "Dokumenter", e->f.section);
+    put_string(&s, row, 0, "Godkendt", e->f.label);
+    put_number(&s, row++, 1, (double)r->docs_accepted, e->f.count);
+    put_string(&s, row, 0, "Afvist (se Validering)", e->f.label);
+    put_number(&s, row++, 1, (double)r->docs_rejected, r->docs_rejected ? e->f.flag_count : e->f.count);
+    put_string(&s, row, 0, "Erstattet af nyere", e->f.label);
+    put_number(&s, row++, 1, (double)r->docs_superseded, e->f.count);
+    put_string(&s, row, 0, "Dubletter", e->f.label);
+    put_number(&s, row++, 1, (double)r->docs_duplicate, e->f.count);
+    put_string(&s, row, 0, "Indsatser", e->f.label);
+    put_formula(&s, row++, 1, "=COUNTA(Indsatser[Indsats-id])", (double)r->n_indsatser, e->f.count);
+    row++;
+
+    if (latest >= 0) {
+        int year = c->budget_years[latest];
+        lxw_row_t budget_xl_row = e->budget_first_row + (lxw_row_t)latest + 1;   /* 1-based */
+        const char *latest_col = col_name(e, (lxw_col_t)(2 + latest));
+        put_string(&s, row++, 0, formula(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
+                   e->f.section);
+        lxw_row_t granted_row = row;
+        put_string(&s, row, 0, formula(e, "Bevilget i %d", year), e->f.label);
+        put_formula(&s, row++, 1, formula(e, "=Bevilling!B%u", budget_xl_row), (double)r->latest_total,
+                    e->f.big_kroner);
+        /* The council's question: how much buys no documented effect. */
+        const char *sum = "=";
+        for (size_t k = 0; k < r->n_effects; k++)
+            if (c->effect_limited[k])
+                sum = formula(e, "%s%sEffekt!%s%u", sum, sum[1] ? "+" : "", latest_col,
+                              e->effect_first_row + (lxw_row_t)k + 1);
+        if (!sum[1])
+            sum = "=0";
+        put_string(&s, row, 0, formula(e, "Heraf på indsatser med %s", limited_labels(e)), e->f.wrap);
+        check(e, worksheet_set_row(s.ws, row, 30, NULL), "Overblik");
+        put_formula(&s, row, 1, sum, (double)r->latest_limited, e->f.big_kroner);
+        double share = r->latest_total ? (double)r->latest_limited / (double)r->latest_total : 0;
+        put_formula(&s, row, 2, formula(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
+                    share, e->f.big_pct);
+        row++;
+        if (c->frame[latest] >= 0) {
+            lxw_row_t frame_row = row;
+            put_string(&s, row, 0, formula(e, "Ramme %d", year), e->f.label);
+            put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", budget_xl_row), (double)c->frame[latest],
+                        e->f.big_kroner);
+            put_string(&s, row, 0, "Ramme minus bevilget", e->f.label);
+            put_formula(&s, row++, 1, formula(e, "=B%u-B%u", frame_row + 1, granted_row + 1),
+                        (double)(c->frame[latest] - r->latest_total), e->f.big_kroner);
+        }
+        for (size_t y = (size_t)latest + 1; y < n_years; y++)
+            if (c->frame[y] >= 0) {
+                put_string(&s, row, 0, formula(e, "Ramme %d", c->budget_years[y]), e->f.label);
+                put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", e->budget_first_row + (lxw_row_t)y + 1),
+                            (double)c->frame[y], e->f.big_kroner);
+            }
+    } else {
+        put_string(&s, row++, 0, "Ingen bevillinger i budgetårene", e->f.section);
+    }
+    row++;
+
+    if (r->has_staff) {
+        lxw_row_t t = e->staff_total_row + 1;
+        put_string(&s, row++, 0, "Personale med ikke-vestlig baggrund", e->f.section);
+        put_string(&s, row, 0, "Ansatte (sum af uddannelsesniveauer)", e->f.label);
+        put_formula(&s, row++, 1, formula(e, "=Personale!B%u", t), (double)r->staff_ansatte, e->f.count);
+        put_string(&s, row, 0, "Arbejdsstyrke (sum af uddannelsesniveauer)", e->f.label);
+        put_formula(&s, row++, 1, formula(e, "=Personale!D%u", t), (double)r->staff_arbejdsstyrke,
+                    e->f.count);
+        if (r->stated_arbejdsstyrke >= 0 && r->stated_arbejdsstyrke != r->staff_arbejdsstyrke) {
+            put_string(&s, row, 0, "Oplyst arbejdsstyrke i alt — afviger fra summen", e->f.label);
+            put_number(&s, row, 1, (double)r->stated_arbejdsstyrke, e->f.flag_count);
+            put_formula(&s, row, 2, formula(e, "=B%u-B%u", row + 1, row),
+                        (double)(r->stated_arbejdsstyrke - r->staff_arbejdsstyrke), e->f.flag_count);
+            row++;
+        }
+        if (r->stated_ansatte >= 0 && r->stated_ansatte != r->staff_ansatte) {
+            put_string(&s, row, 0, "Oplyst antal ansatte i alt — afviger fra summen", e->f.label);
+            put_number(&s, row++, 1, (double)r->stated_ansatte, e->f.flag_count);
+        }
+    }
+    s.width[0] = 62;
+    s.width[1] = 18;
+    s.width[2] = 12;
+
+    /* Charts: budget by effect, budget against frame, staffing shares. */
+    lxw_row_t first = e->effect_first_row + 1, last = e->effect_first_row + (lxw_row_t)r->n_effects;
+    if (latest >= 0) {
+        const char *latest_col = col_name(e, (lxw_col_t)(2 + latest));
+        const char *values[] = {formula(e, "=Effekt!$%s$%u:$%s$%u", latest_col, first, latest_col, last)};
+        const char *names[] = {formula(e, "Bevilling %d", c->budget_years[latest])};
+        overview_chart(e, s.ws, 0, LXW_CHART_BAR,
+                       formula(e, "Bevilling %d efter effekt", c->budget_years[latest]),
+                       formula(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0");
+    }
+    lxw_row_t b1 = e->budget_first_row + 1, b2 = e->budget_first_row + (lxw_row_t)r->n_budget;
+    const char *bvalues[] = {formula(e, "=Bevilling!$B$%u:$B$%u", b1, b2),
+                             formula(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
+    const char *bnames[] = {"Bevilget", "Ramme"};
+    overview_chart(e, s.ws, 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
+                   formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0");
+    if (r->has_staff && r->n_staff) {
+        lxw_row_t p1 = e->staff_first_row + 1, p2 = e->staff_first_row + (lxw_row_t)e->n_staff_rows;
+        const char *pvalues[] = {formula(e, "=Personale!$C$%u:$C$%u", p1, p2),
+                                 formula(e, "=Personale!$E$%u:$E$%u", p1, p2)};
+        const char *pnames[] = {"Andel af ansatte", "Andel af arbejdsstyrke"};
+        overview_chart(e, s.ws, 36, LXW_CHART_COLUMN, "Ansatte mod arbejdsstyrke pr. uddannelsesniveau",
+                       formula(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%");
+    }
+    worksheet_set_landscape(s.ws);
+    worksheet_set_paper(s.ws, 9);
+    worksheet_fit_to_pages(s.ws, 1, 0);
+    for (size_t col = 0; col < 3; col++)
+        check(e, worksheet_set_column(s.ws, (lxw_col_t)col, (lxw_col_t)col, s.width[col],
+                                      col == 0 ? e->f.wrap : NULL),
+              "Overblik");
+    worksheet_activate(s.ws);
+}
+
+/* ---- The workbook ---------------------------------------------------------- */
+
+static lxw_format *make_format(emitter *e, const char *num_format, bool bold, bool wrap)
+{
+    lxw_format *f = workbook_add_format(e->wb);
+    if (!f) {
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "format");
+        return NULL;
+    }
+    if (num_format)
+        format_set_num_format(f, num_format);
+    if (bold)
+        format_set_bold(f);
+    if (wrap) {
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    }
+    return f;
+}
+
+static void make_formats(emitter *e)
+{
+    formats *f = &e->f;
+    const char *kr = "#,##0";
+    f->header = make_format(e, NULL, true, true);
+    f->text = make_format(e, NULL, false, false);
+    f->wrap = make_format(e, NULL, false, true);
+    f->kroner = make_format(e, kr, false, false);
+    f->count = make_format(e, "#,##0", false, false);
+    f->number = make_format(e, "#,##0.00", false, false);
+    f->pct = make_format(e, "0.0%", false, false);
+    f->date = make_format(e, "dd-mm-yyyy", false, false);
+    f->year = make_format(e, "0", false, false);
+    f->total_label = make_format(e, NULL, true, false);
+    f->total_kroner = make_format(e, kr, true, false);
+    f->total_count = make_format(e, "#,##0", true, false);
+    f->total_pct = make_format(e, "0.0%", true, false);
+    f->title = make_format(e, NULL, true, false);
+    f->subtitle = make_format(e, NULL, false, false);
+    f->section = make_format(e, NULL, true, false);
+    f->label = make_format(e, NULL, false, false);
+    f->big_kroner = make_format(e, "#,##0\" kr.\"", true, false);
+    f->big_pct = make_format(e, "0.0%", true, false);
+    f->flag_count = make_format(e, "#,##0", true, false);
+    f->note = make_format(e, NULL, false, false);
+    if (e->error != LXW_NO_ERROR)
+        return;
+    format_set_font_size(f->title, 16);
+    format_set_font_color(f->subtitle, 0x595959);
+    format_set_font_size(f->section, 12);
+    format_set_bottom(f->section, LXW_BORDER_THIN);
+    for (lxw_format **t = (lxw_format *[]){f->total_label, f->total_kroner, f->total_count,
+                                           f->total_pct, NULL};
+         *t; t++)
+        format_set_top(*t, LXW_BORDER_THIN);
+    format_set_font_color(f->flag_count, LXW_COLOR_RED);
+    format_set_bg_color(f->flag_count, 0xFDE9E7);
+    format_set_font_color(f->note, LXW_COLOR_RED);
+    format_set_italic(f->note);
+    format_set_bg_color(f->header, 0xDDEBF7);
+}
+
+int emit_commit_file(const char *src, const char *dst)
+{
+    int fd = open(src, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fsync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (close(fd) != 0 || rename(src, dst) != 0)
+        return -1;
+    char *copy = strdup(dst);
+    if (!copy)
+        return -1;
+    int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (dfd < 0)
+        return -1;
+    int rc = fsync(dfd);
+    close(dfd);
+    return rc;
+}
+
+int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen)
+{
+    emitter e = {.r = r, .cfg = r->cfg, .error = LXW_NO_ERROR};
+    char period[8];
+    period_format(&r->period, period);
+
+    /* The temporary file sits beside the final one (same file system, so the
+     * rename is atomic) under a name no reader looks for. */
+    char *copy = strdup(o->path);
+    char *tmp = NULL;
+    if (!copy || !(e.a = arena_new())) {
+        free(copy);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const char *base = strrchr(o->path, '/');
+    base = base ? base + 1 : o->path;
+    tmp = arena_printf(e.a, "%s/.%s.tmp", dirname(copy), base);
+    free(copy);
+    if (!tmp) {
+        arena_free(e.a);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+    e.wb = workbook_new_opt(tmp, &options);
+    if (!e.wb) {
+        snprintf(err, errlen, "%s: cannot create the workbook", tmp);
+        arena_free(e.a);
+        return -1;
+    }
+    make_formats(&e);
+    lxw_doc_properties properties = {
+        .title = (char *)formula(&e, "Statusredegørelse %s · %s", period, r->scope_label),
+        .subject = (char *)"Integrationspolitikkens konkrete initiativer: status, effekt, bevillinger "
+                           "og personale",
+        .author = (char *)"statusnotat",
+        .company = (char *)"Københavns Kommune",
+        .category = (char *)"Statusredegørelse",
+        .keywords = (char *)"integrationspolitik, statusnotat, bevilling, effekt",
+        .comments = (char *)formula(&e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
+        .created = o->created,
+    };
+    check(&e, workbook_set_properties(e.wb, &properties), "properties");
+
+    /* Overblik is the first sheet but refers to rows of the others. Every
+     * table starts at row 0 of its sheet and has max(n, 1) data rows, so the
+     * layout follows from the report alone and is fixed before writing. */
+    e.effect_first_row = 1;
+    e.effect_total_row = (lxw_row_t)(1 + (r->n_effects ? r->n_effects : 1));
+    e.budget_first_row = 1;
+    e.staff_first_row = 1;
+    e.staff_total_row = (lxw_row_t)(1 + (r->n_staff ? r->n_staff : 1));
+    e.n_staff_rows = r->n_staff;
+    sheet_overblik(&e);
+    sheet_indsatser(&e);
+    sheet_effekt(&e);
+    sheet_bevilling(&e);
+    sheet_personale(&e);
+    sheet_indikatorer(&e);
+    sheet_validering(&e);
+    sheet_kilder(&e);
+
+    int rc = 0;
+    lxw_error closed = workbook_close(e.wb);
+    if (e.error != LXW_NO_ERROR) {
+        snprintf(err, errlen, "%s: writing %s: %s", o->path, e.detail, lxw_strerror(e.error));
+        rc = -1;
+    } else if (closed != LXW_NO_ERROR) {
+        snprintf(err, errlen, "%s: %s", o->path, lxw_strerror(closed));
+        rc = -1;
+    } else if (emit_commit_file(tmp, o->path) != 0) {
+        snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    arena_free(e.a);
+    return rc;
+}

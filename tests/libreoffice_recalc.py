@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""libreoffice_recalc.py BIN FIXTURES — a real client opens every workbook.
+
+LibreOffice (headless, driven over UNO) loads each workbook the run writes,
+recalculates everything, and every formula's recalculated value must equal
+the value stored in the file (read independently with openpyxl), with no
+formula in error. Exits 77 (CTest: skipped) when LibreOffice or its Python
+bridge is not installed; CI installs both (scripts/install-deps.sh --office)."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN, FIXTURES = sys.argv[1], sys.argv[2]
+SKIP = 77
+
+soffice = shutil.which("soffice")
+try:
+    import uno  # noqa: F401  (Debian's python3-uno)
+    from com.sun.star.beans import PropertyValue
+except ImportError:
+    uno = None
+if not soffice or uno is None:
+    print("SKIPPED: LibreOffice is not installed (soffice and python3-uno); "
+          "scripts/install-deps.sh --office installs it")
+    sys.exit(SKIP)
+
+import openpyxl  # noqa: E402
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def connect(tmp):
+    pipe = f"statusnotat{os.getpid()}"
+    proc = subprocess.Popen(
+        [soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+         "--nolockcheck", f"-env:UserInstallation=file://{tmp}/profile",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.time() + 120
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("LibreOffice did not start")
+            time.sleep(0.25)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    return proc, desktop
+
+
+def close_enough(a, b):
+    if isinstance(a, str) or isinstance(b, str):
+        return (a or "") == (b or "")
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def check_workbook(desktop, path):
+    stored = openpyxl.load_workbook(path, data_only=True)
+    formulas = openpyxl.load_workbook(path)
+    doc = desktop.loadComponentFromURL("file://" + path, "_blank", 0, (prop("Hidden", True),))
+    try:
+        doc.calculateAll()
+        name = os.path.basename(path)
+        n_formulas = 0
+        for ws in formulas.worksheets:
+            sheet = doc.Sheets.getByName(ws.title)
+            for row in ws.iter_rows():
+                for cell in row:
+                    if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                        continue
+                    n_formulas += 1
+                    lo = sheet.getCellByPosition(cell.column - 1, cell.row - 1)
+                    want = stored[ws.title].cell(cell.row, cell.column).value
+                    where = f"{name} {ws.title}!{cell.coordinate} {cell.value}"
+                    if lo.getError() != 0:
+                        check(False, f"{where}: LibreOffice error {lo.getError()}")
+                        continue
+                    got = lo.getValue() if not isinstance(want, str) else lo.getString()
+                    check(want is not None, f"{where}: no stored value")
+                    if want is not None:
+                        check(close_enough(got, want), f"{where}: recalculated {got}, stored {want}")
+        check(n_formulas > 0, f"{name}: has formulas")
+        return n_formulas
+    finally:
+        doc.close(True)
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="statusnotat-lo-")
+    proc = None
+    try:
+        out = os.path.join(tmp, "out")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1228780800")
+        subprocess.run([BIN, "run", "--inbox", FIXTURES, "--out", out], env=env,
+                       capture_output=True, check=False)
+        books = sorted(os.path.join(out, n) for n in os.listdir(out) if n.endswith(".xlsx"))
+        check(len(books) == 7, f"7 workbooks, got {len(books)}")
+        proc, desktop = connect(tmp)
+        total = sum(check_workbook(desktop, b) for b in books)
+        print(f"libreoffice_recalc: {len(books)} workbooks, {total} formulas recalculated")
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+    finally:
+        if proc:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"libreoffice_recalc: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""workbook_test.py BIN FIXTURES — the workbooks read back by an independent
+reader (openpyxl), not from the program's memory: every sheet, table and
+column of WORKBOOK.md, the numbers of the 2008 report, duplicates and
+supersession, safe cells, and byte-identical reruns."""
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+BIN, FIXTURES = sys.argv[1], sys.argv[2]
+EPOCH = 1228780800  # 2008-12-09 00:00:00 UTC
+YEARS = [2007, 2008, 2009, 2010]
+EFFECTS = ["Ønsket effekt", "Mærkbar effekt", "Begrænset effekt", "Minimal effekt",
+           "Ingen effekt", "Ikke dokumenteret", "For tidligt at vurdere"]
+BEV = [f"Bevilling {y}" for y in YEARS]
+CONTRACT = {  # sheet -> [(table, columns)], WORKBOOK.md
+    "Overblik": [],
+    "Indsatser": [("Indsatser", ["Forvaltning", "Indsats-id", "Titel", "Tema", "Status", "Effekt",
+                                 "Effekt udledt", "Anbefaling"] + BEV + ["Kilde"])],
+    "Effekt": [("EffektBevilling", ["Effekt", "Antal indsatser"] + BEV + ["Andel seneste år"]),
+               ("EffektForvaltning", ["Forvaltning"] + EFFECTS + ["I alt"])],
+    "Bevilling": [("Bevillingsprofil", ["År", "Bevilget", "Ramme", "Difference"]),
+                  ("BevillingTema", ["Tema"] + BEV)],
+    "Personale": [("Personale", ["Uddannelsesniveau", "Ansatte", "Andel af ansatte", "Arbejdsstyrke",
+                                 "Andel af arbejdsstyrke", "Repræsentation", "Oplyst pct. ansatte",
+                                 "Oplyst pct. arbejdsstyrke"])],
+    "Indikatorer": [("Indikatorer", ["Forvaltning", "Indsats-id", "Indikator", "Værdi", "Fra", "Til",
+                                     "Ud af", "Enhed", "Dato", "År", "Tekst"])],
+    "Validering": [("Fund", ["Alvor", "Kode", "Fil", "Linje", "Sti", "Besked", "Handling"])],
+    "Kilder": [("Kilder", ["Fil", "SHA-256", "Bytes", "Forvaltning", "Periode", "Indsendt", "Status",
+                           "Erstattet af"])],
+}
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+def run(inbox, out, expect_exit=None):
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+    p = subprocess.run([BIN, "run", "--inbox", inbox, "--out", out], env=env,
+                       capture_output=True, text=True)
+    if expect_exit is not None:
+        check(p.returncode == expect_exit, f"run {inbox}: exit {p.returncode}, want {expect_exit}\n"
+              f"{p.stdout}{p.stderr}")
+    return p
+
+
+def table(wb, name):
+    """(sheet, header list, data rows as lists, the row under the table) of a table."""
+    for ws in wb.worksheets:
+        if name in ws.tables:
+            t = ws.tables[name]
+            c1, r1, c2, r2 = openpyxl.utils.cell.range_boundaries(t.ref)
+            rows = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+            under = [ws.cell(r2 + 1, c).value for c in range(c1, c2 + 1)]
+            data = [r for r in rows[1:] if any(v is not None for v in r)]
+            return ws, rows[0], data, under
+    raise KeyError(name)
+
+
+def records(wb, name):
+    _, header, data, _ = table(wb, name)
+    return [dict(zip(header, r)) for r in data]
+
+
+def load(path):
+    return openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path)
+
+
+def test_contract(wb, path):
+    check(wb.sheetnames == list(CONTRACT), f"{path}: sheets {wb.sheetnames}")
+    for sheet, tables in CONTRACT.items():
+        ws = wb[sheet]
+        check(sorted(ws.tables.keys()) == sorted(t for t, _ in tables),
+              f"{path}: {sheet} tables {list(ws.tables.keys())}")
+        for name, columns in tables:
+            _, header, _, _ = table(wb, name)
+            check(header == columns, f"{path}: {name} columns {header}")
+            t = ws.tables[name]
+            check([c.name for c in t.tableColumns] == columns, f"{path}: {name} table columns")
+            check(t.autoFilter is not None, f"{path}: {name} has filters")
+        if tables:
+            check(ws.freeze_panes == "A2", f"{path}: {sheet} header frozen ({ws.freeze_panes})")
+            check(ws.print_title_rows in ("1:1", "$1:$1"), f"{path}: {sheet} header repeats "
+                  f"({ws.print_title_rows})")
+        check(ws.page_setup.orientation == "landscape", f"{path}: {sheet} landscape")
+        check(ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None),
+              f"{path}: {sheet} fits to width")
+
+
+def test_combined(out):
+    path = os.path.join(out, "statusredegoerelse-2008-H2.xlsx")
+    wb, wf = load(path)
+    test_contract(wb, path)
+
+    ind = records(wb, "Indsatser")
+    check(len(ind) == 16, f"16 indsatser, got {len(ind)}")
+    arb4 = [r for r in ind if r["Indsats-id"] == "ARB-04"][0]
+    check(arb4["Bevilling 2009"] == 200000 and isinstance(arb4["Bevilling 2009"], int),
+          f"ARB-04 2009 is the integer 200000: {arb4['Bevilling 2009']!r}")
+    check(arb4["Forvaltning"] == "Økonomiforvaltningen" and arb4["Effekt"] == "Ingen effekt",
+          "labels, not codes")
+    dis = [r for r in ind if r["Indsats-id"] == "DIS-01"][0]
+    check(dis["Effekt udledt"] == "Ja" and dis["Effekt"] == "Begrænset effekt", "derived effect")
+    check(arb4["Effekt udledt"] == "Nej", "stated effect")
+    ws, _, _, under = table(wb, "Indsatser")
+    check(under[BEV.index("Bevilling 2009") + 8] == 20300000, f"Indsatser total 2009: {under}")
+    _, _, _, under_f = table(wf, "Indsatser")
+    check(str(under_f[10]).startswith("=SUBTOTAL(109,Indsatser[Bevilling 2009]"),
+          f"total is a formula: {under_f[10]}")
+    check(ws.cell(2, 11).number_format == "#,##0", "kroner in a thousands format")
+
+    eff = records(wb, "EffektBevilling")
+    check([r["Effekt"] for r in eff] == EFFECTS, "every effect category, in order")
+    by = {r["Effekt"]: r for r in eff}
+    limited = sum(by[e]["Bevilling 2009"] for e in EFFECTS[2:6])
+    check(limited == 12400000, f"limited effect 2009: {limited}")
+    check(by["Minimal effekt"]["Bevilling 2009"] == 0 and by["Minimal effekt"]["Antal indsatser"] == 1,
+          "a category with no 2009 money still listed")
+    check(abs(by["Ikke dokumenteret"]["Andel seneste år"] - 9900000 / 20300000) < 1e-12,
+          "share of the latest year")
+    ws = wb["Effekt"]
+    check(ws.cell(2, 7).number_format == "0.0%", "shares in a percent format")
+    fd = records(wb, "EffektForvaltning")
+    oekf = [r for r in fd if r["Forvaltning"] == "Økonomiforvaltningen"][0]
+    check(oekf["I alt"] == 6 and oekf["Ingen effekt"] == 2 and oekf["Ikke dokumenteret"] == 2,
+          f"ØKF counts {oekf}")
+
+    prof = {r["År"]: r for r in records(wb, "Bevillingsprofil")}
+    check(prof[2009]["Bevilget"] == 20300000, f"2009 budget {prof[2009]}")
+    check(prof[2009]["Ramme"] == 26500000 and prof[2009]["Difference"] == 6200000, "2009 frame")
+    check(prof[2010]["Ramme"] == 17400000 and prof[2010]["Difference"] == 17400000, "2010 frame")
+    check(prof[2007]["Ramme"] is None and prof[2007]["Difference"] is None, "no frame: empty cells")
+    tema = {r["Tema"]: r for r in records(wb, "BevillingTema")}
+    check(tema["Bolig"]["Bevilling 2009"] == 6000000, "Bolig 2009")
+    check("Øvrige" in tema and tema["Øvrige"]["Bevilling 2009"] == 0, "Øvrige listed")
+
+    staff = records(wb, "Personale")
+    check(len(staff) == 5 and sum(r["Ansatte"] for r in staff) == 4217, "4.217 employees")
+    check(sum(r["Arbejdsstyrke"] for r in staff) == 29071, "workforce rows")
+    _, _, _, under = table(wb, "Personale")
+    check(under[1] == 4217 and under[3] == 29071, f"Personale total {under}")
+    ws = wb["Personale"]
+    flagged = [ws.cell(r, 4) for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == 29271]
+    check(len(flagged) == 1 and flagged[0].font.color is not None, "stated workforce 29.271 flagged")
+    lang = staff[0]
+    check(abs(lang["Andel af ansatte"] - 151 / 4217) < 1e-12, "share computed from counts")
+    check(abs(lang["Oplyst pct. ansatte"] - 0.053) < 1e-12, "stated share beside it")
+    check(abs(lang["Repræsentation"] - (151 / 4217) / (1543 / 29071)) < 1e-12, "representation")
+
+    inds = records(wb, "Indikatorer")
+    rng = [r for r in inds if r["Tekst"] == "80-90"][0]
+    check((rng["Fra"], rng["Til"]) == (80, 90), "range")
+    outof = [r for r in inds if r["Tekst"] == "17 ud af 20"][0]
+    check((outof["Værdi"], outof["Ud af"]) == (17, 20), "out of")
+    dated = [r for r in inds if r["Indikator"] == "Fleksible udlejninger"][0]
+    check(dated["Dato"] == datetime.datetime(2008, 10, 1), "date cell")
+    pct = [r for r in inds if r["Tekst"] == "80 procent"][0]
+    check(pct["Værdi"] == 0.8, "percent as a fraction")
+
+    fund = records(wb, "Fund")
+    codes = {(r["Fil"], r["Kode"], r["Linje"]) for r in fund}
+    check(("OEKF-2008-H2.xml", "TOTAL_MISMATCH", 87) in codes, "OEKF warning in Fund")
+    check(("bad-ambiguous-amount.xml", "AMOUNT_INVALID", 12) in codes, "rejected finding in Fund")
+    check(("bad-entity-expansion.xml", "XML_DTD", 2) in codes, "DTD finding in Fund")
+    check(all(r["Alvor"] in ("fejl", "advarsel") and r["Handling"] for r in fund), "Alvor, Handling")
+    kilder = {r["Fil"]: r for r in records(wb, "Kilder")}
+    check(len(kilder) == 7, "every file in Kilder")
+    check(kilder["bad-ambiguous-amount.xml"]["Status"] == "afvist", "rejected in Kilder")
+    check(kilder["OEKF-2008-H2.xml"]["Status"] == "godkendt", "accepted in Kilder")
+    check(kilder["BIF-2008-H2.xml.gz"]["Bytes"] == 432, "bytes")
+    check(kilder["OEKF-2008-H2.xml"]["Indsendt"] == datetime.datetime(2008, 12, 3), "Indsendt date")
+    check(len(kilder["OEKF-2008-H2.xml"]["SHA-256"]) == 64, "SHA-256")
+
+    ov = wb["Overblik"]
+    values = {ov.cell(r, 1).value: [ov.cell(r, c).value for c in (2, 3)] for r in range(1, ov.max_row + 1)}
+    check(values.get("Bevilget i 2009", [None])[0] == 20300000, "Overblik: 2009 budget")
+    share_row = [v for k, v in values.items() if k and k.startswith("Heraf på indsatser med")]
+    check(share_row and share_row[0][0] == 12400000 and abs(share_row[0][1] - 0.6108374) < 1e-6,
+          f"Overblik: 12.400.000 kr. (61,1 %) {share_row}")
+    check(values.get("Ramme minus bevilget", [None])[0] == 6200000, "Overblik: frame leaves 6.200.000")
+    check(values.get("Godkendt", [None])[0] == 5 and values.get("Afvist (se Validering)", [None])[0] == 2,
+          "Overblik: documents")
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        check(len(charts) == 3, f"three charts on Overblik: {charts}")
+    p = wb.properties
+    check(p.title and "2008-H2" in p.title and p.subject and p.creator == "statusnotat", "properties")
+    check(p.created == datetime.datetime(2008, 12, 9, 0, 0), f"created is the run's time: {p.created}")
+    with zipfile.ZipFile(path) as z:
+        app = z.read("docProps/app.xml").decode()
+        check("<Company>Københavns Kommune</Company>" in app, "company")
+
+
+def test_departments(out):
+    names = sorted(os.listdir(out))
+    want = sorted(["statusredegoerelse-2008-H2.xlsx", "OEKF-2008-H2.xlsx", "SOF-2008-H2.xlsx",
+                   "BUF-2008-H2.xlsx", "BIF-2008-H2.xlsx", "BR-2008-H2.xlsx", "KFF-2008-H2.xlsx"])
+    check(names == want, f"workbooks: {names}")
+    path = os.path.join(out, "OEKF-2008-H2.xlsx")
+    wb, _ = load(path)
+    test_contract(wb, path)
+    ind = records(wb, "Indsatser")
+    check(len(ind) == 6 and {r["Forvaltning"] for r in ind} == {"Økonomiforvaltningen"}, "ØKF only")
+    check(len(records(wb, "Kilder")) == 1 and len(records(wb, "Fund")) == 1, "ØKF sources, findings")
+    eff = records(wb, "EffektBevilling")
+    check(len(eff) == 7, "every category in a department workbook")
+    wb, _ = load(os.path.join(out, "KFF-2008-H2.xlsx"))
+    check(records(wb, "Indsatser") == [], "KFF: nothing accepted")
+    check([r["Kode"] for r in records(wb, "Fund")] == ["AMOUNT_INVALID"], "KFF sees its rejection")
+
+
+def doc(dept_code, dept_name, indsendt, ids, title="Indsats", amount="1,0 mio. kr.", extra=""):
+    body = "".join(
+        f'<indsats id="{i}"><titel>{title}</titel><tema>Bolig</tema>'
+        f'<bevilling aar="2009">{amount}</bevilling><status>igangsat</status>'
+        f'<effekt vurdering="ingen">x</effekt>{extra}</indsats>' for i in ids)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<statusnotat xmlns="urn:kk:integration:statusnotat:1" version="1.0"><hoved>'
+            f'<forvaltning kode="{dept_code}">{dept_name}</forvaltning><periode>2009-H1</periode>'
+            f'<indsendt>{indsendt}</indsendt></hoved><indsatser>{body}</indsatser></statusnotat>\n')
+
+
+def test_identity_and_safe_cells(tmp):
+    inbox, out = os.path.join(tmp, "inbox2"), os.path.join(tmp, "out2")
+    os.makedirs(inbox)
+    files = {
+        "a-sof.xml": doc("SOF", "Socialforvaltningen", "2009-06-01", ["S-1"]),
+        "b-sof-copy.xml": None,  # byte-identical to a-sof.xml
+        "c-sof-new.xml": doc("SOF", "Socialforvaltningen", "2009-06-15", ["S-1", "S-2"],
+                             amount="2,0 mio. kr."),
+        "d-sof-old.xml": doc("SOF", "Socialforvaltningen", "2009-05-01", ["S-9"]),
+        "e-buf-clash.xml": doc("BUF", "Børne- og Ungdomsforvaltningen", "2009-06-02", ["S-2"]),
+        "f-tmf-unsafe.xml": doc("TMF", "Teknik- og Miljøforvaltningen", "2009-06-03", ["T-1"],
+                                title="=HYPERLINK(&quot;http://x&quot;)"),
+        "g-kff-text.xml": doc("KFF", "Kultur- og Fritidsforvaltningen", "2009-06-03", ["K-1"],
+                              title="+1 &#x85;styk\u0085ke"),
+        "i-br-long.xml": doc("BR", "Borgerrådgiveren", "2009-06-03", ["R-2"], title="æ" * 40000),
+        "h-bif-minus.xml": doc("BIF", "Beskæftigelses- og Integrationsforvaltningen", "2009-06-03",
+                               ["B-1"], title="-2 eller @mig"),
+        ".hidden.xml": doc("BR", "Borgerrådgiveren", "2009-06-03", ["R-1"]),
+        "notes.txt": "not a delivery",
+    }
+    files["b-sof-copy.xml"] = files["a-sof.xml"]
+    for name, text in files.items():
+        with open(os.path.join(inbox, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    run(inbox, out, expect_exit=1)
+    wb, _ = load(os.path.join(out, "statusredegoerelse-2009-H1.xlsx"))
+    kilder = {r["Fil"]: r for r in records(wb, "Kilder")}
+    check(sorted(kilder) == sorted(n for n in files if n.endswith(".xml") and not n.startswith(".")),
+          f"Kilder takes *.xml, not hidden files or others: {sorted(kilder)}")
+    check(kilder["b-sof-copy.xml"]["Status"] == "dublet", "byte-identical resend is a duplicate")
+    check(kilder["a-sof.xml"]["Status"] == "erstattet" and kilder["a-sof.xml"]["Erstattet af"] == "c-sof-new.xml",
+          f"superseded by a later indsendt: {kilder['a-sof.xml']}")
+    check(kilder["d-sof-old.xml"]["Status"] == "erstattet" and kilder["d-sof-old.xml"]["Erstattet af"] == "c-sof-new.xml",
+          "an older document does not count")
+    check(kilder["e-buf-clash.xml"]["Status"] == "afvist", "an id of another department: rejected")
+    fund = records(wb, "Fund")
+    check(any(r["Fil"] == "e-buf-clash.xml" and r["Kode"] == "ID_CONFLICT" for r in fund), "ID_CONFLICT")
+    check(any(r["Fil"] == "d-sof-old.xml" and r["Kode"] == "DOCUMENT_OLDER" for r in fund), "DOCUMENT_OLDER")
+    check(any(r["Fil"] == "i-br-long.xml" and r["Kode"] == "TEXT_TRUNCATED" for r in fund), "TEXT_TRUNCATED")
+    ind = {r["Indsats-id"]: r for r in records(wb, "Indsatser")}
+    check(sorted(ind) == ["B-1", "K-1", "R-2", "S-1", "S-2", "T-1"], f"counted: {sorted(ind)}")
+    check(ind["R-2"]["Titel"] == "æ" * 32767, f"cut to what a cell holds: {len(ind['R-2']['Titel'])}")
+    check(ind["S-1"]["Bevilling 2009"] == 2000000, "the superseding document counts")
+    _, wf = load(os.path.join(out, "statusredegoerelse-2009-H1.xlsx"))
+    ws = wf["Indsatser"]
+    cells = {ws.cell(r, 2).value: ws.cell(r, 3) for r in range(2, ws.max_row + 1)}
+    t1 = cells["T-1"]
+    check(t1.data_type == "s" and t1.value == '=HYPERLINK("http://x")', f"= stays text: {t1.value!r} {t1.data_type}")
+    check(cells["K-1"].data_type == "s" and cells["K-1"].value == "+1 stykke", f"+ text, C1 controls removed: {cells['K-1'].value!r}")
+    check(cells["B-1"].data_type == "s" and cells["B-1"].value == "-2 eller @mig", "- and @ stay text")
+    left = [n for n in os.listdir(out) if n.startswith(".")]
+    check(left == [], f"no temporary files left: {left}")
+
+
+def test_reruns_are_byte_identical(tmp):
+    a, b = os.path.join(tmp, "again-a"), os.path.join(tmp, "again-b")
+    run(FIXTURES, a, expect_exit=1)
+    run(FIXTURES, b, expect_exit=1)
+    for name in sorted(os.listdir(a)):
+        with open(os.path.join(a, name), "rb") as fa, open(os.path.join(b, name), "rb") as fb:
+            check(fa.read() == fb.read(), f"{name}: same inputs, same bytes")
+        with zipfile.ZipFile(os.path.join(a, name)) as z:
+            blob = b"".join(z.read(n) for n in z.namelist())
+            check(tmp.encode() not in blob and b"/tmp" not in blob, f"{name}: no machine path inside")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="statusnotat-wb-")
+    try:
+        out = os.path.join(tmp, "out")
+        p = run(FIXTURES, out, expect_exit=1)
+        check("AMOUNT_INVALID" in p.stderr, "rejections on stderr")
+        test_combined(out)
+        test_departments(out)
+        test_identity_and_safe_cells(tmp)
+        test_reruns_are_byte_identical(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"workbook_test: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()
