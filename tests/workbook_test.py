@@ -301,6 +301,23 @@ def test_reruns_are_byte_identical(tmp):
             check(tmp.encode() not in blob and b"/tmp" not in blob, f"{name}: no machine path inside")
 
 
+def test_failed_write_keeps_the_old_workbook(tmp):
+    """A workbook that cannot be written leaves the one in place untouched."""
+    out = os.path.join(tmp, "atomic")
+    run(FIXTURES, out, expect_exit=1)
+    target = os.path.join(out, "statusredegoerelse-2008-H2.xlsx")
+    with open(target, "rb") as f:
+        before = f.read()
+    os.mkdir(os.path.join(out, ".statusredegoerelse-2008-H2.xlsx.tmp"))  # blocks the temp file
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH + 86400))
+    p = subprocess.run([BIN, "run", "--inbox", FIXTURES, "--out", out], env=env,
+                       capture_output=True, text=True)
+    check(p.returncode == 4, f"a failed write exits 4: {p.returncode} {p.stderr}")
+    check("statusredegoerelse-2008-H2.xlsx" in p.stderr, f"the message names the workbook: {p.stderr}")
+    with open(target, "rb") as f:
+        check(f.read() == before, "the previous workbook is untouched")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="statusnotat-wb-")
     try:
@@ -311,6 +328,7 @@ def main():
         test_departments(out)
         test_identity_and_safe_cells(tmp)
         test_reruns_are_byte_identical(tmp)
+        test_failed_write_keeps_the_old_workbook(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"workbook_test: {passed} passed, {failed} failed")
