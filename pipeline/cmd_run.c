@@ -130,7 +130,7 @@ int cmd_run(int argc, char **argv)
             processed_file_release(&p);
             goto oom;
         }
-        ledger_entry *e = ledger_admit(l, &p, path);
+        ledger_entry *e = ledger_admit(l, &p, path, 0);
         if (!e) {
             processed_file_release(&p);
             goto oom;

@@ -42,70 +42,125 @@ void ledger_free(ledger *l)
 size_t ledger_count(const ledger *l) { return l->n; }
 ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
-static bool same_key(const ledger_entry *e, const document *doc)
+static bool same_period(const source_row *r, const admission *a)
 {
-    return e->row.status == SOURCE_ACCEPTED && e->row.department == doc->department &&
-           e->row.has_period && e->row.period.year == doc->period.year &&
-           e->row.period.half == doc->period.half;
+    return r->has_period && a->has_period && r->period.year == a->period.year &&
+           r->period.half == a->period.half;
 }
 
 /* ID_CONFLICT for each id that a current document of another department in
  * the same period already uses. */
-static bool check_id_conflicts(ledger *l, const document *doc, findings *f)
+static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
 {
     for (size_t i = 0; i < l->n; i++) {
         const ledger_entry *e = l->items[i];
-        if (e->row.status != SOURCE_ACCEPTED || e->row.department == doc->department ||
-            e->row.period.year != doc->period.year || e->row.period.half != doc->period.half)
+        if (e->row.status != SOURCE_ACCEPTED || e->row.department == a->department ||
+            !same_period(&e->row, a))
             continue;
-        for (size_t k = 0; k < doc->n_indsatser; k++) {
-            const indsats *x = &doc->indsatser[k];
+        for (size_t k = 0; k < a->n_ids; k++)
             for (size_t j = 0; j < e->n_ids; j++) {
-                if (strcmp(e->ids[j], x->id) != 0)
+                if (strcmp(e->ids[j], a->ids[k]) != 0)
                     continue;
                 char path[96];
                 snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", k + 1);
-                if (!findings_add(f, F_ID_CONFLICT, x->line, path,
-                                  "id=\"%s\" bruges allerede af %s i samme periode (%s)", x->id,
+                if (!findings_add(f, F_ID_CONFLICT, a->id_lines[k], path,
+                                  "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
                                   l->cfg->departments.items[e->row.department].label, e->row.name))
                     return false;
             }
-        }
     }
     return true;
 }
 
-static bool copy_findings(ledger *l, ledger_entry *e, const findings *f)
+/* The entry's findings: those of processing, then those admission adds. */
+static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const findings *added)
 {
-    findings_sort((findings *)f);
-    finding *copy = arena_alloc_array(l->a, f->n ? f->n : 1, sizeof *copy);
+    size_t n = a->n_findings + added->n;
+    finding *copy = arena_alloc_array(l->a, n ? n : 1, sizeof *copy);
     if (!copy)
         return false;
-    for (size_t i = 0; i < f->n; i++) {
-        copy[i] = f->items[i];
+    for (size_t i = 0; i < n; i++) {
+        const finding *x = i < a->n_findings ? &a->findings[i] : &added->items[i - a->n_findings];
+        copy[i] = *x;
         copy[i].file = e->row.name;
-        copy[i].message = arena_strdup(l->a, f->items[i].message);
-        copy[i].path = f->items[i].path ? arena_strdup(l->a, f->items[i].path) : NULL;
-        if (!copy[i].message || (f->items[i].path && !copy[i].path))
+        copy[i].message = arena_strdup(l->a, x->message);
+        copy[i].path = x->path ? arena_strdup(l->a, x->path) : NULL;
+        if (!copy[i].message || (x->path && !copy[i].path))
             return false;
     }
     e->row.findings = copy;
-    e->row.n_findings = f->n;
+    e->row.n_findings = n;
     return true;
 }
 
-static bool remember_ids(ledger *l, ledger_entry *e, const document *doc)
+static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
 {
-    e->ids = arena_alloc_array(l->a, doc->n_indsatser ? doc->n_indsatser : 1, sizeof *e->ids);
+    e->ids = arena_alloc_array(l->a, a->n_ids ? a->n_ids : 1, sizeof *e->ids);
     if (!e->ids)
         return false;
-    for (size_t k = 0; k < doc->n_indsatser; k++)
-        if (!(e->ids[e->n_ids++] = arena_strdup(l->a, doc->indsatser[k].id)))
+    for (size_t k = 0; k < a->n_ids; k++)
+        if (!(e->ids[e->n_ids++] = arena_strdup(l->a, a->ids[k])))
             return false;
     return true;
 }
 
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path)
+static void drop_cache(ledger *l, ledger_entry *e)
+{
+    if (e->cache.arena)
+        l->cache_bytes -= arena_bytes(e->cache.arena);
+    processed_file_release(&e->cache);
+}
+
+/* Decides the status of a new entry; returns false when out of memory. */
+static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *added)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i]->row.sha256_hex, a->sha256_hex) == 0) {
+            e->row.status = SOURCE_DUPLICATE;
+            return true;
+        }
+    if (!a->valid) {
+        e->row.status = SOURCE_REJECTED;
+        return true;
+    }
+    if (!check_id_conflicts(l, a, added))
+        return false;
+    if (added->errors) {
+        e->row.status = SOURCE_REJECTED;
+        return true;
+    }
+    ledger_entry *current = NULL;
+    for (size_t i = 0; i < l->n && !current; i++) {
+        ledger_entry *x = l->items[i];
+        if (x->row.status == SOURCE_ACCEPTED && x->row.department == a->department &&
+            same_period(&x->row, a))
+            current = x;
+    }
+    if (current && date_compare(&a->indsendt, &current->row.indsendt) < 0) {
+        /* Older than what counts: kept in the archive, not counted. */
+        char date[11];
+        date_format(&current->row.indsendt, date);
+        if (!findings_add(added, F_DOCUMENT_OLDER, 0, NULL,
+                          "%s har allerede et dokument for perioden indsendt %s (%s); dette ældre "
+                          "dokument tælles ikke med",
+                          l->cfg->departments.items[a->department].label, date, current->row.name))
+            return false;
+        e->row.status = SOURCE_SUPERSEDED;
+        e->superseded_by = current;
+        e->row.superseded_by = current->row.name;
+        return true;
+    }
+    if (current) {
+        current->row.status = SOURCE_SUPERSEDED;
+        current->superseded_by = e;
+        current->row.superseded_by = e->row.name;
+        drop_cache(l, current);
+    }
+    e->row.status = SOURCE_ACCEPTED;
+    return keep_ids(l, e, a);
+}
+
+ledger_entry *ledger_admit_record(ledger *l, const admission *a)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -116,74 +171,65 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path)
         l->cap = cap;
     }
     ledger_entry *e = arena_alloc(l->a, sizeof *e);
-    if (!e)
+    arena *scratch = arena_new();
+    if (!e || !scratch) {
+        arena_free(scratch);
         return NULL;
-    e->seq = l->n;
-    e->path = arena_strdup(l->a, path);
-    e->row.name = arena_strdup(l->a, p->source.name);
-    e->row.sha256_hex = arena_strdup(l->a, p->source.sha256_hex);
-    e->row.bytes = p->source.bytes;
-    e->row.department = -1;
-    if (!e->path || !e->row.name || !e->row.sha256_hex)
-        return NULL;
-    const document *doc = p->doc;
-    if (doc) {
-        e->row.department = doc->department;
-        e->row.has_period = doc->has_period;
-        e->row.period = doc->period;
-        e->row.has_indsendt = doc->has_indsendt;
-        e->row.indsendt = doc->indsendt;
     }
+    findings added;
+    findings_init(&added, scratch, a->name);
+    e->seq = l->n;
+    e->run = a->run;
+    e->path = arena_strdup(l->a, a->path);
+    e->row.name = arena_strdup(l->a, a->name);
+    e->row.sha256_hex = arena_strdup(l->a, a->sha256_hex);
+    e->row.bytes = a->bytes;
+    e->row.department = a->department;
+    e->row.has_period = a->has_period;
+    e->row.period = a->period;
+    e->row.has_indsendt = a->has_indsendt;
+    e->row.indsendt = a->indsendt;
+    bool ok = e->path && e->row.name && e->row.sha256_hex && decide(l, e, a, &added) &&
+              keep_findings(l, e, a, &added);
+    arena_free(scratch);
+    if (!ok)
+        return NULL;
+    l->items[l->n++] = e;
+    return e;
+}
 
-    bool duplicate = false;
-    for (size_t i = 0; i < l->n && !duplicate; i++)
-        duplicate = strcmp(l->items[i]->row.sha256_hex, e->row.sha256_hex) == 0;
-
-    if (duplicate) {
-        e->row.status = SOURCE_DUPLICATE;
-    } else if (!p->accepted) {
-        e->row.status = SOURCE_REJECTED;
-    } else {
-        if (!check_id_conflicts(l, doc, &p->findings))
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run)
+{
+    const document *doc = p->doc;
+    const char **ids = NULL;
+    uint32_t *lines = NULL;
+    if (doc && doc->n_indsatser) {
+        ids = malloc(doc->n_indsatser * sizeof *ids);
+        lines = malloc(doc->n_indsatser * sizeof *lines);
+        if (!ids || !lines) {
+            free(ids);
+            free(lines);
             return NULL;
-        if (p->findings.errors) {
-            e->row.status = SOURCE_REJECTED;
-            p->accepted = false;
-        } else {
-            ledger_entry *current = NULL;
-            for (size_t i = 0; i < l->n && !current; i++)
-                if (same_key(l->items[i], doc))
-                    current = l->items[i];
-            if (current && date_compare(&doc->indsendt, &current->row.indsendt) < 0) {
-                /* Older than what counts: kept, not counted. */
-                char date[11];
-                date_format(&current->row.indsendt, date);
-                if (!findings_add(&p->findings, F_DOCUMENT_OLDER, 0, NULL,
-                                  "%s har allerede et dokument for perioden indsendt %s (%s); dette "
-                                  "ældre dokument tælles ikke med",
-                                  l->cfg->departments.items[doc->department].label, date,
-                                  current->row.name))
-                    return NULL;
-                e->row.status = SOURCE_SUPERSEDED;
-                e->superseded_by = current;
-                e->row.superseded_by = current->row.name;
-            } else {
-                if (current) {
-                    current->row.status = SOURCE_SUPERSEDED;
-                    current->superseded_by = e;
-                    current->row.superseded_by = e->row.name;
-                    l->cache_bytes -= current->cache.arena ? arena_bytes(current->cache.arena) : 0;
-                    processed_file_release(&current->cache);
-                }
-                e->row.status = SOURCE_ACCEPTED;
-                if (!remember_ids(l, e, doc))
-                    return NULL;
-            }
+        }
+        for (size_t k = 0; k < doc->n_indsatser; k++) {
+            ids[k] = doc->indsatser[k].id;
+            lines[k] = doc->indsatser[k].line;
         }
     }
-    if (!copy_findings(l, e, &p->findings))
+    admission a = {
+        .name = p->source.name, .path = path, .sha256_hex = p->source.sha256_hex,
+        .bytes = p->source.bytes, .department = doc ? doc->department : -1,
+        .has_period = doc && doc->has_period, .period = doc ? doc->period : (sn_period){0},
+        .has_indsendt = doc && doc->has_indsendt,
+        .indsendt = doc ? doc->indsendt : (sn_date){0}, .valid = p->accepted,
+        .ids = ids, .id_lines = lines, .n_ids = doc ? doc->n_indsatser : 0,
+        .findings = p->findings.items, .n_findings = p->findings.n, .run = run,
+    };
+    ledger_entry *e = ledger_admit_record(l, &a);
+    free(ids);
+    free(lines);
+    if (!e)
         return NULL;
-
     size_t bytes = p->arena ? arena_bytes(p->arena) : 0;
     if (e->row.status == SOURCE_ACCEPTED && l->cache_bytes + bytes <= l->cache_budget) {
         e->cache = *p;   /* keep the parsed document */
@@ -192,7 +238,6 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path)
     } else {
         processed_file_release(p);
     }
-    l->items[l->n++] = e;
     return e;
 }
 
@@ -235,7 +280,8 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
         return NULL;
     }
     if (strcmp(scratch->source.sha256_hex, e->row.sha256_hex) != 0 || !scratch->accepted) {
-        snprintf(err, errlen, "%s: the file changed while the run read it", e->path);
+        snprintf(err, errlen, "%s: the file is not what was admitted (changed, or unreadable)",
+                 e->path);
         return NULL;
     }
     return scratch->doc;

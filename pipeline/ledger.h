@@ -1,10 +1,13 @@
-/* ledger.h — every source a run knows, in arrival order, with what became of
- * it: accepted, rejected, superseded or duplicate (FORMAT.md, "Identity,
- * duplicates, supersession").
+/* ledger.h — every source the archive and this run know, in arrival order,
+ * with what became of it: accepted, rejected, superseded or duplicate
+ * (FORMAT.md, "Identity, duplicates, supersession").
  *
- * In:  processed files, admitted one at a time in arrival order.
- * Out: per source a Kilder row (status, "superseded by", findings copied into
- *      the ledger), and per (department, period) the one current document.
+ * In:  admissions, one at a time in arrival order: a file just processed, or
+ *      one replayed from an earlier run's manifest (its identity, whether it
+ *      validated, its indsats ids and its findings — no parsing needed).
+ * Out: per source a Kilder row (status, "superseded by", findings, with
+ *      ID_CONFLICT or DOCUMENT_OLDER added where admission finds them), and
+ *      per (department, period) the one current document.
  *
  * The ledger keeps a processed document's arena while a memory budget allows
  * (so a period can be built without parsing the file again) and drops it
@@ -18,11 +21,32 @@
 #include "aggregate.h"
 #include "process.h"
 
+/* What admission needs to know of a source. */
+typedef struct {
+    const char *name;            /* the file's name as delivered */
+    const char *path;            /* where to read it again (inbox or archive copy) */
+    const char *sha256_hex;
+    uint64_t bytes;
+    int department;              /* -1 when unknown */
+    bool has_period;
+    sn_period period;
+    bool has_indsendt;
+    sn_date indsendt;
+    bool valid;                  /* processing found no error */
+    const char *const *ids;      /* indsats ids (valid documents), in document order */
+    const uint32_t *id_lines;    /* the line of each */
+    size_t n_ids;
+    const finding *findings;     /* from processing */
+    size_t n_findings;
+    size_t run;                  /* the run it arrived in */
+} admission;
+
 typedef struct ledger_entry {
     source_row row;              /* what Kilder and Fund show */
-    const char *path;            /* where to read the file again */
+    const char *path;
     size_t seq;                  /* arrival order */
-    const char **ids;            /* indsats ids of an accepted document */
+    size_t run;
+    const char **ids;            /* of an accepted document */
     size_t n_ids;
     processed_file cache;        /* the parsed document, while the budget allows */
     struct ledger_entry *superseded_by;
@@ -33,10 +57,13 @@ typedef struct ledger ledger;
 ledger *ledger_new(const config *cfg, size_t cache_budget_bytes);
 void ledger_free(ledger *l);
 
-/* Decides what the processed file is, moving its findings into the ledger
- * (with ID_CONFLICT or DOCUMENT_OLDER added where they apply). Takes p over:
- * afterwards p is empty. Returns the entry, or NULL when out of memory. */
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path);
+/* Decides what the source is and records it; copies everything it keeps.
+ * Returns the entry, or NULL when out of memory. */
+ledger_entry *ledger_admit_record(ledger *l, const admission *a);
+
+/* The same for a file just processed: takes p over (afterwards p is empty),
+ * keeping its document in the cache when accepted and the budget allows. */
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run);
 
 size_t ledger_count(const ledger *l);
 ledger_entry *ledger_get(const ledger *l, size_t i);
