@@ -48,7 +48,7 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     }
     for (size_t i = 0; i < n; i++) {
         ledger_entry *e = ledger_get(l, i);
-        if (!in_period(&e->row, period) && e->row.has_period)
+        if (e->row.has_period ? !in_period(&e->row, period) : e->run != o->run)
             continue;
         sources[n_sources++] = e->row;
         if (e->row.department >= 0)

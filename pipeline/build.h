@@ -8,8 +8,8 @@
  *      period: memory is bounded by one period.
  *
  * Sources whose period is unknown (a file that is not XML, say) are listed in
- * the Kilder and Fund of every combined workbook the same call writes, so a
- * rejected file always shows. */
+ * the Kilder and Fund of every workbook of their own run, so a rejected file
+ * always shows. */
 #ifndef STATUSNOTAT_BUILD_H
 #define STATUSNOTAT_BUILD_H
 
@@ -21,6 +21,7 @@
 typedef struct {
     const char *out_dir;
     time_t created;
+    size_t run;                  /* sources of unknown period are shown if they came in this run */
     /* Called after each workbook is in place (may be NULL). */
     void (*on_written)(void *ctx, const char *path);
     void *ctx;

@@ -14,6 +14,7 @@
 #include "config_load.h"
 #include "inbox.h"
 #include "ledger.h"
+#include "night.h"
 #include "report.h"
 
 /* Parsed documents kept between intake and the workbooks; past this they are
@@ -23,7 +24,8 @@
 static void run_usage(FILE *out)
 {
     fprintf(out,
-            "usage: statusnotat run --inbox DIR --out DIR [--config FILE]\n"
+            "usage: statusnotat run --inbox DIR --archive DIR --out DIR [--config FILE]\n"
+            "       statusnotat run --inbox DIR --out DIR [--config FILE]\n"
             "\n"
             "Takes every .xml and .xml.gz in the inbox (in the byte order of their names),\n"
             "checks it, and writes for each period present:\n"
@@ -33,7 +35,18 @@ static void run_usage(FILE *out)
             "supersedes the earlier one. Rejected documents are listed in the workbooks'\n"
             "Kilder and Validering sheets, and their errors are printed on stderr.\n"
             "\n"
+            "With --archive (the night run): one run at a time per archive; every input is\n"
+            "hashed and archived gzip-compressed under the run with a manifest and the\n"
+            "configuration; rejected files go to ARCHIVE/quarantine/<run> with a reasons\n"
+            "file; a file leaves the inbox only once its archive copy is on disk. The state\n"
+            "is every document the archive accepted, so supersession spans nights and a\n"
+            "resend is a duplicate; only the periods the new files touch are rebuilt. A run\n"
+            "a crash interrupted is finished by the next one. Each run writes\n"
+            "runs/<id>/report.json and runs/<id>/log.jsonl (one JSON object a line).\n"
+            "Without --archive the inbox is only read.\n"
+            "\n"
             "  --inbox DIR    the deliveries\n"
+            "  --archive DIR  the archive (created if missing)\n"
             "  --out DIR      where the workbooks go (created if missing)\n"
             "  --config FILE  the configuration\n"
             "  -h, --help     this text\n"
@@ -42,6 +55,7 @@ static void run_usage(FILE *out)
             "so the same inputs give the same bytes.\n"
             "\n"
             "exit: 0 all accepted, 1 some rejected, 2 usage or configuration error,\n"
+            "      3 another run holds the archive's lock,\n"
             "      4 I/O or internal failure (workbooks already in place are left as they were)\n");
 }
 
@@ -74,17 +88,19 @@ int cmd_run(int argc, char **argv)
     static const struct option options[] = {
         {"inbox", required_argument, NULL, 'i'},
         {"out", required_argument, NULL, 'o'},
+        {"archive", required_argument, NULL, 'a'},
         {"config", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL;
+    const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL, *archive_dir = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "hc:", options, NULL)) != -1) {
         switch (opt) {
         case 'i': inbox_dir = optarg; break;
         case 'o': out_dir = optarg; break;
+        case 'a': archive_dir = optarg; break;
         case 'c': config_path = optarg; break;
         case 'h': run_usage(stdout); return 0;
         default: run_usage(stderr); return EXIT_USAGE;
@@ -95,14 +111,28 @@ int cmd_run(int argc, char **argv)
         run_usage(stderr);
         return EXIT_USAGE;
     }
+    if (!cli_dir_ok("run", "--inbox", inbox_dir) || !cli_dir_ok("run", "--out", out_dir) ||
+        !cli_dir_ok("run", "--archive", archive_dir))
+        return EXIT_USAGE;
     time_t created;
     if (run_time(&created) != 0) {
         fprintf(stderr, "statusnotat run: SOURCE_DATE_EPOCH is not a number of seconds\n");
         return EXIT_USAGE;
     }
+    char default_config[4096];
+    if (!config_path)
+        config_path = config_default_path(default_config, sizeof default_config);
     config *cfg = cli_load_config(config_path);
     if (!cfg)
         return EXIT_USAGE;
+    if (archive_dir) {
+        night_options no = {.inbox = inbox_dir, .archive = archive_dir, .out = out_dir,
+                            .config_path = config_path, .cfg = cfg, .recorded = created,
+                            .progress = isatty(STDERR_FILENO) == 1};
+        int night_rc = night_run(&no);
+        config_free(cfg);
+        return night_rc;
+    }
 
     int rc = EXIT_FAILURE_IO;
     ledger *l = NULL;

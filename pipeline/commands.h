@@ -3,6 +3,7 @@
 #ifndef STATUSNOTAT_COMMANDS_H
 #define STATUSNOTAT_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit codes, the same for every command (README, --help, man page). */
@@ -14,8 +15,16 @@ enum {
     EXIT_FAILURE_IO = 4,   /* I/O or internal failure; nothing half-written */
 };
 
+/* The longest folder a command takes: paths built from it fit in 4096 bytes. */
+#define CLI_MAX_DIR 1024
+
+/* Prints a usage error and returns false when a folder argument is too long. */
+bool cli_dir_ok(const char *command, const char *option, const char *dir);
+
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_rerun(int argc, char **argv);
 
 /* Loads the configuration named by --config, or the default one; prints
  * the reason to stderr and returns NULL on failure. */

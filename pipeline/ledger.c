@@ -181,6 +181,8 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     e->seq = l->n;
     e->run = a->run;
     e->path = arena_strdup(l->a, a->path);
+    e->path_sha256_hex = arena_strdup(l->a, a->path_sha256_hex ? a->path_sha256_hex : a->sha256_hex);
+    e->load_cfg = a->load_cfg;
     e->row.name = arena_strdup(l->a, a->name);
     e->row.sha256_hex = arena_strdup(l->a, a->sha256_hex);
     e->row.bytes = a->bytes;
@@ -189,7 +191,8 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     e->row.period = a->period;
     e->row.has_indsendt = a->has_indsendt;
     e->row.indsendt = a->indsendt;
-    bool ok = e->path && e->row.name && e->row.sha256_hex && decide(l, e, a, &added) &&
+    bool ok = e->path && e->path_sha256_hex && e->row.name && e->row.sha256_hex &&
+              decide(l, e, a, &added) &&
               keep_findings(l, e, a, &added);
     arena_free(scratch);
     if (!ok)
@@ -275,11 +278,11 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
     memset(scratch, 0, sizeof *scratch);
     if (e->cache.doc)
         return e->cache.doc;
-    if (process_file(e->path, e->row.name, cfg, scratch) != 0) {
+    if (process_file(e->path, e->row.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
         snprintf(err, errlen, "%s: out of memory", e->path);
         return NULL;
     }
-    if (strcmp(scratch->source.sha256_hex, e->row.sha256_hex) != 0 || !scratch->accepted) {
+    if (strcmp(scratch->source.sha256_hex, e->path_sha256_hex) != 0 || !scratch->accepted) {
         snprintf(err, errlen, "%s: the file is not what was admitted (changed, or unreadable)",
                  e->path);
         return NULL;

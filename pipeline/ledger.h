@@ -25,6 +25,8 @@
 typedef struct {
     const char *name;            /* the file's name as delivered */
     const char *path;            /* where to read it again (inbox or archive copy) */
+    const char *path_sha256_hex; /* of the file at path; NULL: the same as sha256_hex */
+    const config *load_cfg;      /* to read it again with; NULL: the caller's */
     const char *sha256_hex;
     uint64_t bytes;
     int department;              /* -1 when unknown */
@@ -44,6 +46,8 @@ typedef struct {
 typedef struct ledger_entry {
     source_row row;              /* what Kilder and Fund show */
     const char *path;
+    const char *path_sha256_hex;
+    const config *load_cfg;
     size_t seq;                  /* arrival order */
     size_t run;
     const char **ids;            /* of an accepted document */

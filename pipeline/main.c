@@ -14,7 +14,9 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"check", cmd_check, "check deliveries before sending them: findings, accepted or rejected"},
-    {"run", cmd_run, "the night run: an inbox of deliveries → XLSX workbooks per period"},
+    {"run", cmd_run, "the night run: an inbox of deliveries → archive and XLSX workbooks"},
+    {"runs", cmd_runs, "list the archive's runs, oldest first"},
+    {"rerun", cmd_rerun, "rebuild what one run produced from the archive alone, byte for byte"},
 };
 
 static void usage(FILE *out)
@@ -57,6 +59,14 @@ struct config *cli_load_config(const char *path)
         return NULL;
     }
     return c;
+}
+
+bool cli_dir_ok(const char *command, const char *option, const char *dir)
+{
+    if (!dir || strlen(dir) <= CLI_MAX_DIR)
+        return true;
+    fprintf(stderr, "statusnotat %s: %s is longer than %d bytes\n", command, option, CLI_MAX_DIR);
+    return false;
 }
 
 int main(int argc, char **argv)
