@@ -15,6 +15,7 @@
 #include "build.h"
 #include "commands.h"
 #include "config_load.h"
+#include "crashpoint.h"
 #include "inbox.h"
 #include "ledger.h"
 #include "report.h"
@@ -198,6 +199,8 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
             snprintf(n->err, sizeof n->err, "%s: %s", path, strerror(errno));
             return -1;
         }
+        if (present)
+            crash_point("inbox");
         size_t errors = 0, warnings = 0;
         for (size_t k = 0; k < e->row.n_findings; k++)
             *(e->row.findings[k].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
@@ -229,6 +232,7 @@ static void on_written(void *ctx, const char *path)
     base = base ? base + 1 : path;
     json_array_append_new(w->workbooks, json_pack("{s:s, s:s}", "file", base, "sha256", sha));
     log_event(w->n, "info", "workbook", json_pack("{s:s, s:s}", "file", path, "sha256", sha));
+    crash_point("workbook");
 }
 
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). */
@@ -277,6 +281,7 @@ static int finish_run(night *n, const run_manifest *m, size_t run, size_t counts
         goto done;
     log_event(n, "info", "run_complete", NULL);
     close_log(n);
+    crash_point("before_complete");
     snprintf(path, sizeof path, "%s/complete", dir);
     if (archive_write_text(path, "", 0, n->err, sizeof n->err) != 0)
         goto done;
@@ -375,6 +380,7 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
         log_event(n, "info", "archived", json_pack("{s:s, s:s, s:s}", "file", e->row.name,
                                                    "sha256", e->row.sha256_hex, "copy", rel));
     }
+    crash_point("staged");
     snprintf(path, sizeof path, "%s/config.json", staging);
     if (archive_copy_file(o->config_path, path, n->err, sizeof n->err) != 0)
         return -1;
@@ -386,6 +392,7 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
         return -1;
     close_log(n);
     snprintf(path, sizeof path, "%s/files", staging);
+    crash_point("before_commit");
     if (archive_sync_dir(path) != 0 || archive_sync_dir(staging) != 0 || rename(staging, final) != 0) {
         snprintf(n->err, sizeof n->err, "%s: %s", final, strerror(errno));
         return -1;
@@ -607,6 +614,7 @@ int night_run(const night_options *o)
     }
     if (o->progress)
         fputs("\r\033[K", stderr);
+    crash_point("intake");
     m = manifest_of(&n, run, id, n_ids + 1, o, &files);
     if (!m) {
         snprintf(n.err, sizeof n.err, "out of memory");
@@ -614,6 +622,7 @@ int night_run(const night_options *o)
     }
     if (stage_and_commit(&n, m, run, o) != 0)
         goto fail;
+    crash_point("committed");
     if (finish_run(&n, m, run, counts) != 0)
         goto fail;
 

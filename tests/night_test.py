@@ -1,0 +1,332 @@
+#!/usr/bin/python3
+"""night_test.py BIN FIXTURES — the night run as the municipality runs it:
+three nights of deliveries (a resend, a superseding document, broken files),
+the archive, quarantine and reports they leave, idempotent reruns, `runs`
+and byte-for-byte `rerun`, the lock, and SIGKILL at every step of a run
+followed by a run that must end exactly where an uninterrupted one does."""
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+import openpyxl
+
+BIN, FIXTURES = sys.argv[1], sys.argv[2]
+DAY = 86400
+EPOCH = 1228780800  # 2008-12-09
+GOOD = ["OEKF-2008-H2.xml", "SOF-2008-H2.xml", "BUF-2008-H2.xml", "BR-2008-H2.xml",
+        "BIF-2008-H2.xml.gz"]
+CRASH_POINTS = ["intake", "staged", "before_commit", "committed", "workbook", "inbox",
+                "before_complete"]
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+def run(w, epoch, crash=None, expect=None, args=None):
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
+    env.pop("STATUSNOTAT_TEST_CRASH_AT", None)
+    if crash:
+        env["STATUSNOTAT_TEST_CRASH_AT"] = crash
+    cmd = args or [BIN, "run", "--inbox", w["inbox"], "--archive", w["archive"], "--out", w["out"]]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    if expect is not None:
+        check(p.returncode == expect, f"{' '.join(cmd[1:2])} {crash or ''}: exit {p.returncode}, "
+              f"want {expect}\n{p.stdout}{p.stderr}")
+    return p
+
+
+def workdir(root, name="w"):
+    base = os.path.join(root, name)
+    shutil.rmtree(base, ignore_errors=True)
+    w = {k: os.path.join(base, k) for k in ("inbox", "archive", "out")}
+    os.makedirs(w["inbox"])
+    return w
+
+
+def deliver(w, name, data=None, source=None):
+    dst = os.path.join(w["inbox"], name)
+    if source:
+        shutil.copyfile(os.path.join(FIXTURES, source), dst)
+    else:
+        with open(dst, "wb") as f:
+            f.write(data)
+    os.utime(dst, (EPOCH - 3600, EPOCH - 3600))  # the same "received" time in every scenario
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), "rb") as f:
+        return f.read()
+
+
+def runs(w):
+    p = subprocess.run([BIN, "runs", "--archive", w["archive"]], capture_output=True, text=True)
+    check(p.returncode == 0, f"runs: exit {p.returncode} {p.stderr}")
+    return [line for line in p.stdout.splitlines() if line.strip()]
+
+
+def records(path, table):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    for ws in wb.worksheets:
+        if table in ws.tables:
+            c1, r1, c2, r2 = openpyxl.utils.cell.range_boundaries(ws.tables[table].ref)
+            rows = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+            return [dict(zip(rows[0], r)) for r in rows[1:] if any(v is not None for v in r)]
+    raise KeyError(table)
+
+
+def snapshot(w):
+    """Everything a run leaves, but its logs and the lock's holder text."""
+    state = {"inbox": tuple(sorted(os.listdir(w["inbox"])))}
+    for key in ("archive", "out"):
+        for root, _, names in os.walk(w[key]):
+            for name in names:
+                path = os.path.join(root, name)
+                rel = os.path.relpath(path, w[key])
+                if name in ("log.jsonl", "lock"):
+                    continue
+                with open(path, "rb") as f:
+                    state[f"{key}/{rel}"] = hashlib.sha256(f.read()).hexdigest()
+    return state
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+# ---- Three nights ---------------------------------------------------------------
+
+def three_nights(root):
+    w = workdir(root)
+    saved = {}
+
+    # Night 1: five departments deliver.
+    for name in GOOD:
+        deliver(w, name, source=name)
+    p = run(w, EPOCH, expect=0)
+    check("5 godkendt" in p.stdout, f"night 1 summary: {p.stdout}")
+    check(os.listdir(w["inbox"]) == [], "night 1: the inbox is emptied")
+    ids = [line.split()[0] for line in runs(w)]
+    check(len(ids) == 1, f"one run: {ids}")
+    run1 = ids[0]
+    rundir = os.path.join(w["archive"], "runs", run1)
+    manifest = json.load(open(os.path.join(rundir, "manifest.json")))
+    check(manifest["run"] == run1 and manifest["recorded_time"] == EPOCH, "manifest: id and time")
+    check(len(manifest["inputs"]) == 5, "manifest lists every input")
+    oekf = [i for i in manifest["inputs"] if i["name"] == "OEKF-2008-H2.xml"][0]
+    for key in ("name", "sha256", "bytes", "received", "department", "period", "status", "errors",
+                "warnings", "archived"):
+        check(key in oekf, f"manifest input has {key}")
+    check((oekf["department"], oekf["period"], oekf["status"], oekf["warnings"]) ==
+          ("ØKF", "2008-H2", "accepted", 1), f"manifest input: {oekf}")
+    check(oekf["sha256"] == hashlib.sha256(fixture("OEKF-2008-H2.xml")).hexdigest(), "SHA-256")
+    with gzip.open(os.path.join(w["archive"], oekf["archived"])) as f:
+        check(f.read() == fixture("OEKF-2008-H2.xml"), "the archive copy is the file, gzipped")
+    bif = [i for i in manifest["inputs"] if i["name"] == "BIF-2008-H2.xml.gz"][0]
+    with open(os.path.join(w["archive"], bif["archived"]), "rb") as f:
+        check(f.read() == fixture("BIF-2008-H2.xml.gz"), "a .gz input is archived as it came")
+    check(json.load(open(os.path.join(rundir, "config.json")))["format"] == "statusnotat-config/1",
+          "the configuration is archived with the run")
+    report = json.load(open(os.path.join(rundir, "report.json")))
+    check(report["counts"] == {"accepted": 5, "rejected": 0, "superseded": 0, "duplicate": 0},
+          f"report counts {report['counts']}")
+    with open(os.path.join(rundir, "log.jsonl")) as f:
+        events = [json.loads(line)["event"] for line in f]
+    check(events[0] == "run_start" and events[-1] == "run_complete" and "workbook" in events,
+          f"log events {events}")
+    saved[run1] = {n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])}
+    check(len(saved[run1]) == 6, f"night 1 workbooks: {sorted(saved[run1])}")
+
+    # Night 2: ØKF resends the same bytes; SOF sends a corrected note.
+    deliver(w, "OEKF-2008-H2-igen.xml", fixture("OEKF-2008-H2.xml"))
+    sof2 = fixture("SOF-2008-H2.xml").replace(b"pr. 1. december 2008", b"pr. 15. december 2008") \
+        .replace(b'<bevilling aar="2009">3.500.000 kr.</bevilling>',
+                 b'<bevilling aar="2009">2.500.000 kr.</bevilling>')
+    deliver(w, "SOF-2008-H2-rettet.xml", sof2)
+    p = run(w, EPOCH + DAY, expect=0)
+    check("1 godkendt" in p.stdout and "1 dubletter" in p.stdout, f"night 2 summary: {p.stdout}")
+    run2 = [line.split()[0] for line in runs(w)][-1]
+    combined = os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx")
+    kilder = {r["Fil"]: r for r in records(combined, "Kilder")}
+    check(len(kilder) == 7, f"Kilder spans both nights: {sorted(kilder)}")
+    check(kilder["OEKF-2008-H2-igen.xml"]["Status"] == "dublet", "resend is a duplicate")
+    check(kilder["SOF-2008-H2.xml"]["Status"] == "erstattet" and
+          kilder["SOF-2008-H2.xml"]["Erstattet af"] == "SOF-2008-H2-rettet.xml",
+          "supersession across nights")
+    prof = {r["År"]: r for r in records(combined, "Bevillingsprofil")}
+    check(prof[2009]["Bevilget"] == 19300000, f"the corrected SOF counts: {prof[2009]}")
+    saved[run2] = {n: sha(os.path.join(w["out"], n)) for n in ("statusredegoerelse-2008-H2.xlsx",
+                                                               "SOF-2008-H2.xlsx", "OEKF-2008-H2.xlsx")}
+
+    # Night 3: broken files.
+    deliver(w, "bad-ambiguous-amount.xml", source="bad-ambiguous-amount.xml")
+    deliver(w, "bad-entity-expansion.xml", source="bad-entity-expansion.xml")
+    p = run(w, EPOCH + 2 * DAY, expect=1)
+    check("AMOUNT_INVALID" in p.stderr, "rejections on stderr")
+    run3 = [line.split()[0] for line in runs(w)][-1]
+    quarantine = os.path.join(w["archive"], "quarantine", run3)
+    check(sorted(os.listdir(quarantine)) == ["bad-ambiguous-amount.xml", "bad-ambiguous-amount.xml.reasons.txt",
+                                             "bad-entity-expansion.xml", "bad-entity-expansion.xml.reasons.txt"],
+          f"quarantine: {sorted(os.listdir(quarantine))}")
+    reasons = open(os.path.join(quarantine, "bad-ambiguous-amount.xml.reasons.txt")).read()
+    check("bad-ambiguous-amount.xml:12: fejl AMOUNT_INVALID" in reasons, f"reasons: {reasons}")
+    with open(os.path.join(quarantine, "bad-ambiguous-amount.xml"), "rb") as f:
+        check(f.read() == fixture("bad-ambiguous-amount.xml"), "the quarantined file is the file")
+    check(os.listdir(w["inbox"]) == [], "night 3: the inbox is emptied")
+    listing = runs(w)
+    check([line.split()[0] for line in listing] == sorted(line.split()[0] for line in listing) and
+          len(listing) == 3, f"runs oldest first, the id first: {listing}")
+    check("2 afvist" in listing[2], f"runs line of night 3: {listing[2]}")
+    saved[run3] = {n: sha(os.path.join(w["out"], n)) for n in ("statusredegoerelse-2008-H2.xlsx",
+                                                               "KFF-2008-H2.xlsx")}
+
+    # Reruns from the archive alone give the same bytes.
+    for rid, books in saved.items():
+        out = os.path.join(root, f"rerun-{rid}")
+        p = run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", rid, "--out", out],
+                expect=0)
+        for name, digest in books.items():
+            check(os.path.exists(os.path.join(out, name)) and sha(os.path.join(out, name)) == digest,
+                  f"rerun {rid}: {name} byte for byte")
+    report3 = json.load(open(os.path.join(w["archive"], "runs", run3, "report.json")))
+    check({b["file"] for b in report3["workbooks"]} >= set(saved[run3]), "report lists the workbooks")
+    p = run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", "nope", "--out",
+                        os.path.join(root, "x")], expect=2)
+
+    # Idempotent: nothing new changes nothing, and says so.
+    before = snapshot(w)
+    p = run(w, EPOCH + 3 * DAY, expect=0)
+    check("uændrede" in p.stdout, f"empty inbox says so: {p.stdout}")
+    check(snapshot(w) == before, "an empty night changes nothing")
+    for name in GOOD:
+        deliver(w, name, source=name)
+    p = run(w, EPOCH + 4 * DAY, expect=0)
+    check("5 dubletter" in p.stdout and "ingen perioder" in p.stdout, f"all resends: {p.stdout}")
+    after = snapshot(w)
+    check({k: v for k, v in after.items() if k.startswith("out/")} ==
+          {k: v for k, v in before.items() if k.startswith("out/")}, "resends leave the workbooks")
+    check(len(runs(w)) == 4, "the resend night is recorded as a run")
+
+
+# ---- The lock ---------------------------------------------------------------------
+
+def lock(root):
+    w = workdir(root, "lock")
+    deliver(w, "OEKF-2008-H2.xml", source="OEKF-2008-H2.xml")
+    os.makedirs(w["archive"])
+    with open(os.path.join(w["archive"], "lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        start = time.time()
+        p = run(w, EPOCH, expect=3)
+        check(time.time() - start < 5, "a second run exits at once")
+        check("held by another run" in p.stderr, f"clear message: {p.stderr}")
+        check(os.listdir(w["inbox"]) == ["OEKF-2008-H2.xml"], "the locked-out run touched nothing")
+    # A holder that dies does not block the next night.
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import fcntl,sys,time; f=open(sys.argv[1],'w'); "
+                               "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+                               os.path.join(w["archive"], "lock")], stdout=subprocess.PIPE, text=True)
+    holder.stdout.readline()
+    run(w, EPOCH, expect=3)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    run(w, EPOCH, expect=0)
+
+
+# ---- Crash safety --------------------------------------------------------------------
+
+def crash_safety(root):
+    def fill(w):
+        for name in sorted(os.listdir(FIXTURES)):
+            deliver(w, name, source=name)
+
+    w = workdir(root, "crash")
+    fill(w)
+    run(w, EPOCH, expect=1)
+    reference = snapshot(w)
+    check(len(reference) > 20, "a reference state")
+    for point in CRASH_POINTS:
+        w = workdir(root, "crash")
+        fill(w)
+        p = run(w, EPOCH, crash=point)
+        check(p.returncode == -signal.SIGKILL, f"killed at {point}: {p.returncode}")
+        run(w, EPOCH)
+        state = snapshot(w)
+        diff = sorted(set(state.items()) ^ set(reference.items()))
+        check(state == reference, f"after a kill at {point} the next run ends as an uninterrupted "
+              f"one: {diff[:6]}")
+
+
+def crash_at_random_moments(root, rounds):
+    """SIGKILL at random moments of a larger night (many periods and departments)."""
+    deps = [("SOF", "Socialforvaltningen"), ("BUF", "Børne- og Ungdomsforvaltningen"),
+            ("TMF", "Teknik- og Miljøforvaltningen"), ("KFF", "Kultur- og Fritidsforvaltningen")]
+
+    def fill(w):
+        for year in range(2000, 2012):
+            for half in (1, 2):
+                for code, name in deps:
+                    ids = "".join(
+                        f'<indsats id="{code}-{year}{half}-{k}"><titel>Indsats {k}</titel><tema>Bolig</tema>'
+                        f'<bevilling aar="2009">{k},5 mio. kr.</bevilling><status>igangsat</status>'
+                        f'<effekt vurdering="ingen">x</effekt></indsats>' for k in range(20))
+                    doc = ('<?xml version="1.0" encoding="UTF-8"?><statusnotat xmlns="urn:kk:integration:'
+                           f'statusnotat:1" version="1.0"><hoved><forvaltning kode="{code}">{name}</forvaltning>'
+                           f'<periode>{year}-H{half}</periode><indsendt>1.1.{year + 1}</indsendt></hoved>'
+                           f'<indsatser>{ids}</indsatser></statusnotat>')
+                    deliver(w, f"{code}-{year}-H{half}.xml", doc.encode())
+
+    w = workdir(root, "random")
+    fill(w)
+    start = time.time()
+    run(w, EPOCH, expect=0)
+    duration = time.time() - start
+    reference = snapshot(w)
+    rng = random.Random(7)
+    for i in range(rounds):
+        w = workdir(root, "random")
+        fill(w)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+        proc = subprocess.Popen([BIN, "run", "--inbox", w["inbox"], "--archive", w["archive"],
+                                 "--out", w["out"]], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        delay = rng.uniform(0, duration)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        run(w, EPOCH)
+        check(snapshot(w) == reference, f"random kill {i} after {delay:.2f}s of {duration:.2f}s")
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="statusnotat-night-")
+    try:
+        three_nights(root)
+        lock(root)
+        crash_safety(root)
+        crash_at_random_moments(root, rounds=6)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"night_test: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()
