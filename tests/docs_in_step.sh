@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs_in_step.sh SRC BIN — the documentation says what the program does:
-# every finding code is in docs/findings.md, and every exit code in README
-# is in --help.
+# every finding code is in docs/findings.md, and every exit code is in
+# README, --help and the man page.
 set -u
 src=$1 bin=$2
 failures=0 passed=0
@@ -11,8 +11,9 @@ for code in $(grep -oE '^FINDING\([A-Z_]+' "$src/stages/finding_codes.h" | cut -
 done
 help=$("$bin" --help)
 for n in 0 1 2 3 4; do
-  if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help"; then passed=$((passed+1)); else
-    echo "FAIL: exit code $n is not in both README and --help"; failures=$((failures+1)); fi
+  if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help" &&
+     grep -qE "^\.B $n$" "$src/docs/statusnotat.1"; then passed=$((passed+1)); else
+    echo "FAIL: exit code $n is not in README, --help and the man page"; failures=$((failures+1)); fi
 done
 echo "docs_in_step: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]
