@@ -178,7 +178,8 @@ int archive_list_runs(const char *dir, char ***ids, size_t *n, char *err, size_t
         *n = 0;
         return -1;
     }
-    qsort(*ids, *n, sizeof **ids, compare_ids);
+    if (*n > 1)
+        qsort(*ids, *n, sizeof **ids, compare_ids);
     return 0;
 }
 

@@ -63,7 +63,8 @@ int inbox_list(const char *dir, inbox_listing *out)
         errno = saved;
         return -1;
     }
-    qsort(out->names, out->n, sizeof *out->names, compare_names);
+    if (out->n > 1)
+        qsort(out->names, out->n, sizeof *out->names, compare_names);
     return 0;
 }
 
