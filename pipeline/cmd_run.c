@@ -19,7 +19,7 @@
 
 /* Parsed documents kept between intake and the workbooks; past this they are
  * parsed again when their period is built. */
-#define CACHE_BUDGET (256u << 20)
+#define CACHE_BUDGET (32u << 20)
 
 static void run_usage(FILE *out)
 {

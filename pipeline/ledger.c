@@ -48,6 +48,11 @@ static bool same_period(const source_row *r, const admission *a)
            r->period.half == a->period.half;
 }
 
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* ID_CONFLICT for each id that a current document of another department in
  * the same period already uses. */
 static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
@@ -57,17 +62,16 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
         if (e->row.status != SOURCE_ACCEPTED || e->row.department == a->department ||
             !same_period(&e->row, a))
             continue;
-        for (size_t k = 0; k < a->n_ids; k++)
-            for (size_t j = 0; j < e->n_ids; j++) {
-                if (strcmp(e->ids[j], a->ids[k]) != 0)
-                    continue;
-                char path[96];
-                snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", k + 1);
-                if (!findings_add(f, F_ID_CONFLICT, a->id_lines[k], path,
-                                  "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
-                                  l->cfg->departments.items[e->row.department].label, e->row.name))
-                    return false;
-            }
+        for (size_t k = 0; k < a->n_ids; k++) {
+            if (!bsearch(&a->ids[k], e->sorted_ids, e->n_ids, sizeof *e->sorted_ids, compare_ids))
+                continue;
+            char path[96];
+            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", k + 1);
+            if (!findings_add(f, F_ID_CONFLICT, a->id_lines ? a->id_lines[k] : 0, path,
+                              "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
+                              l->cfg->departments.items[e->row.department].label, e->row.name))
+                return false;
+        }
     }
     return true;
 }
@@ -95,12 +99,21 @@ static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const 
 
 static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
 {
-    e->ids = arena_alloc_array(l->a, a->n_ids ? a->n_ids : 1, sizeof *e->ids);
-    if (!e->ids)
+    size_t n = a->n_ids ? a->n_ids : 1;
+    e->ids = arena_alloc_array(l->a, n, sizeof *e->ids);
+    e->sorted_ids = arena_alloc_array(l->a, n, sizeof *e->sorted_ids);
+    e->id_lines = arena_alloc_array(l->a, n, sizeof *e->id_lines);
+    if (!e->ids || !e->sorted_ids || !e->id_lines)
         return false;
-    for (size_t k = 0; k < a->n_ids; k++)
-        if (!(e->ids[e->n_ids++] = arena_strdup(l->a, a->ids[k])))
+    for (size_t k = 0; k < a->n_ids; k++) {
+        if (!(e->ids[k] = arena_strdup(l->a, a->ids[k])))
             return false;
+        e->sorted_ids[k] = e->ids[k];
+        e->id_lines[k] = a->id_lines ? a->id_lines[k] : 0;
+    }
+    e->n_ids = a->n_ids;
+    if (e->n_ids > 1)
+        qsort(e->sorted_ids, e->n_ids, sizeof *e->sorted_ids, compare_ids);
     return true;
 }
 

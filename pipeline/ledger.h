@@ -50,7 +50,9 @@ typedef struct ledger_entry {
     const config *load_cfg;
     size_t seq;                  /* arrival order */
     size_t run;
-    const char **ids;            /* of an accepted document */
+    const char **ids;            /* of an accepted document, in document order */
+    uint32_t *id_lines;          /* the line of each */
+    const char **sorted_ids;     /* the same, sorted, for look-ups */
     size_t n_ids;
     processed_file cache;        /* the parsed document, while the budget allows */
     struct ledger_entry *superseded_by;

@@ -21,7 +21,7 @@
 #include "report.h"
 #include "text.h"
 
-#define CACHE_BUDGET (256u << 20)
+#define CACHE_BUDGET (32u << 20)
 
 typedef struct {
     const char *archive, *inbox, *out;
@@ -450,11 +450,11 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         in->status = e->row.status;
         in->ids = e->ids;
         in->n_ids = e->n_ids;
-        in->id_lines = arena_alloc_array(a, e->n_ids ? e->n_ids : 1, sizeof *in->id_lines);
+        in->id_lines = e->id_lines;
         /* Processing findings only: admission's are made again on replay. */
         in->findings = arena_alloc_array(a, e->row.n_findings ? e->row.n_findings : 1,
                                          sizeof *in->findings);
-        if (!in->received || !in->id_lines || !in->findings) {
+        if (!in->received || !in->findings) {
             arena_free(a);
             return NULL;
         }

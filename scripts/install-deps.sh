@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh            build and run
 #   scripts/install-deps.sh --test     also what the tests need (cmocka, openpyxl)
 #   scripts/install-deps.sh --office   also LibreOffice (the real-client workbook test)
+#   scripts/install-deps.sh --bench    also what scripts/bench.sh uses
 # Packages already installed are not fetched again, so this is cheap to repeat.
 set -euo pipefail
 
@@ -12,7 +13,8 @@ for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libcmocka-dev python3 python3-openpyxl) ;;
     --office) packages+=(libreoffice-calc-nogui python3-uno) ;;
-    *) echo "usage: $0 [--test] [--office]" >&2; exit 2 ;;
+    --bench) packages+=(python3 bc unzip time) ;;
+    *) echo "usage: $0 [--test] [--office] [--bench]" >&2; exit 2 ;;
   esac
 done
 

@@ -41,7 +41,7 @@ static const char *cell(builder *b, const char *s)
 {
     if (!s)
         return NULL;
-    char *c = text_cell(b->a, s, NULL);
+    const char *c = text_cell(b->a, s, NULL);
     if (!c)
         b->oom = true;
     return c ? c : "";

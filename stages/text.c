@@ -204,12 +204,23 @@ static bool is_control(long c)
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF;
 }
 
-char *text_cell(arena *a, const char *s, bool *cut)
+const char *text_cell(arena *a, const char *s, bool *cut)
 {
-    size_t len = strlen(s), o = 0, units = 0;
-    char *out = arena_alloc(a, len + 1);
+    /* Most texts are fine as they are: check before copying. */
+    size_t units = 0;
+    bool clean = true;
+    for (const char *p = s; *p && clean;) {
+        long c = text_utf8_next(&p);
+        units += c >= 0x10000 ? 2 : 1;
+        clean = c >= 0 && !is_control(c) && units <= TEXT_CELL_MAX;
+    }
     if (cut)
         *cut = false;
+    if (clean)
+        return s;
+    units = 0;
+    size_t len = strlen(s), o = 0;
+    char *out = arena_alloc(a, len + 1);
     if (!out)
         return NULL;
     while (*s) {

@@ -35,9 +35,10 @@ size_t text_utf8_length(const char *s);
 /* Length of s in UTF-16 code units (what Excel counts). */
 size_t text_utf16_length(const char *s);
 
-/* A copy of s that is safe in a cell: control characters (C0, DEL, C1) and
- * invalid UTF-8 removed, cut at a character boundary to TEXT_CELL_MAX UTF-16
- * units. *cut (may be NULL) says whether it was cut. NULL when out of memory. */
-char *text_cell(arena *a, const char *s, bool *cut);
+/* s made safe for a cell: control characters (C0, DEL, C1) and invalid UTF-8
+ * removed, cut at a character boundary to TEXT_CELL_MAX UTF-16 units. s itself
+ * when it is safe already, else a copy in the arena. *cut (may be NULL) says
+ * whether it was cut. NULL when out of memory. */
+const char *text_cell(arena *a, const char *s, bool *cut);
 
 #endif

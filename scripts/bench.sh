@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# bench.sh [PERIODS] [INDSATSER] — how close the night run comes to its floors.
+#
+# The floors: libxml2's streaming reader over the same inputs, and
+# libxlsxwriter writing the same number of string and number cells as the run
+# wrote (no formats, tables, formulas or charts). Prints the run's time over
+# the sum of the floors, and its peak memory over the largest floor write:
+# memory should follow one period's workbook, not the input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+periods=${1:-4} per_doc=${2:-2000}
+scripts/install-deps.sh --bench
+scripts/build.sh -DBUILD_TESTING=OFF >/dev/null
+cc -O2 -o build/bench_floor tests/bench/floor.c $(pkg-config --cflags --libs libxml-2.0 xlsxwriter)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+/usr/bin/python3 tests/bench/generate.py "$work/inbox" "$periods" "$per_doc"
+input_mb=$(du -sm "$work/inbox" | cut -f1)
+
+measure() { # command... → "seconds peak_kb"
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+  cat "$work/time"
+}
+read -r run_s run_kb < <(measure build/statusnotat run --inbox "$work/inbox" --out "$work/out")
+read -r parse_s parse_kb < <(measure build/bench_floor parse "$work"/inbox/*.xml)
+write_s=0 write_kb=0 cells=0
+for book in "$work"/out/*.xlsx; do
+  s=$(unzip -p "$book" 'xl/worksheets/*.xml' | grep -o '<c [^>]*t="s"' | wc -l)
+  n=$(unzip -p "$book" 'xl/worksheets/*.xml' | grep -o '<c ' | wc -l)
+  cells=$((cells + n))
+  read -r t kb < <(measure build/bench_floor write "$work/floor.xlsx" "$s" $((n - s)))
+  write_s=$(echo "$write_s + $t" | bc -l)
+  [ "$kb" -gt "$write_kb" ] && write_kb=$kb
+done
+books=$(ls "$work"/out/*.xlsx | wc -l)
+echo "input: $(ls "$work/inbox" | wc -l) files, ${input_mb} MB; output: $books workbooks, $cells cells"
+printf 'run         %6.2f s  %7d kB peak\n' "$run_s" "$run_kb"
+printf 'parse floor %6.2f s  %7d kB peak\n' "$parse_s" "$parse_kb"
+printf 'write floor %6.2f s  %7d kB peak (largest workbook)\n' "$write_s" "$write_kb"
+printf 'time ratio   run / (parse + write floors) = %.2f\n' "$(echo "$run_s / ($parse_s + $write_s)" | bc -l)"
+printf 'memory ratio run peak / largest floor write peak = %.2f\n' "$(echo "$run_kb / $write_kb" | bc -l)"
