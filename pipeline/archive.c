@@ -111,76 +111,24 @@ void archive_unlock(int fd)
 
 /* ---- Run ids ---------------------------------------------------------------- */
 
-static int compare_ids(const void *a, const void *b)
+static bool is_committed_run(int dir_fd, const char *name, void *ctx)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    (void)ctx;
+    char manifest[512];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", name);
+    return name[0] != '.' && faccessat(dir_fd, manifest, R_OK, 0) == 0;
 }
 
-void archive_free_ids(char **ids, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
-}
-
-int archive_list_runs(const char *dir, char ***ids, size_t *n, char *err, size_t errlen)
+int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen)
 {
     char path[4096];
-    *ids = NULL;
-    *n = 0;
     snprintf(path, sizeof path, "%s/runs", dir);
-    DIR *d = opendir(path);
-    if (!d) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 0;
-    int rc = 0;
-    for (;;) {
-        errno = 0;
-        struct dirent *e = readdir(d);
-        if (!e) {
-            if (errno) {
-                snprintf(err, errlen, "%s: %s", path, strerror(errno));
-                rc = -1;
-            }
-            break;
-        }
-        if (e->d_name[0] == '.')
-            continue;
-        char manifest[4096];
-        snprintf(manifest, sizeof manifest, "%s/%s/manifest.json", path, e->d_name);
-        if (access(manifest, R_OK) != 0)
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **grown = realloc(*ids, cap * sizeof *grown);
-            if (!grown) {
-                rc = -1;
-                snprintf(err, errlen, "out of memory");
-                break;
-            }
-            *ids = grown;
-        }
-        if (!((*ids)[*n] = strdup(e->d_name))) {
-            rc = -1;
-            snprintf(err, errlen, "out of memory");
-            break;
-        }
-        (*n)++;
-    }
-    closedir(d);
-    if (rc != 0) {
-        archive_free_ids(*ids, *n);
-        *ids = NULL;
-        *n = 0;
-        return -1;
-    }
-    if (*n > 1)
-        qsort(*ids, *n, sizeof **ids, compare_ids);
-    return 0;
+    if (dir_list_sorted(path, is_committed_run, NULL, runs) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return 0;   /* no run yet */
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
 }
 
 void archive_new_run_id(const char *last, time_t recorded, char buf[40])

@@ -26,6 +26,7 @@
 #include "aggregate.h"
 #include "config.h"
 #include "finding.h"
+#include "inbox.h"
 
 /* ---- The lock ---- */
 
@@ -75,9 +76,8 @@ typedef struct {
     bool complete;
 } run_manifest;
 
-/* The committed runs, oldest first (malloc'd array of malloc'd ids). */
-int archive_list_runs(const char *dir, char ***ids, size_t *n, char *err, size_t errlen);
-void archive_free_ids(char **ids, size_t n);
+/* The committed runs' ids, oldest first (an archive with no run yet has none). */
+int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen);
 
 /* A new run id after `last` (NULL for the first run). buf of 40. */
 void archive_new_run_id(const char *last, time_t recorded, char buf[40]);

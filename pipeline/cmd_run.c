@@ -137,7 +137,7 @@ int cmd_run(int argc, char **argv)
     int rc = EXIT_FAILURE_IO;
     ledger *l = NULL;
     sn_period *periods = NULL;
-    inbox_listing files = {0};
+    name_list files = {0};
     if (inbox_list(inbox_dir, &files) != 0) {
         fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, strerror(errno));
         rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
@@ -197,7 +197,7 @@ oom:
 done:
     free(periods);
     ledger_free(l);
-    inbox_listing_free(&files);
+    name_list_free(&files);
     config_free(cfg);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* inbox.c — listing a drop folder; see inbox.h. */
+/* inbox.c — listing a folder through a filter; the inbox's filter; see inbox.h. */
 #include "inbox.h"
 
 #include <dirent.h>
@@ -15,12 +15,8 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_delivery_name(const char *name)
-{
-    return name[0] != '.' && (text_ends_with(name, ".xml") || text_ends_with(name, ".xml.gz"));
-}
-
-int inbox_list(const char *dir, inbox_listing *out)
+int dir_list_sorted(const char *dir, bool (*accept)(int dir_fd, const char *name, void *ctx),
+                    void *ctx, name_list *out)
 {
     out->names = NULL;
     out->n = 0;
@@ -36,10 +32,7 @@ int inbox_list(const char *dir, inbox_listing *out)
             rc = errno ? -1 : 0;
             break;
         }
-        struct stat st;
-        if (!is_delivery_name(e->d_name))
-            continue;
-        if (fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+        if (!accept(dirfd(d), e->d_name, ctx))
             continue;
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -59,7 +52,7 @@ int inbox_list(const char *dir, inbox_listing *out)
     int saved = errno;
     closedir(d);
     if (rc != 0) {
-        inbox_listing_free(out);
+        name_list_free(out);
         errno = saved;
         return -1;
     }
@@ -68,11 +61,24 @@ int inbox_list(const char *dir, inbox_listing *out)
     return 0;
 }
 
-void inbox_listing_free(inbox_listing *l)
+void name_list_free(name_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->names[i]);
     free(l->names);
     l->names = NULL;
     l->n = 0;
+}
+
+static bool is_delivery(int dir_fd, const char *name, void *ctx)
+{
+    (void)ctx;
+    struct stat st;
+    return name[0] != '.' && (text_ends_with(name, ".xml") || text_ends_with(name, ".xml.gz")) &&
+           fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
+}
+
+int inbox_list(const char *dir, name_list *out)
+{
+    return dir_list_sorted(dir, is_delivery, NULL, out);
 }

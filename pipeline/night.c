@@ -407,7 +407,7 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
 
 /* The manifest of the new run, from the ledger entries of `run`. */
 static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t seq,
-                                 const night_options *o, const inbox_listing *files)
+                                 const night_options *o, const name_list *files)
 {
     arena *a = arena_new();
     run_manifest *m = a ? arena_alloc(a, sizeof *m) : NULL;
@@ -503,9 +503,8 @@ int night_run(const night_options *o)
                                            ? o->cfg->max_file_bytes
                                            : o->cfg->max_expanded_bytes;
     int lock_fd = -1, rc = EXIT_FAILURE_IO;
-    char **ids = NULL;
-    size_t n_ids = 0;
-    inbox_listing files = {0};
+    name_list runs = {0};
+    name_list files = {0};
     run_manifest *m = NULL;
     size_t counts[4] = {0};
     bool rejected = false, recovered = false;
@@ -526,11 +525,11 @@ int night_run(const night_options *o)
     remove_leftovers(&n);
 
     /* Replay every committed run; finish one a crash interrupted. */
-    if (archive_list_runs(o->archive, &ids, &n_ids, n.err, sizeof n.err) != 0)
+    if (archive_list_runs(o->archive, &runs, n.err, sizeof n.err) != 0)
         goto fail;
-    for (size_t r = 0; r < n_ids; r++) {
+    for (size_t r = 0; r < runs.n; r++) {
         run_manifest *old;
-        if (archive_read_manifest(o->archive, ids[r], o->cfg, &old, n.err, sizeof n.err) != 0)
+        if (archive_read_manifest(o->archive, runs.names[r], o->cfg, &old, n.err, sizeof n.err) != 0)
             goto fail;
         int replayed = replay_run(&n, old, r);
         if (replayed == 0 && !old->complete) {
@@ -571,14 +570,14 @@ int night_run(const night_options *o)
     }
 
     char id[40];
-    archive_new_run_id(n_ids ? ids[n_ids - 1] : NULL, o->recorded, id);
+    archive_new_run_id(runs.n ? runs.names[runs.n - 1] : NULL, o->recorded, id);
     n.run_id = id;
     char when[32];
     iso_utc(o->recorded, when);
     log_event(&n, "info", "run_start",
               json_pack("{s:s, s:s, s:s, s:s, s:I}", "recorded_utc", when, "inbox", o->inbox, "out",
                         o->out, "config", o->config_path, "files", (json_int_t)files.n));
-    size_t run = n_ids;
+    size_t run = runs.n;
     for (size_t i = 0; i < files.n; i++) {
         char path[4096];
         processed_file p;
@@ -615,7 +614,7 @@ int night_run(const night_options *o)
     if (o->progress)
         fputs("\r\033[K", stderr);
     crash_point("intake");
-    m = manifest_of(&n, run, id, n_ids + 1, o, &files);
+    m = manifest_of(&n, run, id, runs.n + 1, o, &files);
     if (!m) {
         snprintf(n.err, sizeof n.err, "out of memory");
         goto fail;
@@ -653,8 +652,8 @@ done:
     close_log(&n);
     json_decref(n.pending_log);
     run_manifest_free(m);
-    inbox_listing_free(&files);
-    archive_free_ids(ids, n_ids);
+    name_list_free(&files);
+    name_list_free(&runs);
     ledger_free(n.l);
     archive_unlock(lock_fd);
     if (fflush(stdout) != 0 && rc < EXIT_USAGE)
@@ -666,20 +665,21 @@ done:
 
 int night_rerun(const char *archive, const char *run_id, const char *out)
 {
-    char **ids = NULL, config_path[4096];
-    size_t n_ids = 0, target = (size_t)-1;
+    char config_path[4096];
+    name_list runs = {0};
+    size_t target = (size_t)-1;
     int rc = EXIT_FAILURE_IO;
     config *cfg = NULL;
     night n = {.archive = archive, .out = out};
-    if (archive_list_runs(archive, &ids, &n_ids, n.err, sizeof n.err) != 0)
+    if (archive_list_runs(archive, &runs, n.err, sizeof n.err) != 0)
         goto fail;
-    for (size_t r = 0; r < n_ids; r++)
-        if (strcmp(ids[r], run_id) == 0)
+    for (size_t r = 0; r < runs.n; r++)
+        if (strcmp(runs.names[r], run_id) == 0)
             target = r;
     if (target == (size_t)-1) {
         fprintf(stderr, "statusnotat rerun: %s has no run %s (see 'statusnotat runs --archive %s')\n",
                 archive, run_id, archive);
-        archive_free_ids(ids, n_ids);
+        name_list_free(&runs);
         return EXIT_USAGE;
     }
     /* The configuration that run used, from the archive. */
@@ -696,7 +696,7 @@ int night_rerun(const char *archive, const char *run_id, const char *out)
         goto fail;
     for (size_t r = 0; r <= target; r++) {
         run_manifest *m;
-        if (archive_read_manifest(archive, ids[r], cfg, &m, n.err, sizeof n.err) != 0)
+        if (archive_read_manifest(archive, runs.names[r], cfg, &m, n.err, sizeof n.err) != 0)
             goto fail;
         int replayed = replay_run(&n, m, r);
         if (replayed == 0 && r == target) {
@@ -722,27 +722,27 @@ fail:
 done:
     ledger_free(n.l);
     config_free(cfg);
-    archive_free_ids(ids, n_ids);
+    name_list_free(&runs);
     return rc;
 }
 
 int night_list_runs(const char *archive, FILE *out)
 {
-    char **ids = NULL, err[1024], config_path[4096];
-    size_t n_ids = 0;
+    char err[1024], config_path[4096];
+    name_list runs = {0};
     config *cfg = NULL;
-    if (archive_list_runs(archive, &ids, &n_ids, err, sizeof err) != 0) {
+    if (archive_list_runs(archive, &runs, err, sizeof err) != 0) {
         fprintf(stderr, "statusnotat runs: %s\n", err);
         return EXIT_FAILURE_IO;
     }
     int rc = EXIT_ALL_ACCEPTED;
-    for (size_t r = 0; r < n_ids; r++) {
+    for (size_t r = 0; r < runs.n; r++) {
         run_manifest *m;
-        snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, ids[r]);
+        snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, runs.names[r]);
         config_free(cfg);
         cfg = NULL;
         if (config_load(config_path, &cfg, err, sizeof err) != 0 ||
-            archive_read_manifest(archive, ids[r], cfg, &m, err, sizeof err) != 0) {
+            archive_read_manifest(archive, runs.names[r], cfg, &m, err, sizeof err) != 0) {
             fprintf(stderr, "statusnotat runs: %s\n", err);
             rc = EXIT_FAILURE_IO;
             continue;
@@ -766,6 +766,6 @@ int night_list_runs(const char *archive, FILE *out)
         run_manifest_free(m);
     }
     config_free(cfg);
-    archive_free_ids(ids, n_ids);
+    name_list_free(&runs);
     return rc;
 }

@@ -29,16 +29,9 @@ if not soffice or uno is None:
 
 import openpyxl  # noqa: E402
 
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish  # noqa: E402
 
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}")
 
 
 def prop(name, value):
@@ -131,8 +124,7 @@ def main():
             except subprocess.TimeoutExpired:
                 proc.kill()
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"libreoffice_recalc: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish("libreoffice_recalc")
 
 
 main()

@@ -20,6 +20,9 @@ import zipfile
 
 import openpyxl
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish  # noqa: E402
+
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
 DAY = 86400
 EPOCH = 1228780800  # 2008-12-09
@@ -28,16 +31,6 @@ GOOD = ["OEKF-2008-H2.xml", "SOF-2008-H2.xml", "BUF-2008-H2.xml", "BR-2008-H2.xm
 CRASH_POINTS = ["intake", "staged", "before_commit", "committed", "workbook", "inbox",
                 "before_complete"]
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}")
 
 
 def run(w, epoch, crash=None, expect=None, args=None):
@@ -325,8 +318,7 @@ def main():
         crash_at_random_moments(root, rounds=6)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print(f"night_test: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish("night_test")
 
 
 main()

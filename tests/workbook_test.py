@@ -13,6 +13,9 @@ import zipfile
 
 import openpyxl
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, finish  # noqa: E402
+
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
 EPOCH = 1228780800  # 2008-12-09 00:00:00 UTC
 YEARS = [2007, 2008, 2009, 2010]
@@ -37,16 +40,6 @@ CONTRACT = {  # sheet -> [(table, columns)], WORKBOOK.md
                            "Erstattet af"])],
 }
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}")
 
 
 def run(inbox, out, expect_exit=None):
@@ -331,8 +324,7 @@ def main():
         test_failed_write_keeps_the_old_workbook(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"workbook_test: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish("workbook_test")
 
 
 main()
