@@ -193,6 +193,7 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     findings_init(&added, scratch, a->name);
     e->seq = l->n;
     e->run = a->run;
+    e->valid = a->valid;
     e->path = arena_strdup(l->a, a->path);
     e->path_sha256_hex = arena_strdup(l->a, a->path_sha256_hex ? a->path_sha256_hex : a->sha256_hex);
     e->load_cfg = a->load_cfg;

@@ -50,6 +50,7 @@ typedef struct ledger_entry {
     const config *load_cfg;
     size_t seq;                  /* arrival order */
     size_t run;
+    bool valid;                  /* processing found no error (admission may still reject) */
     const char **ids;            /* of an accepted document, in document order */
     uint32_t *id_lines;          /* the line of each */
     const char **sorted_ids;     /* the same, sorted, for look-ups */

@@ -458,7 +458,6 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
             arena_free(a);
             return NULL;
         }
-        bool invalid = false;
         for (size_t f = 0; f < e->row.n_findings; f++) {
             const finding *x = &e->row.findings[f];
             if (x->severity == SEVERITY_ERROR)
@@ -467,10 +466,9 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
                 in->warnings++;
             if (x->code == F_ID_CONFLICT || x->code == F_DOCUMENT_OLDER)
                 continue;
-            invalid |= x->severity == SEVERITY_ERROR;
             in->findings[in->n_findings++] = *x;
         }
-        in->valid = !invalid;
+        in->valid = e->valid;
         k++;
         if (e->row.status != SOURCE_DUPLICATE && e->row.has_period) {
             bool seen = false;
