@@ -164,19 +164,19 @@ static json_t *input_json(const manifest_input *in, const config *cfg)
         rc |= json_array_append_new(ids, json_pack("[s, I]", in->ids[k], (json_int_t)in->id_lines[k]));
     for (size_t k = 0; k < in->n_findings; k++)
         rc |= json_array_append_new(list, finding_json(&in->findings[k]));
-    if (in->has_period)
-        period_format(&in->period, period);
-    if (in->has_indsendt)
-        date_format(&in->indsendt, date);
+    if (in->id.has_period)
+        period_format(&in->id.period, period);
+    if (in->id.has_indsendt)
+        date_format(&in->id.indsendt, date);
     json_t *o = json_pack(
         "{s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:s, s:I, s:I, s:o, s:o}",
-        "name", in->name, "sha256", in->sha256_hex, "bytes", (json_int_t)in->bytes, "received",
+        "name", in->id.name, "sha256", in->id.sha256_hex, "bytes", (json_int_t)in->id.bytes, "received",
         in->received, "archived", in->archived, "archived_sha256", in->archived_sha256,
         "department",
-        in->department >= 0 ? json_string(cfg->departments.items[in->department].code) : json_null(),
-        "period", in->has_period ? json_string(period) : json_null(), "indsendt",
-        in->has_indsendt ? json_string(date) : json_null(), "indsendt_fuzzy",
-        in->has_indsendt && in->indsendt.fuzzy, "valid", in->valid, "status",
+        in->id.department >= 0 ? json_string(cfg->departments.items[in->id.department].code) : json_null(),
+        "period", in->id.has_period ? json_string(period) : json_null(), "indsendt",
+        in->id.has_indsendt ? json_string(date) : json_null(), "indsendt_fuzzy",
+        in->id.has_indsendt && in->id.indsendt.fuzzy, "valid", in->valid, "status",
         source_status_code(in->status), "errors", (json_int_t)in->errors, "warnings",
         (json_int_t)in->warnings, "ids", ids, "findings", list);
     if (rc && o) {
@@ -249,31 +249,31 @@ static int status_by_code(const char *code)
 static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *in)
 {
     memset(in, 0, sizeof *in);
-    in->name = dup_string(a, json_object_get(o, "name"));
-    in->sha256_hex = dup_string(a, json_object_get(o, "sha256"));
+    in->id.name = dup_string(a, json_object_get(o, "name"));
+    in->id.sha256_hex = dup_string(a, json_object_get(o, "sha256"));
     in->received = dup_string(a, json_object_get(o, "received"));
     in->archived = dup_string(a, json_object_get(o, "archived"));
     in->archived_sha256 = dup_string(a, json_object_get(o, "archived_sha256"));
-    in->bytes = (uint64_t)json_integer_value(json_object_get(o, "bytes"));
+    in->id.bytes = (uint64_t)json_integer_value(json_object_get(o, "bytes"));
     in->valid = json_is_true(json_object_get(o, "valid"));
     in->errors = (size_t)json_integer_value(json_object_get(o, "errors"));
     in->warnings = (size_t)json_integer_value(json_object_get(o, "warnings"));
     const char *status = json_string_value(json_object_get(o, "status"));
     int st = status ? status_by_code(status) : -1;
-    if (!in->name || !in->sha256_hex || !in->archived || !in->archived_sha256 || !in->received ||
+    if (!in->id.name || !in->id.sha256_hex || !in->archived || !in->archived_sha256 || !in->received ||
         st < 0)
         return false;
     in->status = (source_status)st;
     const char *dep = json_string_value(json_object_get(o, "department"));
-    in->department = dep ? vocab_find_code(&cfg->departments, dep) : -1;
-    if (dep && in->department < 0)
+    in->id.department = dep ? vocab_find_code(&cfg->departments, dep) : -1;
+    if (dep && in->id.department < 0)
         return false;
     const char *period = json_string_value(json_object_get(o, "period"));
-    in->has_period = period && value_period(period, &in->period);
+    in->id.has_period = period && value_period(period, &in->id.period);
     const char *date = json_string_value(json_object_get(o, "indsendt"));
-    in->has_indsendt = date && value_date(date, &in->indsendt);
-    in->indsendt.fuzzy = json_is_true(json_object_get(o, "indsendt_fuzzy"));
-    if ((period && !in->has_period) || (date && !in->has_indsendt))
+    in->id.has_indsendt = date && value_date(date, &in->id.indsendt);
+    in->id.indsendt.fuzzy = json_is_true(json_object_get(o, "indsendt_fuzzy"));
+    if ((period && !in->id.has_period) || (date && !in->id.has_indsendt))
         return false;
 
     json_t *ids = json_object_get(o, "ids"), *list = json_object_get(o, "findings");
@@ -304,7 +304,7 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
             return false;
         x->code = (finding_code)c;
         x->severity = finding_code_severity(x->code);
-        x->file = in->name;
+        x->file = in->id.name;
         x->line = (uint32_t)json_integer_value(json_object_get(f, "line"));
         x->path = dup_string(a, json_object_get(f, "path"));
         x->message = dup_string(a, json_object_get(f, "message"));

@@ -41,17 +41,10 @@ void archive_unlock(int fd);
 /* ---- Runs and manifests ---- */
 
 typedef struct {
-    const char *name;            /* as delivered */
-    const char *sha256_hex;      /* of the file as delivered */
-    uint64_t bytes;
+    source_identity id;
     const char *received;        /* ISO time the file landed in the inbox */
     const char *archived;        /* path of the copy, relative to the archive */
     const char *archived_sha256; /* of the copy */
-    int department;              /* index into the configuration, -1 unknown */
-    bool has_period;
-    sn_period period;
-    bool has_indsendt;
-    sn_date indsendt;
     bool valid;                  /* processing found no error */
     source_status status;        /* as admitted in this run */
     const char **ids;

@@ -10,7 +10,7 @@
 
 static bool in_period(const source_row *r, sn_period p)
 {
-    return r->has_period && r->period.year == p.year && r->period.half == p.half;
+    return r->id.has_period && r->id.period.year == p.year && r->id.period.half == p.half;
 }
 
 static int write_one(const period_report *report, const char *out_dir, const char *stem,
@@ -48,17 +48,17 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     }
     for (size_t i = 0; i < n; i++) {
         ledger_entry *e = ledger_get(l, i);
-        if (e->row.has_period ? !in_period(&e->row, period) : e->run != o->run)
+        if (e->row.id.has_period ? !in_period(&e->row, period) : e->run != o->run)
             continue;
         sources[n_sources++] = e->row;
-        if (e->row.department >= 0)
-            departments[e->row.department] = true;
-        if (e->row.status != SOURCE_ACCEPTED || !e->row.has_period)
+        if (e->row.id.department >= 0)
+            departments[e->row.id.department] = true;
+        if (e->row.status != SOURCE_ACCEPTED || !e->row.id.has_period)
             continue;
         const document *doc = ledger_load(e, cfg, &scratch[n_docs], err, errlen);
         if (!doc)
             goto done;
-        docs[n_docs++] = (period_document){doc, e->row.name};
+        docs[n_docs++] = (period_document){doc, e->row.id.name};
     }
 
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources};

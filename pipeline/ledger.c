@@ -44,8 +44,8 @@ ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
 static bool same_period(const source_row *r, const admission *a)
 {
-    return r->has_period && a->has_period && r->period.year == a->period.year &&
-           r->period.half == a->period.half;
+    return r->id.has_period && a->id.has_period && r->id.period.year == a->id.period.year &&
+           r->id.period.half == a->id.period.half;
 }
 
 static int compare_ids(const void *a, const void *b)
@@ -59,7 +59,7 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
 {
     for (size_t i = 0; i < l->n; i++) {
         const ledger_entry *e = l->items[i];
-        if (e->row.status != SOURCE_ACCEPTED || e->row.department == a->department ||
+        if (e->row.status != SOURCE_ACCEPTED || e->row.id.department == a->id.department ||
             !same_period(&e->row, a))
             continue;
         for (size_t k = 0; k < a->n_ids; k++) {
@@ -69,7 +69,7 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
             snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", k + 1);
             if (!findings_add(f, F_ID_CONFLICT, a->id_lines ? a->id_lines[k] : 0, path,
                               "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
-                              l->cfg->departments.items[e->row.department].label, e->row.name))
+                              l->cfg->departments.items[e->row.id.department].label, e->row.id.name))
                 return false;
         }
     }
@@ -86,7 +86,7 @@ static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const 
     for (size_t i = 0; i < n; i++) {
         const finding *x = i < a->n_findings ? &a->findings[i] : &added->items[i - a->n_findings];
         copy[i] = *x;
-        copy[i].file = e->row.name;
+        copy[i].file = e->row.id.name;
         copy[i].message = arena_strdup(l->a, x->message);
         copy[i].path = x->path ? arena_strdup(l->a, x->path) : NULL;
         if (!copy[i].message || (x->path && !copy[i].path))
@@ -128,7 +128,7 @@ static void drop_cache(ledger *l, ledger_entry *e)
 static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *added)
 {
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i]->row.sha256_hex, a->sha256_hex) == 0) {
+        if (strcmp(l->items[i]->row.id.sha256_hex, a->id.sha256_hex) == 0) {
             e->row.status = SOURCE_DUPLICATE;
             return true;
         }
@@ -145,28 +145,28 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     ledger_entry *current = NULL;
     for (size_t i = 0; i < l->n && !current; i++) {
         ledger_entry *x = l->items[i];
-        if (x->row.status == SOURCE_ACCEPTED && x->row.department == a->department &&
+        if (x->row.status == SOURCE_ACCEPTED && x->row.id.department == a->id.department &&
             same_period(&x->row, a))
             current = x;
     }
-    if (current && date_compare(&a->indsendt, &current->row.indsendt) < 0) {
+    if (current && date_compare(&a->id.indsendt, &current->row.id.indsendt) < 0) {
         /* Older than what counts: kept in the archive, not counted. */
         char date[11];
-        date_format(&current->row.indsendt, date);
+        date_format(&current->row.id.indsendt, date);
         if (!findings_add(added, F_DOCUMENT_OLDER, 0, NULL,
                           "%s har allerede et dokument for perioden indsendt %s (%s); dette ældre "
                           "dokument tælles ikke med",
-                          l->cfg->departments.items[a->department].label, date, current->row.name))
+                          l->cfg->departments.items[a->id.department].label, date, current->row.id.name))
             return false;
         e->row.status = SOURCE_SUPERSEDED;
         e->superseded_by = current;
-        e->row.superseded_by = current->row.name;
+        e->row.superseded_by = current->row.id.name;
         return true;
     }
     if (current) {
         current->row.status = SOURCE_SUPERSEDED;
         current->superseded_by = e;
-        current->row.superseded_by = e->row.name;
+        current->row.superseded_by = e->row.id.name;
         drop_cache(l, current);
     }
     e->row.status = SOURCE_ACCEPTED;
@@ -190,22 +190,17 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
         return NULL;
     }
     findings added;
-    findings_init(&added, scratch, a->name);
+    findings_init(&added, scratch, a->id.name);
     e->seq = l->n;
     e->run = a->run;
     e->valid = a->valid;
     e->path = arena_strdup(l->a, a->path);
-    e->path_sha256_hex = arena_strdup(l->a, a->path_sha256_hex ? a->path_sha256_hex : a->sha256_hex);
+    e->path_sha256_hex = arena_strdup(l->a, a->path_sha256_hex ? a->path_sha256_hex : a->id.sha256_hex);
     e->load_cfg = a->load_cfg;
-    e->row.name = arena_strdup(l->a, a->name);
-    e->row.sha256_hex = arena_strdup(l->a, a->sha256_hex);
-    e->row.bytes = a->bytes;
-    e->row.department = a->department;
-    e->row.has_period = a->has_period;
-    e->row.period = a->period;
-    e->row.has_indsendt = a->has_indsendt;
-    e->row.indsendt = a->indsendt;
-    bool ok = e->path && e->path_sha256_hex && e->row.name && e->row.sha256_hex &&
+    e->row.id = a->id;
+    e->row.id.name = arena_strdup(l->a, a->id.name);
+    e->row.id.sha256_hex = arena_strdup(l->a, a->id.sha256_hex);
+    bool ok = e->path && e->path_sha256_hex && e->row.id.name && e->row.id.sha256_hex &&
               decide(l, e, a, &added) &&
               keep_findings(l, e, a, &added);
     arena_free(scratch);
@@ -234,11 +229,12 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
         }
     }
     admission a = {
-        .name = p->source.name, .path = path, .sha256_hex = p->source.sha256_hex,
-        .bytes = p->source.bytes, .department = doc ? doc->department : -1,
-        .has_period = doc && doc->has_period, .period = doc ? doc->period : (sn_period){0},
-        .has_indsendt = doc && doc->has_indsendt,
-        .indsendt = doc ? doc->indsendt : (sn_date){0}, .valid = p->accepted,
+        .id = {.name = p->source.name, .sha256_hex = p->source.sha256_hex,
+               .bytes = p->source.bytes, .department = doc ? doc->department : -1,
+               .has_period = doc && doc->has_period, .period = doc ? doc->period : (sn_period){0},
+               .has_indsendt = doc && doc->has_indsendt,
+               .indsendt = doc ? doc->indsendt : (sn_date){0}},
+        .path = path, .valid = p->accepted,
         .ids = ids, .id_lines = lines, .n_ids = doc ? doc->n_indsatser : 0,
         .findings = p->findings.items, .n_findings = p->findings.n, .run = run,
     };
@@ -273,7 +269,7 @@ size_t ledger_periods(const ledger *l, sn_period **out)
         return (size_t)-1;
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++) {
-        const source_row *r = &l->items[i]->row;
+        const source_identity *r = &l->items[i]->row.id;
         if (!r->has_period)
             continue;
         bool seen = false;
@@ -292,7 +288,7 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
     memset(scratch, 0, sizeof *scratch);
     if (e->cache.doc)
         return e->cache.doc;
-    if (process_file(e->path, e->row.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
+    if (process_file(e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
         snprintf(err, errlen, "%s: out of memory", e->path);
         return NULL;
     }

@@ -23,17 +23,10 @@
 
 /* What admission needs to know of a source. */
 typedef struct {
-    const char *name;            /* the file's name as delivered */
+    source_identity id;
     const char *path;            /* where to read it again (inbox or archive copy) */
-    const char *path_sha256_hex; /* of the file at path; NULL: the same as sha256_hex */
+    const char *path_sha256_hex; /* of the file at path; NULL: the same as id.sha256_hex */
     const config *load_cfg;      /* to read it again with; NULL: the caller's */
-    const char *sha256_hex;
-    uint64_t bytes;
-    int department;              /* -1 when unknown */
-    bool has_period;
-    sn_period period;
-    bool has_indsendt;
-    sn_date indsendt;
     bool valid;                  /* processing found no error */
     const char *const *ids;      /* indsats ids (valid documents), in document order */
     const uint32_t *id_lines;    /* the line of each */

@@ -109,10 +109,8 @@ static admission admission_of(night *n, const manifest_input *in, size_t run, ch
 {
     snprintf(path, path_size, "%s/%s", n->archive, in->archived);
     return (admission){
-        .name = in->name, .path = path, .path_sha256_hex = in->archived_sha256,
-        .load_cfg = &n->archive_cfg, .sha256_hex = in->sha256_hex, .bytes = in->bytes,
-        .department = in->department, .has_period = in->has_period, .period = in->period,
-        .has_indsendt = in->has_indsendt, .indsendt = in->indsendt, .valid = in->valid,
+        .id = in->id, .path = path, .path_sha256_hex = in->archived_sha256,
+        .load_cfg = &n->archive_cfg, .valid = in->valid,
         .ids = in->ids, .id_lines = in->id_lines, .n_ids = in->n_ids,
         .findings = in->findings, .n_findings = in->n_findings, .run = run,
     };
@@ -130,7 +128,7 @@ static int replay_run(night *n, const run_manifest *m, size_t run)
         }
         if (e->row.status != m->inputs[i].status)
             log_event(n, "warning", "replay_differs",
-                      json_pack("{s:s, s:s, s:s, s:s}", "of_run", m->id, "file", m->inputs[i].name,
+                      json_pack("{s:s, s:s, s:s, s:s}", "of_run", m->id, "file", m->inputs[i].id.name,
                                 "recorded", source_status_code(m->inputs[i].status), "replayed",
                                 source_status_code(e->row.status)));
     }
@@ -151,12 +149,12 @@ static void quarantine_reasons(const night *n, const ledger_entry *e, const char
             "statusnotat afviste %s i kørsel %s (%s).\n"
             "SHA-256: %s\n\n"
             "Fejl og advarsler (FIL:LINJE: alvor KODE: besked [element]):\n",
-            e->row.name, run_id, when, e->row.sha256_hex);
+            e->row.id.name, run_id, when, e->row.id.sha256_hex);
     for (size_t k = 0; k < e->row.n_findings; k++)
         report_finding_text(f, &e->row.findings[k]);
     fprintf(f, "\nRet fejlene og send filen igen. Kontrollér den først med:\n"
                "  statusnotat check %s\n",
-            e->row.name);
+            e->row.id.name);
     (void)n;
     fclose(f);
 }
@@ -173,10 +171,10 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
             continue;
         char path[4096], sha[65], dst[4096];
         const char *moved_to = NULL;
-        snprintf(path, sizeof path, "%s/%s", n->inbox, e->row.name);
-        bool present = archive_sha256_file(path, sha) == 0 && strcmp(sha, e->row.sha256_hex) == 0;
+        snprintf(path, sizeof path, "%s/%s", n->inbox, e->row.id.name);
+        bool present = archive_sha256_file(path, sha) == 0 && strcmp(sha, e->row.id.sha256_hex) == 0;
         if (e->row.status == SOURCE_REJECTED) {
-            snprintf(dst, sizeof dst, "%s/%s", quarantine, e->row.name);
+            snprintf(dst, sizeof dst, "%s/%s", quarantine, e->row.id.name);
             moved_to = dst;
             if (present) {
                 char *reasons = NULL, reasons_path[4200];
@@ -192,7 +190,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
                 if (rc != 0)
                     return -1;
                 log_event(n, "warning", "quarantined",
-                          json_pack("{s:s, s:s}", "file", e->row.name, "to", dst));
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "to", dst));
             }
         }
         if (present && unlink(path) != 0) {
@@ -206,8 +204,8 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
             *(e->row.findings[k].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
         json_array_append_new(
             report_inputs,
-            json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.name, "sha256",
-                      e->row.sha256_hex, "status", source_status_code(e->row.status), "errors",
+            json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
+                      e->row.id.sha256_hex, "status", source_status_code(e->row.status), "errors",
                       (json_int_t)errors, "warnings", (json_int_t)warnings, "quarantine",
                       moved_to ? json_string(moved_to) : json_null()));
     }
@@ -360,7 +358,7 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
             /* The bytes are archived already: point at the first copy. */
             for (size_t j = 0; j < i; j++) {
                 ledger_entry *first = ledger_get(n->l, j);
-                if (strcmp(first->row.sha256_hex, e->row.sha256_hex) != 0)
+                if (strcmp(first->row.id.sha256_hex, e->row.id.sha256_hex) != 0)
                     continue;
                 in->archived = first->path + strlen(n->archive) + 1;
                 in->archived_sha256 = first->path_sha256_hex;
@@ -369,16 +367,16 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
             continue;
         }
         char rel[256], sha[65], dst[4400];
-        snprintf(rel, sizeof rel, "runs/%s/files/%04zu-%.12s.xml.gz", m->id, k - 1, e->row.sha256_hex);
-        snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", staging, k - 1, e->row.sha256_hex);
+        snprintf(rel, sizeof rel, "runs/%s/files/%04zu-%.12s.xml.gz", m->id, k - 1, e->row.id.sha256_hex);
+        snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", staging, k - 1, e->row.id.sha256_hex);
         if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0)
             return -1;
         in->archived = arena_strdup(m->a, rel);
         in->archived_sha256 = arena_strdup(m->a, sha);
         if (!in->archived || !in->archived_sha256)
             return -1;
-        log_event(n, "info", "archived", json_pack("{s:s, s:s, s:s}", "file", e->row.name,
-                                                   "sha256", e->row.sha256_hex, "copy", rel));
+        log_event(n, "info", "archived", json_pack("{s:s, s:s, s:s}", "file", e->row.id.name,
+                                                   "sha256", e->row.id.sha256_hex, "copy", rel));
     }
     crash_point("staged");
     snprintf(path, sizeof path, "%s/config.json", staging);
@@ -438,15 +436,8 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         char received[32] = "";
         if (stat(e->path, &st) == 0)
             iso_utc(st.st_mtime, received);
-        in->name = e->row.name;
-        in->sha256_hex = e->row.sha256_hex;
-        in->bytes = e->row.bytes;
+        in->id = e->row.id;
         in->received = arena_strdup(a, received);
-        in->department = e->row.department;
-        in->has_period = e->row.has_period;
-        in->period = e->row.period;
-        in->has_indsendt = e->row.has_indsendt;
-        in->indsendt = e->row.indsendt;
         in->status = e->row.status;
         in->ids = e->ids;
         in->n_ids = e->n_ids;
@@ -470,13 +461,13 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         }
         in->valid = e->valid;
         k++;
-        if (e->row.status != SOURCE_DUPLICATE && e->row.has_period) {
+        if (e->row.status != SOURCE_DUPLICATE && e->row.id.has_period) {
             bool seen = false;
             for (size_t p = 0; p < m->n_periods && !seen; p++)
-                seen = m->periods[p].year == e->row.period.year &&
-                       m->periods[p].half == e->row.period.half;
+                seen = m->periods[p].year == e->row.id.period.year &&
+                       m->periods[p].half == e->row.id.period.half;
             if (!seen)
-                m->periods[m->n_periods++] = e->row.period;
+                m->periods[m->n_periods++] = e->row.id.period;
         }
     }
     m->n_inputs = k;
@@ -597,8 +588,8 @@ int night_run(const night_options *o)
         for (size_t k = 0; k < e->row.n_findings; k++)
             errors += e->row.findings[k].severity == SEVERITY_ERROR;
         log_event(&n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
-                  json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "file", e->row.name, "sha256",
-                            e->row.sha256_hex, "bytes", (json_int_t)e->row.bytes, "status",
+                  json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "file", e->row.id.name, "sha256",
+                            e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",
                             source_status_code(e->row.status), "errors", (json_int_t)errors,
                             "findings", (json_int_t)e->row.n_findings));
         if (e->row.status == SOURCE_REJECTED)

@@ -214,7 +214,7 @@ static void add_sources(builder *b)
         return;
     for (size_t i = 0; i < in->n_sources; i++) {
         const source_row *s = &in->sources[i];
-        if (in->department >= 0 && s->department != in->department)
+        if (in->department >= 0 && s->id.department != in->department)
             continue;
         r->sources[r->n_sources++] = s;
         switch (s->status) {

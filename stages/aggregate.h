@@ -34,17 +34,23 @@ typedef enum {
 const char *source_status_label(source_status s);   /* godkendt, afvist, erstattet, dublet */
 const char *source_status_code(source_status s);    /* accepted, rejected, superseded, duplicate */
 
-/* One delivered file as the period sees it: a row of Kilder, and its findings
- * for Fund. */
+/* What a delivered file is: its name, its bytes, and whose note for which
+ * period it is (as far as it could be read). */
 typedef struct {
-    const char *name;
-    const char *sha256_hex;
+    const char *name;            /* as delivered */
+    const char *sha256_hex;      /* of the file as delivered */
     uint64_t bytes;
-    int department;              /* -1 when unknown */
+    int department;              /* index into config.departments; -1 when unknown */
     bool has_period;
     sn_period period;
     bool has_indsendt;
     sn_date indsendt;
+} source_identity;
+
+/* One delivered file as the period sees it: a row of Kilder, and its findings
+ * for Fund. */
+typedef struct {
+    source_identity id;
     source_status status;
     const char *superseded_by;   /* name of the file that counts instead, or NULL */
     const finding *findings;

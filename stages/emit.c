@@ -527,17 +527,17 @@ static void sheet_kilder(emitter *e)
         const source_row *x = r->sources[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
         char period[8];
-        put_string(&s, row, 0, text_cell(e->a, x->name, NULL), NULL);
-        put_string(&s, row, 1, x->sha256_hex, NULL);
-        put_number(&s, row, 2, (double)x->bytes, e->f.count);
-        if (x->department >= 0)
-            put_string(&s, row, 3, c->departments.items[x->department].label, NULL);
-        if (x->has_period) {
-            period_format(&x->period, period);
+        put_string(&s, row, 0, text_cell(e->a, x->id.name, NULL), NULL);
+        put_string(&s, row, 1, x->id.sha256_hex, NULL);
+        put_number(&s, row, 2, (double)x->id.bytes, e->f.count);
+        if (x->id.department >= 0)
+            put_string(&s, row, 3, c->departments.items[x->id.department].label, NULL);
+        if (x->id.has_period) {
+            period_format(&x->id.period, period);
             put_string(&s, row, 4, formula(e, "%s", period), NULL);
         }
-        if (x->has_indsendt)
-            put_date(&s, row, 5, &x->indsendt);
+        if (x->id.has_indsendt)
+            put_date(&s, row, 5, &x->id.indsendt);
         put_string(&s, row, 6, source_status_label(x->status), NULL);
         if (x->superseded_by)
             put_string(&s, row, 7, text_cell(e->a, x->superseded_by, NULL), NULL);
