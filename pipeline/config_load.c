@@ -273,6 +273,23 @@ int config_load(const char *path, config **out, char *err, size_t errlen)
     }
     c->arena = l.a;
     c->source = arena_strdup(l.a, path);
+    /* A misspelt key would otherwise be silently ignored. */
+    static const char *const known[] = {"$schema", "format", "departments", "statuses",
+                                        "anbefalinger", "effects", "effect_phrases",
+                                        "effect_default", "limited_effects", "themes",
+                                        "other_theme", "budget", "limits",
+                                        "pct_tolerance_points"};
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof known[0] && !ok; i++)
+            ok = strcmp(key, known[i]) == 0;
+        if (!ok) {
+            fail(&l, key, "is not a configuration key (see config/statusnotat.schema.json)");
+            goto done;
+        }
+    }
     const char *format = json_string_value(json_object_get(root, "format"));
     if (!format || strcmp(format, "statusnotat-config/1") != 0) {
         fail(&l, "format", "must be \"statusnotat-config/1\"");

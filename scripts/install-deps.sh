@@ -11,7 +11,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-
           libssl-dev libjansson-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(libcmocka-dev python3 python3-openpyxl) ;;
+    --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema) ;;
     --office) packages+=(libreoffice-calc-nogui python3-uno) ;;
     --bench) packages+=(python3 bc unzip time) ;;
     *) echo "usage: $0 [--test] [--office] [--bench]" >&2; exit 2 ;;

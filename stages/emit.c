@@ -18,7 +18,7 @@
 enum { MAX_COLS = 64, MAX_WIDTH = 60 };
 
 typedef struct {
-    lxw_format *header, *text, *wrap, *kroner, *count, *number, *pct, *date, *year,
+    lxw_format *header, *wrap, *kroner, *count, *number, *pct, *date, *year,
         *total_label, *total_kroner, *total_count, *total_pct, *title, *subtitle, *section,
         *label, *big_kroner, *big_pct, *flag_count, *note;
 } formats;
@@ -756,7 +756,6 @@ static void make_formats(emitter *e)
     formats *f = &e->f;
     const char *kr = "#,##0";
     f->header = make_format(e, NULL, true, true);
-    f->text = make_format(e, NULL, false, false);
     f->wrap = make_format(e, NULL, false, true);
     f->kroner = make_format(e, kr, false, false);
     f->count = make_format(e, "#,##0", false, false);
