@@ -417,7 +417,7 @@ static int copy_stream(const char *src, const char *dst, int compress, char sha2
 {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", dst);
-    int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), out = -1, rc = -1;
     unsigned char *buf = malloc(CHUNK), *zbuf = malloc(CHUNK);
     EVP_MD_CTX *sha = EVP_MD_CTX_new();
     z_stream z = {0};
@@ -513,7 +513,7 @@ int archive_store_copy(const char *src, const char *dst, char sha256_hex[65], ch
                        size_t errlen)
 {
     unsigned char magic[2] = {0, 0};
-    int fd = open(src, O_RDONLY | O_CLOEXEC);
+    int fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", src, strerror(errno));
         return -1;
@@ -564,7 +564,7 @@ int archive_remove_tree(const char *path)
 
 int archive_sha256_file(const char *path, char out[65])
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return -1;
     unsigned char buf[CHUNK / 4], digest[32];

@@ -175,7 +175,8 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         bool present = archive_sha256_file(path, sha) == 0 && strcmp(sha, e->row.id.sha256_hex) == 0;
         if (e->row.status == SOURCE_REJECTED) {
             snprintf(dst, sizeof dst, "%s/%s", quarantine, e->row.id.name);
-            moved_to = dst;
+            if (present || access(dst, F_OK) == 0)
+                moved_to = dst;
             if (present) {
                 char *reasons = NULL, reasons_path[4200];
                 size_t len = 0;
@@ -369,8 +370,20 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
         char rel[256], sha[65], dst[4400];
         snprintf(rel, sizeof rel, "runs/%s/files/%04zu-%.12s.xml.gz", m->id, k - 1, e->row.id.sha256_hex);
         snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", staging, k - 1, e->row.id.sha256_hex);
-        if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0)
-            return -1;
+        if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0) {
+            /* A file that could not be read is rejected for it; it stays in
+             * the inbox (and in every night's report) until someone mends it.
+             * Any other failure to archive stops the run. */
+            bool unreadable = false;
+            for (size_t f = 0; f < e->row.n_findings; f++)
+                unreadable |= e->row.findings[f].code == F_FILE_UNREADABLE;
+            if (!unreadable)
+                return -1;
+            in->archived = in->archived_sha256 = "";
+            log_event(n, "warning", "not_archived",
+                      json_pack("{s:s, s:s}", "file", e->row.id.name, "error", n->err));
+            continue;
+        }
         in->archived = arena_strdup(m->a, rel);
         in->archived_sha256 = arena_strdup(m->a, sha);
         if (!in->archived || !in->archived_sha256)

@@ -973,14 +973,16 @@ int ingest_file(const char *path, const config *cfg, arena *a, findings *f, sour
     if (!in)
         return -1;
     in->cfg = cfg;
-    in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* A symbolic link in a drop folder points somewhere nobody delivered. */
+    in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
     int rc;
     if (in->fd < 0) {
         int e = errno;
         memset(src, 0, sizeof *src);
         src->name = path;
         *out = NULL;
-        rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke åbnes: %s", strerror(e))
+        rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke åbnes: %s",
+                          e == ELOOP ? "det er et symbolsk link, og dem følger vi ikke" : strerror(e))
                  ? 0 : -1;
     } else {
         struct stat sb;
