@@ -665,7 +665,7 @@ done:
 
 /* ---- Rerun and listing ------------------------------------------------------------ */
 
-int night_rerun(const char *archive, const char *run_id, const char *out)
+int night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out)
 {
     char config_path[4096];
     name_list runs = {0};
@@ -703,15 +703,20 @@ int night_rerun(const char *archive, const char *run_id, const char *out)
         int replayed = replay_run(&n, m, r);
         if (replayed == 0 && r == target) {
             build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time, .run = r};
+            size_t built = 0;
             for (size_t i = 0; replayed == 0 && i < m->n_periods; i++) {
                 char p[8];
+                if (period && (period->year != m->periods[i].year || period->half != m->periods[i].half))
+                    continue;
+                built++;
                 replayed = build_period(n.l, cfg, m->periods[i], &bo, n.err, sizeof n.err);
                 period_format(&m->periods[i], p);
                 if (replayed == 0)
                     printf("genskabt: regneark for %s i %s\n", p, out);
             }
-            if (m->n_periods == 0)
-                printf("kørsel %s skrev ingen regneark\n", run_id);
+            if (built == 0)
+                printf("kørsel %s skrev ingen regneark%s\n", run_id,
+                       period ? " for den periode" : "");
         }
         run_manifest_free(m);
         if (replayed != 0)

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "values.h"
 
 typedef struct {
     const char *inbox, *archive, *out;
@@ -37,8 +38,9 @@ typedef struct {
 int night_run(const night_options *o);
 
 /* Rebuilds the workbooks run `run_id` produced, from the archive alone, into
- * out. Returns the exit code. */
-int night_rerun(const char *archive, const char *run_id, const char *out);
+ * out; only `period` when it is not NULL (periods are independent, so a rerun
+ * can be split into one job per period). Returns the exit code. */
+int night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out);
 
 /* One line per run, oldest first. Returns the exit code. */
 int night_list_runs(const char *archive, FILE *out);

@@ -204,6 +204,18 @@ def three_nights(root):
         for name, digest in books.items():
             check(os.path.exists(os.path.join(out, name)) and sha(os.path.join(out, name)) == digest,
                   f"rerun {rid}: {name} byte for byte")
+    # One period alone, as one job of a split rerun.
+    out = os.path.join(root, "rerun-period")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", run2, "--period", "2. halvår 2008",
+                    "--out", out], expect=0)
+    check(sha(os.path.join(out, "statusredegoerelse-2008-H2.xlsx")) ==
+          saved[run2]["statusredegoerelse-2008-H2.xlsx"], "a one-period rerun gives the same bytes")
+    out = os.path.join(root, "rerun-other-period")
+    p = run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", run2, "--period", "2009-H1",
+                        "--out", out], expect=0)
+    check(not os.path.exists(out) or os.listdir(out) == [], "a period the run did not touch: nothing")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", run2, "--period", "2009-H3",
+                    "--out", out], expect=2)
     report3 = json.load(open(os.path.join(w["archive"], "runs", run3, "report.json")))
     check({b["file"] for b in report3["workbooks"]} >= set(saved[run3]), "report lists the workbooks")
     p = run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", "nope", "--out",
