@@ -203,12 +203,15 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         size_t errors = 0, warnings = 0;
         for (size_t k = 0; k < e->row.n_findings; k++)
             *(e->row.findings[k].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
-        json_array_append_new(
-            report_inputs,
-            json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
-                      e->row.id.sha256_hex, "status", source_status_code(e->row.status), "errors",
-                      (json_int_t)errors, "warnings", (json_int_t)warnings, "quarantine",
-                      moved_to ? json_string(moved_to) : json_null()));
+        if (json_array_append_new(
+                report_inputs,
+                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
+                          e->row.id.sha256_hex, "status", source_status_code(e->row.status),
+                          "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
+                          "quarantine", moved_to ? json_string(moved_to) : json_null())) != 0) {
+            snprintf(n->err, sizeof n->err, "out of memory");
+            return -1;
+        }
     }
     if (archive_sync_dir(n->inbox) != 0 && errno != ENOENT) {
         snprintf(n->err, sizeof n->err, "%s: %s", n->inbox, strerror(errno));
@@ -220,16 +223,18 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
 typedef struct {
     json_t *workbooks;
     night *n;
+    bool failed;                 /* a workbook could not be recorded in the report */
 } written_ctx;
 
 static void on_written(void *ctx, const char *path)
 {
     written_ctx *w = ctx;
     char sha[65] = "";
-    archive_sha256_file(path, sha);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    json_array_append_new(w->workbooks, json_pack("{s:s, s:s}", "file", base, "sha256", sha));
+    if (archive_sha256_file(path, sha) != 0 ||
+        json_array_append_new(w->workbooks, json_pack("{s:s, s:s}", "file", base, "sha256", sha)) != 0)
+        w->failed = true;
     log_event(w->n, "info", "workbook", json_pack("{s:s, s:s}", "file", path, "sha256", sha));
     crash_point("workbook");
 }
@@ -240,7 +245,7 @@ static int finish_run(night *n, const run_manifest *m, size_t run, size_t counts
     char dir[4096], path[4200];
     snprintf(dir, sizeof dir, "%s/runs/%s", n->archive, m->id);
     json_t *workbooks = json_array(), *inputs = json_array();
-    written_ctx w = {workbooks, n};
+    written_ctx w = {workbooks, n, false};
     build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time, .run = run,
                         .on_written = on_written, .ctx = &w};
     int rc = -1;
@@ -249,6 +254,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run, size_t counts
     for (size_t i = 0; i < m->n_periods; i++)
         if (build_period(n->l, n->cfg, m->periods[i], &bo, n->err, sizeof n->err) != 0)
             goto done;
+    if (w.failed) {
+        snprintf(n->err, sizeof n->err, "%s: cannot record the workbooks in the report", m->id);
+        goto done;
+    }
     if (clear_inbox(n, m, run, inputs) != 0)
         goto done;
 
@@ -258,14 +267,17 @@ static int finish_run(night *n, const run_manifest *m, size_t run, size_t counts
     for (size_t i = 0; periods && i < m->n_periods; i++) {
         char p[8];
         period_format(&m->periods[i], p);
-        json_array_append_new(periods, json_string(p));
+        if (json_array_append_new(periods, json_string(p)) != 0) {
+            json_decref(periods);
+            periods = NULL;
+        }
     }
     json_t *report = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:o, s:O, s:O}", "run", m->id,
         "recorded_utc", when, "inbox", n->inbox, "archive", n->archive, "out", n->out, "counts",
         "accepted", (json_int_t)counts[SOURCE_ACCEPTED], "rejected",
         (json_int_t)counts[SOURCE_REJECTED], "superseded", (json_int_t)counts[SOURCE_SUPERSEDED],
-        "duplicate", (json_int_t)counts[SOURCE_DUPLICATE], "periods", periods ? periods : json_null(),
+        "duplicate", (json_int_t)counts[SOURCE_DUPLICATE], "periods", periods,
         "inputs", inputs, "workbooks", workbooks);
     char *text = report ? json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(report);
