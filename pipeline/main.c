@@ -27,7 +27,8 @@ static void usage(FILE *out)
             "       statusnotat --help | --version\n"
             "\n"
             "Reads the half-yearly statusnotater of Københavns Kommune's departments,\n"
-            "normalizes and validates them, and reports what it found.\n"
+            "normalizes and validates them, archives them, and writes the XLSX workbooks\n"
+            "finance staff open (see 'man statusnotat').\n"
             "\n"
             "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
