@@ -135,6 +135,19 @@ static int replay_run(night *n, const run_manifest *m, size_t run)
     return 0;
 }
 
+/* A file that could not be read, or is over the size limit, is rejected but
+ * neither archived nor moved: it stays in the inbox, reported every night,
+ * until someone deals with it (copying it would fill the archive). */
+static bool left_in_inbox(const ledger_entry *e)
+{
+    if (e->row.status != SOURCE_REJECTED)
+        return false;
+    for (size_t f = 0; f < e->row.n_findings; f++)
+        if (e->row.findings[f].code == F_FILE_UNREADABLE || e->row.findings[f].code == F_FILE_TOO_LARGE)
+            return true;
+    return false;
+}
+
 /* ---- Finishing a committed run: workbooks, inbox, report ------------------------ */
 
 static void quarantine_reasons(const night *n, const ledger_entry *e, const char *run_id,
@@ -172,8 +185,12 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         char path[4096], sha[65], dst[4096];
         const char *moved_to = NULL;
         snprintf(path, sizeof path, "%s/%s", n->inbox, e->row.id.name);
-        bool present = archive_sha256_file(path, sha) == 0 && strcmp(sha, e->row.id.sha256_hex) == 0;
-        if (e->row.status == SOURCE_REJECTED) {
+        bool kept = left_in_inbox(e);
+        bool present = !kept && archive_sha256_file(path, sha) == 0 &&
+                       strcmp(sha, e->row.id.sha256_hex) == 0;
+        if (kept)
+            log_event(n, "warning", "left_in_inbox", json_pack("{s:s}", "file", e->row.id.name));
+        if (e->row.status == SOURCE_REJECTED && !kept) {
             snprintf(dst, sizeof dst, "%s/%s", quarantine, e->row.id.name);
             if (present || access(dst, F_OK) == 0)
                 moved_to = dst;
@@ -205,10 +222,11 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
             *(e->row.findings[k].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
         if (json_array_append_new(
                 report_inputs,
-                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
+                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:b}", "file", e->row.id.name, "sha256",
                           e->row.id.sha256_hex, "status", source_status_code(e->row.status),
                           "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
-                          "quarantine", moved_to ? json_string(moved_to) : json_null())) != 0) {
+                          "quarantine", moved_to ? json_string(moved_to) : json_null(),
+                          "left_in_inbox", kept)) != 0) {
             snprintf(n->err, sizeof n->err, "out of memory");
             return -1;
         }
@@ -382,20 +400,13 @@ static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_o
         char rel[256], sha[65], dst[4400];
         snprintf(rel, sizeof rel, "runs/%s/files/%04zu-%.12s.xml.gz", m->id, k - 1, e->row.id.sha256_hex);
         snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", staging, k - 1, e->row.id.sha256_hex);
-        if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0) {
-            /* A file that could not be read is rejected for it; it stays in
-             * the inbox (and in every night's report) until someone mends it.
-             * Any other failure to archive stops the run. */
-            bool unreadable = false;
-            for (size_t f = 0; f < e->row.n_findings; f++)
-                unreadable |= e->row.findings[f].code == F_FILE_UNREADABLE;
-            if (!unreadable)
-                return -1;
+        if (left_in_inbox(e)) {
             in->archived = in->archived_sha256 = "";
-            log_event(n, "warning", "not_archived",
-                      json_pack("{s:s, s:s}", "file", e->row.id.name, "error", n->err));
+            log_event(n, "warning", "not_archived", json_pack("{s:s}", "file", e->row.id.name));
             continue;
         }
+        if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0)
+            return -1;
         in->archived = arena_strdup(m->a, rel);
         in->archived_sha256 = arena_strdup(m->a, sha);
         if (!in->archived || !in->archived_sha256)
@@ -649,7 +660,14 @@ int night_run(const night_options *o)
         period_format(&m->periods[i], p);
         printf("  regneark for %s i %s\n", p, o->out);
     }
-    if (counts[SOURCE_REJECTED])
+    size_t kept = 0;
+    for (size_t i = 0; i < ledger_count(n.l); i++)
+        if (ledger_get(n.l, i)->run == run && left_in_inbox(ledger_get(n.l, i))) {
+            printf("  efterladt i indbakken (ulæselig eller for stor; se fejlen ovenfor): %s\n",
+                   ledger_get(n.l, i)->row.id.name);
+            kept++;
+        }
+    if (counts[SOURCE_REJECTED] > kept)
         printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", o->archive, id);
     rejected |= counts[SOURCE_REJECTED] > 0;
     rc = rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;

@@ -41,6 +41,7 @@ typedef struct {
     uint64_t raw_bytes, xml_bytes;
     finding_code error;              /* F_COUNT while fine */
     int saved_errno;
+    bool draining;                   /* hashing the rest: no size limit */
     /* The prolog scanner (see scan_prolog). */
     int prolog_state;
     int prolog_dashes;
@@ -145,7 +146,7 @@ static ssize_t fill_raw(input_stream *in)
     in->raw_bytes += (uint64_t)n;
     in->raw_pos = 0;
     in->raw_len = (size_t)n;
-    if (in->raw_bytes > in->cfg->max_file_bytes) {
+    if (in->raw_bytes > in->cfg->max_file_bytes && !in->draining) {
         in->error = F_FILE_TOO_LARGE;
         return -1;
     }
@@ -876,11 +877,12 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
 }
 
 /* Reads to the end so the SHA-256 covers the whole file, whatever the parser
- * made of it (bounded by the size limit). */
+ * made of it — a file over the size limit too: it is streamed, not kept. */
 static void drain(input_stream *in)
 {
-    if (in->error == F_FILE_TOO_LARGE || in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
+    if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
         return;
+    in->draining = true;
     while (fill_raw(in) > 0)
         ;
 }

@@ -174,13 +174,23 @@ def three_nights(root):
     deliver(w, "bad-entity-expansion.xml", source="bad-entity-expansion.xml")
     os.symlink(os.path.join(os.path.abspath(FIXTURES), "BR-2008-H2.xml"),
                os.path.join(w["inbox"], "link.xml"))
+    huge = b"<!-- x -->\n" * 1600000  # 17,6 MB of well-formed prolog: only the size is wrong
+    deliver(w, "huge.xml", huge)
     p = run(w, EPOCH + 2 * DAY, expect=1)
     check("AMOUNT_INVALID" in p.stderr, "rejections on stderr")
+    check("huge.xml: fejl FILE_TOO_LARGE" in p.stderr and "efterladt i indbakken" in p.stdout,
+          f"a file over the limit is rejected and left: {p.stdout}")
     check("link.xml: fejl FILE_UNREADABLE" in p.stderr and "symbolsk link" in p.stderr,
           f"a symbolic link is rejected, not followed: {p.stderr}")
-    check(os.listdir(w["inbox"]) == ["link.xml"], "the link stays in the inbox for someone to mend")
+    check(sorted(os.listdir(w["inbox"])) == ["huge.xml", "link.xml"],
+          f"the link and the huge file stay in the inbox: {os.listdir(w['inbox'])}")
     os.unlink(os.path.join(w["inbox"], "link.xml"))
+    os.unlink(os.path.join(w["inbox"], "huge.xml"))
     run3 = [line.split()[0] for line in runs(w)][-1]
+    manifest3 = json.load(open(os.path.join(w["archive"], "runs", run3, "manifest.json")))
+    big = [i for i in manifest3["inputs"] if i["name"] == "huge.xml"][0]
+    check(big["sha256"] == hashlib.sha256(huge).hexdigest() and big["archived"] == "",
+          f"the huge file is hashed whole and not copied: {big['archived']!r}")
     quarantine = os.path.join(w["archive"], "quarantine", run3)
     check(sorted(os.listdir(quarantine)) == ["bad-ambiguous-amount.xml", "bad-ambiguous-amount.xml.reasons.txt",
                                              "bad-entity-expansion.xml", "bad-entity-expansion.xml.reasons.txt"],
@@ -192,7 +202,7 @@ def three_nights(root):
     listing = runs(w)
     check([line.split()[0] for line in listing] == sorted(line.split()[0] for line in listing) and
           len(listing) == 3, f"runs oldest first, the id first: {listing}")
-    check("3 afvist" in listing[2], f"runs line of night 3: {listing[2]}")
+    check("4 afvist" in listing[2], f"runs line of night 3: {listing[2]}")
     saved[run3] = {n: sha(os.path.join(w["out"], n)) for n in ("statusredegoerelse-2008-H2.xlsx",
                                                                "KFF-2008-H2.xlsx")}
 
