@@ -826,8 +826,10 @@ static void read_document(reader_state *st)
     }
     if (rc < 0 && !st->fatal && st->in->error == F_COUNT && st->f->errors == 0) {
         /* libxml2 gave up without a structured error. */
+        const char *enc = (const char *)xmlTextReaderConstEncoding(st->reader);
         REPORT(st, F_XML_MALFORMED, (uint32_t)xmlTextReaderGetParserLineNumber(st->reader), NULL,
-               "XML-fejl: dokumentet kunne ikke læses");
+               "XML-fejl: dokumentet kan ikke læses videre herfra; oftest en byte, der ikke "
+               "findes i det erklærede tegnsæt (%s)", enc ? enc : "UTF-8");
     }
     if (rc < 0)
         st->fatal = true;
@@ -1026,8 +1028,18 @@ static xmlParserInputPtr refuse_external_entity(const char *url, const char *id,
     return NULL;
 }
 
+/* libxml2 reports some problems (encoding conversion, for one) through its
+ * generic error channel, which prints to stderr; every error that matters
+ * reaches the reader's structured handler as a finding. */
+static void silence(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 void ingest_global_init(void)
 {
     xmlInitParser();
     xmlSetExternalEntityLoader(refuse_external_entity);
+    xmlSetGenericErrorFunc(NULL, silence);
 }

@@ -29,6 +29,11 @@ else ok; fi
 [ -s "$tmp/all.err" ] && fail "stderr not empty: $(cat "$tmp/all.err")" || ok
 
 "$bin" check OEKF-2008-H2.xml SOF-2008-H2.xml BIF-2008-H2.xml.gz >/dev/null; expect_exit 0 $? "good files only"
+# A byte windows-1252 does not have: one finding, and libxml2 prints nothing of its own.
+printf '<?xml version="1.0" encoding="windows-1252"?>\n<statusnotat xmlns="urn:kk:integration:statusnotat:1" version="1.0"><hoved><forvaltning>SOF</forvaltning><periode>2008-H2</periode><indsendt>2008-12-01</indsendt></hoved><indsatser><indsats id="A1"><titel>x\201y</titel></indsats></indsatser></statusnotat>' >"$tmp/cp.xml"
+"$bin" check "$tmp/cp.xml" >"$tmp/cp.txt" 2>"$tmp/cp.err"; expect_exit 1 $? "undefined windows-1252 byte"
+has "$tmp/cp.txt" 'fejl XML_MALFORMED: .*windows-1252' "encoding finding"
+[ -s "$tmp/cp.err" ] && fail "libxml2 wrote to stderr: $(cat "$tmp/cp.err")" || ok
 "$bin" check no-such-file.xml >"$tmp/missing.txt"; expect_exit 1 $? "missing file"
 has "$tmp/missing.txt" '^no-such-file\.xml: fejl FILE_UNREADABLE: ' "missing file finding"
 

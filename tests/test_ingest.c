@@ -296,6 +296,15 @@ static void encodings(void **state)
     assert_true(run(bom)->accepted);
     /* Not UTF-8 although it says so. */
     expect_rejected(run_edit("Kampagne", "Kamp\xE6gne"), F_XML_MALFORMED, 10);
+    /* A byte windows-1252 does not have: a finding, and nothing on stderr. */
+    p = run(LATIN_DOC("windows-1252") /* 0x80 is fine */);
+    assert_true(p->accepted);
+    static char undefined[1024];
+    snprintf(undefined, sizeof undefined, "%s", LATIN_DOC("windows-1252"));
+    *strchr(undefined, '\x80') = '\x81';
+    p = run(undefined);
+    expect_rejected(p, F_XML_MALFORMED, 0);
+    assert_non_null(strstr(find_code(&p->findings, F_XML_MALFORMED)->message, "windows-1252"));
     /* UTF-16 and exotic encodings. */
     const char utf16[] = "\xFF\xFE<\0?\0x\0m\0l\0";
     expect_rejected(run_bytes(utf16, sizeof utf16 - 1), F_ENCODING_UNSUPPORTED, 1);
