@@ -154,17 +154,10 @@ int cmd_run(int argc, char **argv)
     size_t counts[4] = {0};
     for (size_t i = 0; i < files.n; i++) {
         char path[4096];
-        processed_file p;
         snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
-        if (process_file(path, files.names[i], cfg, &p) != 0) {
-            processed_file_release(&p);
+        ledger_entry *e = ledger_take_file(l, path, files.names[i], 0);
+        if (!e)
             goto oom;
-        }
-        ledger_entry *e = ledger_admit(l, &p, path, 0);
-        if (!e) {
-            processed_file_release(&p);
-            goto oom;
-        }
         counts[e->row.status]++;
         if (e->row.status == SOURCE_REJECTED)
             for (size_t k = 0; k < e->row.n_findings; k++)

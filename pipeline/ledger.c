@@ -254,6 +254,16 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
     return e;
 }
 
+ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run)
+{
+    processed_file p;
+    ledger_entry *e = NULL;
+    if (process_file(path, name, l->cfg, &p) == 0)
+        e = ledger_admit(l, &p, path, run);
+    processed_file_release(&p);   /* empty when the ledger kept it */
+    return e;
+}
+
 static int compare_periods(const void *pa, const void *pb)
 {
     const sn_period *a = pa, *b = pb;

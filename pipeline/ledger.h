@@ -65,6 +65,10 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a);
  * keeping its document in the cache when accepted and the budget allows. */
 ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run);
 
+/* Processes the file at path (shown as `name`) and admits it. Returns the
+ * entry, or NULL when out of memory. */
+ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run);
+
 size_t ledger_count(const ledger *l);
 ledger_entry *ledger_get(const ledger *l, size_t i);
 

@@ -217,9 +217,8 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         }
         if (present)
             crash_point("inbox");
-        size_t errors = 0, warnings = 0;
-        for (size_t k = 0; k < e->row.n_findings; k++)
-            *(e->row.findings[k].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
+        size_t errors = source_row_count(&e->row, SEVERITY_ERROR);
+        size_t warnings = source_row_count(&e->row, SEVERITY_WARNING);
         if (json_array_append_new(
                 report_inputs,
                 json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:b}", "file", e->row.id.name, "sha256",
@@ -485,12 +484,10 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
             arena_free(a);
             return NULL;
         }
+        in->errors = source_row_count(&e->row, SEVERITY_ERROR);
+        in->warnings = source_row_count(&e->row, SEVERITY_WARNING);
         for (size_t f = 0; f < e->row.n_findings; f++) {
             const finding *x = &e->row.findings[f];
-            if (x->severity == SEVERITY_ERROR)
-                in->errors++;
-            else
-                in->warnings++;
             if (x->code == F_ID_CONFLICT || x->code == F_DOCUMENT_OLDER)
                 continue;
             in->findings[in->n_findings++] = *x;
@@ -605,24 +602,15 @@ int night_run(const night_options *o)
     size_t run = runs.n;
     for (size_t i = 0; i < files.n; i++) {
         char path[4096];
-        processed_file p;
         snprintf(path, sizeof path, "%s/%s", o->inbox, files.names[i]);
         progress(o->progress, i + 1, files.n, files.names[i]);
-        if (process_file(path, files.names[i], o->cfg, &p) != 0) {
-            processed_file_release(&p);
+        ledger_entry *e = ledger_take_file(n.l, path, files.names[i], run);
+        if (!e) {
             snprintf(n.err, sizeof n.err, "%s: out of memory", path);
             goto fail;
         }
-        ledger_entry *e = ledger_admit(n.l, &p, path, run);
-        if (!e) {
-            processed_file_release(&p);
-            snprintf(n.err, sizeof n.err, "out of memory");
-            goto fail;
-        }
         counts[e->row.status]++;
-        size_t errors = 0;
-        for (size_t k = 0; k < e->row.n_findings; k++)
-            errors += e->row.findings[k].severity == SEVERITY_ERROR;
+        size_t errors = source_row_count(&e->row, SEVERITY_ERROR);
         log_event(&n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
                   json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "file", e->row.id.name, "sha256",
                             e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",

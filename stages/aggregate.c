@@ -28,6 +28,14 @@ const char *source_status_code(source_status s)
     return "?";
 }
 
+size_t source_row_count(const source_row *r, severity s)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_findings; k++)
+        n += r->findings[k].severity == s;
+    return n;
+}
+
 typedef struct {
     const aggregate_input *in;
     const config *cfg;

@@ -57,6 +57,9 @@ typedef struct {
     size_t n_findings;
 } source_row;
 
+/* How many of a source's findings have severity s. */
+size_t source_row_count(const source_row *r, severity s);
+
 typedef struct {
     const document *doc;
     const char *source_name;
