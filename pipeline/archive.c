@@ -1,8 +1,10 @@
-/* archive.c — the archive's files: lock, run ids, manifests (jansson),
- * compressed copies (zlib), durable writes; see archive.h. */
+/* archive.c — the archive's layout and a run's life: lock, run ids,
+ * manifests (jansson), staging, copies, commit, quarantine, finish, and the
+ * archive's own check; see archive.h. Files are written through durable.h. */
 #include "archive.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -16,43 +18,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "emit.h"
-
-enum { CHUNK = 64 * 1024 };
-
-int archive_mkdirs(const char *path, char *err, size_t errlen)
-{
-    char buf[4096];
-    int n = snprintf(buf, sizeof buf, "%s", path);
-    if (n < 0 || (size_t)n >= sizeof buf) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: %s", buf, strerror(errno));
-                return -1;
-            }
-            *p = saved;
-            if (!saved)
-                break;
-        }
-    }
-    return 0;
-}
-
-int archive_sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
+#include "crashpoint.h"
+#include "text.h"
 
 /* ---- The lock -------------------------------------------------------------- */
 
@@ -61,10 +28,10 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
     char path[4096];
     *fd = -1;
     snprintf(path, sizeof path, "%s/runs", dir);
-    if (archive_mkdirs(path, err, errlen) != 0)
+    if (durable_mkdirs(path, err, errlen) != 0)
         return LOCK_ERROR;
     snprintf(path, sizeof path, "%s/quarantine", dir);
-    if (archive_mkdirs(path, err, errlen) != 0)
+    if (durable_mkdirs(path, err, errlen) != 0)
         return LOCK_ERROR;
     snprintf(path, sizeof path, "%s/lock", dir);
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -204,12 +171,15 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
         period_format(&m->periods[i], period);
         rc = json_array_append_new(periods, json_string(period));
     }
-    json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:O, s:O}",
+    json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
                                        "format", "statusnotat-manifest/1", "run", m->id, "seq",
                                        (json_int_t)m->seq, "recorded_time",
                                        (json_int_t)m->recorded_time, "recorded_utc", utc,
                                        "program_version", m->version, "inbox", m->inbox, "out",
-                                       m->out, "periods", periods, "inputs", inputs)
+                                       m->out, "config_sha256", m->config_sha256 ? m->config_sha256 : "",
+                                       "previous_manifest_sha256",
+                                       m->previous_manifest_sha256 ? m->previous_manifest_sha256 : "",
+                                       "periods", periods, "inputs", inputs)
                            : NULL;
     json_decref(inputs);
     json_decref(periods);
@@ -220,7 +190,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
         return -1;
     }
     size_t len = strlen(text);
-    rc = archive_write_text(path, text, len, err, errlen);
+    rc = durable_write(path, text, len, err, errlen);
     free(text);
     return rc;
 }
@@ -343,6 +313,12 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     m->out = dup_string(a, json_object_get(root, "out"));
     m->seq = (size_t)json_integer_value(json_object_get(root, "seq"));
     m->recorded_time = json_integer_value(json_object_get(root, "recorded_time"));
+    m->config_sha256 = dup_string(a, json_object_get(root, "config_sha256"));
+    m->previous_manifest_sha256 = dup_string(a, json_object_get(root, "previous_manifest_sha256"));
+    if (!m->config_sha256)
+        m->config_sha256 = "";
+    if (!m->previous_manifest_sha256)
+        m->previous_manifest_sha256 = "";
     if (!format || strcmp(format, "statusnotat-manifest/1") != 0 || !m->id || strcmp(m->id, id) != 0 ||
         !json_is_array(inputs) || !json_is_array(periods)) {
         snprintf(err, errlen, "%s: not a statusnotat manifest of run %s", path, id);
@@ -386,207 +362,383 @@ void run_manifest_free(run_manifest *m)
         arena_free(m->a);
 }
 
-/* ---- Files ------------------------------------------------------------------- */
+/* ---- A run's life ------------------------------------------------------------ */
 
-static int write_all(int fd, const void *p, size_t n)
+static int path_printf(char *buf, size_t size, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int path_printf(char *buf, size_t size, char *err, size_t errlen, const char *fmt, ...)
 {
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        b += w;
-        n -= (size_t)w;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size) {
+        snprintf(err, errlen, "%.200s…: stien er for lang", buf);
+        return -1;
     }
     return 0;
 }
 
-static void hex(const unsigned char *d, char out[65])
+int archive_run_begin(archive_run *r, const char *archive, const char *id, char *err, size_t errlen)
 {
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
+    char path[4200];
+    memset(r, 0, sizeof *r);
+    if (path_printf(r->archive, sizeof r->archive, err, errlen, "%s", archive) ||
+        path_printf(r->id, sizeof r->id, err, errlen, "%s", id) ||
+        path_printf(r->staging, sizeof r->staging, err, errlen, "%s/runs/.%s.tmp", archive, id) ||
+        path_printf(r->final, sizeof r->final, err, errlen, "%s/runs/%s", archive, id))
+        return -1;
+    durable_remove_tree(r->staging);   /* a crash's leftover of the same id */
+    snprintf(path, sizeof path, "%s/incoming", r->staging);
+    if (durable_mkdirs(path, err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/files", r->staging);
+    return durable_mkdirs(path, err, errlen);
 }
 
-/* Streams src into a temporary file beside dst — gzip-compressing it when
- * `compress` — then commits it to dst. */
-static int copy_stream(const char *src, const char *dst, int compress, char sha256_hex[65],
+int archive_stage_delivery(archive_run *r, size_t index, int fd, uint64_t limit,
+                           staged_delivery *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->path, sizeof out->path, "%s/incoming/%06zu", r->staging, index);
+    durable_copy_result c;
+    if (durable_copy_fd(fd, out->path, DURABLE_COPY, limit, &c, err, errlen) != 0)
+        return -1;
+    out->over_limit = c.over_limit;
+    out->bytes = c.in_bytes;
+    memcpy(out->sha256, c.in_sha256, sizeof out->sha256);
+    if (c.over_limit)
+        return 0;
+    /* gzip or not, by the bytes (as ingest decides). */
+    struct stat st;
+    int staged = durable_open_delivery(out->path, &st);
+    unsigned char magic[2] = {0, 0};
+    if (staged < 0 || read(staged, magic, 2) < 0) {
+        snprintf(err, errlen, "%s: %s", out->path, strerror(errno));
+        if (staged >= 0)
+            close(staged);
+        return -1;
+    }
+    close(staged);
+    out->gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+    return 0;
+}
+
+int archive_store(archive_run *r, size_t index, const staged_delivery *s, char rel[256],
+                  char copy_sha256[65], char *err, size_t errlen)
+{
+    char dst[4400];
+    snprintf(rel, 256, "runs/%s/files/%04zu-%.12s.xml.gz", r->id, index, s->sha256);
+    snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", r->staging, index, s->sha256);
+    durable_copy_result c;
+    if (durable_copy(s->path, dst, s->gzip ? DURABLE_COPY : DURABLE_GZIP, &c, err, errlen) != 0)
+        return -1;
+    if (strcmp(c.in_sha256, s->sha256) != 0) {
+        snprintf(err, errlen, "%s: den iscenesatte kopi er ændret under kørslen", s->path);
+        return -1;
+    }
+    memcpy(copy_sha256, c.out_sha256, 65);
+    return 0;
+}
+
+void archive_run_abandon(archive_run *r)
+{
+    if (r->staging[0])
+        durable_remove_tree(r->staging);
+}
+
+static int sha256_of(const char *path, char hex[65], char *err, size_t errlen)
+{
+    if (durable_sha256_file(path, hex) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
+}
+
+int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const char *config_path,
+                   char *err, size_t errlen)
+{
+    char path[4400], config_sha[65], previous[65] = "";
+    snprintf(path, sizeof path, "%s/incoming", r->staging);
+    if (durable_remove_tree(path) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/config.json", r->staging);
+    durable_copy_result c;
+    if (durable_copy(config_path, path, DURABLE_COPY, &c, err, errlen) != 0)
+        return -1;
+    memcpy(config_sha, c.out_sha256, sizeof config_sha);
+    /* The chain: this manifest names the previous one's hash. */
+    bool found, complete;
+    char last[40];
+    if (archive_last_run(r->archive, &found, last, &complete, err, errlen) != 0)
+        return -1;
+    if (found) {
+        snprintf(path, sizeof path, "%s/runs/%s/manifest.json", r->archive, last);
+        if (sha256_of(path, previous, err, errlen) != 0)
+            return -1;
+    }
+    m->config_sha256 = arena_strdup(m->a, config_sha);
+    m->previous_manifest_sha256 = arena_strdup(m->a, previous);
+    if (!m->config_sha256 || !m->previous_manifest_sha256) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/manifest.json", r->staging);
+    if (archive_write_manifest(m, cfg, path, err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/files", r->staging);
+    crash_point("before_commit");
+    if (durable_sync_dir(path) != 0 || durable_sync_dir(r->staging) != 0 ||
+        rename(r->staging, r->final) != 0) {
+        snprintf(err, errlen, "%s: %s", r->final, strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/runs", r->archive);
+    if (durable_sync_dir(path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* A quarantine name: the delivery's own where it is plain, else fil-NNNN. */
+static void quarantine_name(const char *display, size_t index, char out[256])
+{
+    const char *ext = text_ends_with(display, ".xml.gz") ? ".xml.gz" : ".xml";
+    bool plain = strlen(display) <= 200 && display[0] != '-' && display[0] != '.' &&
+                 !strchr(display, '\\') && !strchr(display, '/');
+    if (plain)
+        snprintf(out, 256, "%s", display);
+    else
+        snprintf(out, 256, "fil-%04zu%s", index, ext);
+}
+
+void archive_quarantine_path(const char *archive, const char *run_id, const manifest_input *in,
+                             size_t index, char rel[512], char *path, size_t size)
+{
+    char name[256];
+    quarantine_name(in->id.name, index, name);
+    snprintf(rel, 512, "quarantine/%s/%s", run_id, name);
+    snprintf(path, size, "%s/%s", archive, rel);
+}
+
+int archive_quarantine(const char *archive, const char *run_id, const manifest_input *in,
+                       size_t index, const char *reasons, size_t reasons_len, char rel[512],
                        char *err, size_t errlen)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
-    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), out = -1, rc = -1;
-    unsigned char *buf = malloc(CHUNK), *zbuf = malloc(CHUNK);
-    EVP_MD_CTX *sha = EVP_MD_CTX_new();
-    z_stream z = {0};
-    bool z_ready = false;
-    if (in < 0 || !buf || !zbuf || !sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1) {
-        snprintf(err, errlen, "%s: %s", src, in < 0 ? strerror(errno) : "out of memory");
-        goto done;
-    }
-    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (compress) {
-        if (deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            snprintf(err, errlen, "%s: cannot start zlib", dst);
-            goto done;
-        }
-        z_ready = true;
-    }
-    for (;;) {
-        ssize_t n = read(in, buf, CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "%s: %s", src, strerror(errno));
-            goto done;
-        }
-        if (!compress) {
-            if (n == 0)
-                break;
-            if (EVP_DigestUpdate(sha, buf, (size_t)n) != 1 || write_all(out, buf, (size_t)n) != 0) {
-                snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-                goto done;
-            }
-            continue;
-        }
-        z.next_in = buf;
-        z.avail_in = (unsigned)n;
-        int flush = n == 0 ? Z_FINISH : Z_NO_FLUSH, zr;
-        do {
-            z.next_out = zbuf;
-            z.avail_out = CHUNK;
-            zr = deflate(&z, flush);
-            if (zr == Z_STREAM_ERROR) {
-                snprintf(err, errlen, "%s: zlib failed", dst);
-                goto done;
-            }
-            size_t have = CHUNK - z.avail_out;
-            if (EVP_DigestUpdate(sha, zbuf, have) != 1 || write_all(out, zbuf, have) != 0) {
-                snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-                goto done;
-            }
-        } while (z.avail_out == 0);
-        if (n == 0)
-            break;
-    }
-    unsigned char digest[32];
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(sha, digest, &len) != 1 || len != 32) {
-        snprintf(err, errlen, "%s: SHA-256 failed", dst);
-        goto done;
-    }
-    if (sha256_hex)
-        hex(digest, sha256_hex);
-    if (close(out) != 0) {
-        out = -1;
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    out = -1;
-    if (emit_commit_file(tmp, dst) != 0) {
-        snprintf(err, errlen, "%s: %s", dst, strerror(errno));
-        goto done;
-    }
-    rc = 0;
-done:
-    if (z_ready)
-        deflateEnd(&z);
-    if (out >= 0)
-        close(out);
-    if (rc != 0)
-        unlink(tmp);
-    if (in >= 0)
-        close(in);
-    EVP_MD_CTX_free(sha);
-    free(buf);
-    free(zbuf);
-    return rc;
-}
-
-int archive_store_copy(const char *src, const char *dst, char sha256_hex[65], char *err,
-                       size_t errlen)
-{
-    unsigned char magic[2] = {0, 0};
-    int fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", src, strerror(errno));
+    char dir[4200], src[4400], dst[4400];
+    archive_quarantine_path(archive, run_id, in, index, rel, dst, sizeof dst);
+    if (path_printf(dir, sizeof dir, err, errlen, "%s/quarantine/%s", archive, run_id) ||
+        path_printf(src, sizeof src, err, errlen, "%s/%s", archive, in->archived) ||
+        durable_mkdirs(dir, err, errlen) != 0)
+        return -1;
+    /* The copy is the delivery as it came: stored as-is when its hash is the
+     * delivery's, else gzip-compressed by the archive. */
+    bool as_is = strcmp(in->archived_sha256, in->id.sha256_hex) == 0;
+    durable_copy_result c;
+    if (durable_copy(src, dst, as_is ? DURABLE_COPY : DURABLE_GUNZIP, &c, err, errlen) != 0)
+        return -1;
+    if (strcmp(c.out_sha256, in->id.sha256_hex) != 0) {
+        unlink(dst);
+        snprintf(err, errlen, "%s: arkivkopien giver ikke de leverede bytes", src);
         return -1;
     }
-    ssize_t n = read(fd, magic, 2);
-    close(fd);
-    bool gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    return copy_stream(src, dst, !gzip, sha256_hex, err, errlen);
+    snprintf(src, sizeof src, "%s.reasons.txt", dst);
+    return durable_write(src, reasons, reasons_len, err, errlen);
 }
 
-int archive_copy_file(const char *src, const char *dst, char *err, size_t errlen)
+int archive_finish(const char *archive, const char *run_id, const char *report, char *err,
+                   size_t errlen)
 {
-    return copy_stream(src, dst, 0, NULL, err, errlen);
-}
-
-int archive_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || write_all(fd, text, len) != 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        unlink(tmp);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
+    if (durable_write(path, report, strlen(report), err, errlen) != 0)
         return -1;
+    crash_point("before_complete");
+    snprintf(path, sizeof path, "%s/runs/%s/complete", archive, run_id);
+    return durable_write(path, "", 0, err, errlen);
+}
+
+void archive_remove_leftovers(const char *archive, void (*on_removed)(void *ctx, const char *path),
+                              void *ctx)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs", archive);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.' && text_ends_with(e->d_name, ".tmp")) {
+            char stale[4400];
+            snprintf(stale, sizeof stale, "%s/%s", path, e->d_name);
+            if (durable_remove_tree(stale) == 0 && on_removed)
+                on_removed(ctx, stale);
+        }
     }
-    if (close(fd) != 0 || emit_commit_file(tmp, path) != 0) {
+    if (d)
+        closedir(d);
+}
+
+int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, char *err,
+                     size_t errlen)
+{
+    char path[4200];
+    *found = false;
+    *complete = false;
+    id[0] = '\0';
+    snprintf(path, sizeof path, "%s/runs", dir);
+    DIR *d = opendir(path);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
         return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strlen(e->d_name) >= 40 || !is_committed_run(dirfd(d), e->d_name, NULL))
+            continue;
+        if (!*found || strcmp(e->d_name, id) > 0) {
+            snprintf(id, 40, "%s", e->d_name);
+            *found = true;
+        }
+    }
+    closedir(d);
+    if (*found) {
+        snprintf(path, sizeof path, "%s/runs/%s/complete", dir, id);
+        *complete = access(path, F_OK) == 0;
     }
     return 0;
 }
 
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* ---- Checking the archive ------------------------------------------------------ */
+
+typedef struct {
+    void (*problem)(void *ctx, const char *file, const char *what);
+    void *ctx;
+    long problems;
+    size_t checked;
+} verifier;
+
+static void problem(verifier *v, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(verifier *v, const char *file, const char *fmt, ...)
 {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    v->problems++;
+    v->problem(v->ctx, file, what);
 }
 
-int archive_remove_tree(const char *path)
+/* A file whose SHA-256 must be `want`; "" when not recorded. */
+static void verify_hash(verifier *v, const char *dir, const char *rel, const char *want,
+                        const char *what)
 {
-    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    char path[4400], got[65];
+    if (!want || !want[0])
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    v->checked++;
+    if (durable_sha256_file(path, got) != 0)
+        problem(v, rel, "%s kan ikke læses: %s", what, strerror(errno));
+    else if (strcmp(got, want) != 0)
+        problem(v, rel, "%s har ikke den SHA-256, arkivet har registreret (%.12s…, ikke %.12s…)",
+                what, got, want);
 }
 
-int archive_sha256_file(const char *path, char out[65])
+/* One run's manifest chain, configuration and copies. */
+static void verify_run(verifier *v, const char *dir, const char *id, const char *previous_id)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return -1;
-    unsigned char buf[CHUNK / 4], digest[32];
-    unsigned int len = 0;
-    EVP_MD_CTX *sha = EVP_MD_CTX_new();
-    int rc = sha && EVP_DigestInit_ex(sha, EVP_sha256(), NULL) == 1 ? 0 : -1;
-    while (rc == 0) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n < 0 ? -1 : 0;
-            break;
-        }
-        if (EVP_DigestUpdate(sha, buf, (size_t)n) != 1)
-            rc = -1;
+    char rel[512], path[4400], sha[65];
+    snprintf(rel, sizeof rel, "runs/%s/manifest.json", id);
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    v->checked++;
+    if (!root || !json_is_object(root)) {
+        problem(v, rel, "manifestet kan ikke læses (linje %d: %s)", jerr.line, jerr.text);
+        json_decref(root);
+        return;
     }
-    if (rc == 0 && (EVP_DigestFinal_ex(sha, digest, &len) != 1 || len != 32))
-        rc = -1;
-    if (rc == 0)
-        hex(digest, out);
-    EVP_MD_CTX_free(sha);
-    close(fd);
-    return rc;
+    const char *format = json_string_value(json_object_get(root, "format"));
+    if (!format || strcmp(format, "statusnotat-manifest/1") != 0)
+        problem(v, rel, "er ikke et statusnotat-manifest");
+    const char *config_sha = json_string_value(json_object_get(root, "config_sha256"));
+    snprintf(path, sizeof path, "runs/%s/config.json", id);
+    verify_hash(v, dir, path, config_sha, "konfigurationen");
+    const char *prev = json_string_value(json_object_get(root, "previous_manifest_sha256"));
+    if (prev && prev[0] && previous_id) {
+        snprintf(path, sizeof path, "runs/%s/manifest.json", previous_id);
+        verify_hash(v, dir, path, prev, "den foregående kørsels manifest");
+    } else if (prev && prev[0] && !previous_id) {
+        problem(v, rel, "manifestet henviser til en foregående kørsel, som ikke findes");
+    }
+    size_t i;
+    json_t *in;
+    json_array_foreach(json_object_get(root, "inputs"), i, in) {
+        const char *archived = json_string_value(json_object_get(in, "archived"));
+        const char *copy_sha = json_string_value(json_object_get(in, "archived_sha256"));
+        if (archived && archived[0])
+            verify_hash(v, dir, archived, copy_sha, "arkivkopien");
+    }
+    /* report.json records the manifest's hash and the quarantine copies. */
+    snprintf(path, sizeof path, "%s/runs/%s/complete", dir, id);
+    if (access(path, F_OK) == 0) {
+        char report_rel[512], manifest_path[4400];
+        snprintf(report_rel, sizeof report_rel, "runs/%s/report.json", id);
+        snprintf(path, sizeof path, "%s/%s", dir, report_rel);
+        json_t *report = json_load_file(path, 0, &jerr);
+        v->checked++;
+        if (!report) {
+            problem(v, report_rel, "rapporten kan ikke læses (linje %d: %s)", jerr.line, jerr.text);
+        } else {
+            snprintf(manifest_path, sizeof manifest_path, "%s/%s", dir, rel);
+            const char *want = json_string_value(json_object_get(report, "manifest_sha256"));
+            if (want && durable_sha256_file(manifest_path, sha) == 0 && strcmp(sha, want) != 0)
+                problem(v, rel, "manifestet er ændret efter kørslen (rapporten har registreret "
+                        "%.12s…)", want);
+            json_array_foreach(json_object_get(report, "inputs"), i, in) {
+                const char *q = json_string_value(json_object_get(in, "quarantine"));
+                const char *want_q = json_string_value(json_object_get(in, "sha256"));
+                if (q)
+                    verify_hash(v, dir, q, want_q, "karantænekopien");
+            }
+            json_decref(report);
+        }
+    }
+    json_decref(root);
+}
+
+long archive_verify_upto(const char *dir, const name_list *runs, size_t target,
+                         void (*on_problem)(void *ctx, const char *file, const char *what), void *ctx,
+                         size_t *checked)
+{
+    verifier v = {on_problem, ctx, 0, 0};
+    for (size_t r = 0; r <= target && r < runs->n; r++)
+        verify_run(&v, dir, runs->names[r], r ? runs->names[r - 1] : NULL);
+    if (checked)
+        *checked = v.checked;
+    return v.problems;
+}
+
+long archive_verify(const char *dir, void (*on_problem)(void *ctx, const char *file, const char *what),
+                    void *ctx, size_t *checked, char *err, size_t errlen)
+{
+    name_list runs = {0};
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs", dir);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)", dir);
+        return -1;
+    }
+    if (archive_list_runs(dir, &runs, err, errlen) != 0)
+        return -1;
+    long problems = runs.n ? archive_verify_upto(dir, &runs, runs.n - 1, on_problem, ctx, checked) : 0;
+    name_list_free(&runs);
+    return problems;
 }

@@ -6,15 +6,20 @@
  *                                         them; a run exists once this folder does
  *   ARCHIVE/runs/<id>/config.json         the configuration the run used
  *   ARCHIVE/runs/<id>/files/NNNN-<sha>.xml.gz   every new input, gzip-compressed
+ *                                         (bytes archived before are not stored again)
  *   ARCHIVE/runs/<id>/report.json         the run report
  *   ARCHIVE/runs/<id>/log.jsonl           the run's log, one JSON object a line
  *   ARCHIVE/runs/<id>/complete            written last: workbooks built, inbox emptied
- *   ARCHIVE/runs/.<id>.tmp/               a run being staged (left only by a crash)
+ *   ARCHIVE/runs/.<id>.tmp/               a run being staged: incoming/ holds the
+ *                                         deliveries as copied from the inbox, the
+ *                                         only bytes the run reads (left only by a crash)
  *   ARCHIVE/quarantine/<id>/<name>        a rejected file, and <name>.reasons.txt
  *
  * Run ids sort in run order: "000012-20261125T020000Z" (sequence, then the
- * recorded UTC time). Everything is written to a temporary name and fsync'ed
- * before it is renamed into place. */
+ * recorded UTC time). Everything is written through durable.h. Each manifest
+ * records the SHA-256 of its configuration and of the previous run's
+ * manifest, and report.json that of its manifest: an edit anywhere shows
+ * (archive_verify, `statusnotat verify`). */
 #ifndef STATUSNOTAT_ARCHIVE_H
 #define STATUSNOTAT_ARCHIVE_H
 
@@ -24,6 +29,7 @@
 #include <time.h>
 
 #include "aggregate.h"
+#include "durable.h"
 #include "config.h"
 #include "finding.h"
 #include "inbox.h"
@@ -67,6 +73,8 @@ typedef struct {
     sn_period *periods;          /* the periods the run touched */
     size_t n_periods;
     bool complete;
+    const char *config_sha256;   /* of runs/<id>/config.json ("" in manifests before it) */
+    const char *previous_manifest_sha256;   /* of the previous run's manifest.json ("" for the first) */
 } run_manifest;
 
 /* The committed runs' ids, oldest first (an archive with no run yet has none). */
@@ -83,29 +91,89 @@ void run_manifest_free(run_manifest *m);
 int archive_write_manifest(const run_manifest *m, const config *cfg, const char *path,
                            char *err, size_t errlen);
 
-/* ---- Files ---- */
+/* ---- A run's life: stage, store, commit, quarantine, finish ---- */
 
-/* Copies src to dst (fsync'ed), gzip-compressing it unless it is gzip
- * already; fills the copy's SHA-256. */
-int archive_store_copy(const char *src, const char *dst, char sha256_hex[65], char *err,
-                       size_t errlen);
+typedef struct {
+    char archive[4096];
+    char id[40];
+    char staging[4096];          /* runs/.<id>.tmp: removed unless committed */
+    char final[4096];            /* runs/<id> */
+} archive_run;
 
-/* Copies src to dst byte for byte (fsync'ed, via a temporary name). */
-int archive_copy_file(const char *src, const char *dst, char *err, size_t errlen);
+/* A delivery copied into the staging folder: the bytes that are hashed,
+ * validated, counted and archived are these, whatever the inbox does next. */
+typedef struct {
+    char path[4200];             /* the staged copy */
+    uint64_t bytes;
+    char sha256[65];
+    bool gzip;                   /* the delivered bytes are gzip already */
+    bool over_limit;             /* grew past the limit while copied: nothing staged */
+} staged_delivery;
 
-/* Writes text to path (fsync'ed, via a temporary name). */
-int archive_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen);
+/* Creates runs/.<id>.tmp/{incoming,files}. 0, or -1 with a message. */
+int archive_run_begin(archive_run *r, const char *archive, const char *id, char *err,
+                      size_t errlen);
 
-/* fsync of a folder, so renames and new names in it are on disk. */
-int archive_sync_dir(const char *dir);
+/* Copies what fd holds into the staging folder as delivery `index`, hashing
+ * it; stops past `limit` bytes (over_limit). 0, or -1 with a message. */
+int archive_stage_delivery(archive_run *r, size_t index, int fd, uint64_t limit,
+                           staged_delivery *out, char *err, size_t errlen);
 
-/* mkdir -p. */
-int archive_mkdirs(const char *path, char *err, size_t errlen);
+/* Stores a staged delivery as the run's archive copy,
+ * runs/<id>/files/NNNN-<sha12>.xml.gz (gzip-compressed unless it came so):
+ * rel gets that path (relative to the archive), copy_sha256 the copy's hash. */
+int archive_store(archive_run *r, size_t index, const staged_delivery *s, char rel[256],
+                  char copy_sha256[65], char *err, size_t errlen);
 
-/* rm -r of a staging folder left by a crash. */
-int archive_remove_tree(const char *path);
+/* Commits the run: the staged deliveries removed, the configuration copied
+ * (its SHA-256 into m->config_sha256), the manifest written (chained to the
+ * previous run's), all fsync'ed and renamed into runs/<id> in one step. */
+int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const char *config_path,
+                   char *err, size_t errlen);
 
-/* SHA-256 of a file's bytes. */
-int archive_sha256_file(const char *path, char hex[65]);
+/* Removes a run that was staged but not committed. */
+void archive_run_abandon(archive_run *r);
+
+/* The delivered bytes of an input, from its archive copy, into
+ * quarantine/<run>/<name> with <name>.reasons.txt beside it. The name is the
+ * delivery's own where it is a plain one (printable UTF-8, no leading '-' or
+ * '.', at most 200 bytes), else "fil-NNNN.xml" (the reasons file names the
+ * delivery). rel gets the copy's path relative to the archive. */
+int archive_quarantine(const char *archive, const char *run_id, const manifest_input *in,
+                       size_t index, const char *reasons, size_t reasons_len, char rel[512],
+                       char *err, size_t errlen);
+
+/* Where archive_quarantine() puts an input: rel (relative to the archive)
+ * and the full path. */
+void archive_quarantine_path(const char *archive, const char *run_id, const manifest_input *in,
+                             size_t index, char rel[512], char *path, size_t size);
+
+/* Writes runs/<id>/report.json, then runs/<id>/complete. */
+int archive_finish(const char *archive, const char *run_id, const char *report, char *err,
+                   size_t errlen);
+
+/* Staging folders a crash left behind; calls on_removed for each. */
+void archive_remove_leftovers(const char *archive, void (*on_removed)(void *ctx, const char *path),
+                              void *ctx);
+
+/* The last committed run, found without holding every run in memory.
+ * *found is false for an archive with no run. */
+int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, char *err,
+                     size_t errlen);
+
+/* ---- Checking the archive ---- */
+
+/* Checks a whole archive — every manifest and its chain, every configuration,
+ * every archive copy, every report and quarantine copy — and calls problem()
+ * with the file and what is wrong. Returns the number of problems, or -1 when
+ * the archive cannot be read at all (err). *checked counts the files read. */
+long archive_verify(const char *dir, void (*problem)(void *ctx, const char *file, const char *what),
+                    void *ctx, size_t *checked, char *err, size_t errlen);
+
+/* Checks the copies, configuration and manifest chain of runs 0..target (the
+ * state a rerun of `target` rebuilds from). The same callback. */
+long archive_verify_upto(const char *dir, const name_list *runs, size_t target,
+                         void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
+                         size_t *checked);
 
 #endif

@@ -10,7 +10,7 @@
 
 static bool in_period(const source_row *r, sn_period p)
 {
-    return r->id.has_period && r->id.period.year == p.year && r->id.period.half == p.half;
+    return r->id.has_period && period_compare(&r->id.period, &p) == 0;
 }
 
 static int write_one(const period_report *report, const char *out_dir, const char *stem,
@@ -48,12 +48,12 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     }
     for (size_t i = 0; i < n; i++) {
         ledger_entry *e = ledger_get(l, i);
-        if (e->row.id.has_period ? !in_period(&e->row, period) : e->run != o->run)
+        if (!in_period(&e->row, period))
             continue;
         sources[n_sources++] = e->row;
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
-        if (e->row.status != SOURCE_ACCEPTED || !e->row.id.has_period)
+        if (e->row.status != SOURCE_ACCEPTED)
             continue;
         const document *doc = ledger_load(e, cfg, &scratch[n_docs], err, errlen);
         if (!doc)

@@ -7,9 +7,9 @@
  *      once, used for every workbook of the period, and freed before the next
  *      period: memory is bounded by one period.
  *
- * Sources whose period is unknown (a file that is not XML, say) are listed in
- * the Kilder and Fund of every workbook of their own run, so a rejected file
- * always shows. */
+ * A source whose period is unknown (a file that is not XML, say) belongs to
+ * no period's workbook: the night reports it, and its quarantine reasons file
+ * says why (so it costs the same whatever the number of periods). */
 #ifndef STATUSNOTAT_BUILD_H
 #define STATUSNOTAT_BUILD_H
 
@@ -21,7 +21,6 @@
 typedef struct {
     const char *out_dir;
     time_t created;
-    size_t run;                  /* sources of unknown period are shown if they came in this run */
     /* Called after each workbook is in place (may be NULL). */
     void (*on_written)(void *ctx, const char *path);
     void *ctx;

@@ -16,6 +16,7 @@
 #include "ledger.h"
 #include "night.h"
 #include "report.h"
+#include "text.h"
 
 /* Parsed documents kept between intake and the workbooks; past this they are
  * parsed again when their period is built. */
@@ -51,13 +52,108 @@ static void run_usage(FILE *out)
             "  --config FILE  the configuration\n"
             "  -h, --help     this text\n"
             "\n"
+            "Each delivery is opened once (a symbolic link is never followed, a FIFO never\n"
+            "waited on) and copied into the run before it is read; a file over the size\n"
+            "limit is not read at all. Such files, and files that cannot be read, are\n"
+            "reported and left in the inbox every night until someone removes them; past\n"
+            "limits.max_night_bytes the rest of the inbox waits for the next night. A\n"
+            "period whose workbook cannot be written is reported and the others go on.\n"
+            "File names are shown with bytes that are not printable UTF-8 as \\xHH.\n"
+            "\n"
             "The workbooks' creation time is the run's start, or $SOURCE_DATE_EPOCH when set,\n"
             "so the same inputs give the same bytes.\n"
             "\n"
-            "exit: 0 all accepted, 1 some rejected, 2 usage or configuration error,\n"
-            "      3 another run holds the archive's lock,\n"
-            "      4 I/O or internal failure (workbooks already in place are left as they were)\n");
+            "exit: 0 all accepted, 1 some rejected or left in the inbox,\n"
+            "      2 usage or configuration error, 3 another run holds the archive's lock,\n"
+            "      4 I/O or internal failure, or a period's workbook could not be written (the\n"
+            "        run is still recorded; workbooks already in place are left as they were)\n");
 }
+
+/* ---- What the night reports, printed ---- */
+
+typedef struct {
+    bool progress;               /* stderr is a terminal: a progress line */
+} night_printer;
+
+static void clear_progress(const night_printer *p)
+{
+    if (p->progress)
+        fputs("\r\033[K", stderr);
+}
+
+static void print_progress(void *ctx, size_t i, size_t n, const char *name)
+{
+    const night_printer *p = ctx;
+    if (p->progress)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s", i, n, name);
+}
+
+static void print_admitted(void *ctx, const source_row *row)
+{
+    if (row->status != SOURCE_REJECTED)
+        return;
+    clear_progress(ctx);
+    for (size_t k = 0; k < row->n_findings; k++)
+        if (row->findings[k].severity == SEVERITY_ERROR)
+            report_finding_text(stderr, &row->findings[k]);
+}
+
+static void print_left(void *ctx, const finding *why)
+{
+    clear_progress(ctx);
+    report_finding_text(stderr, why);
+}
+
+static void print_period(void *ctx, sn_period period, const char *out_dir, const char *error)
+{
+    char p[8];
+    clear_progress(ctx);
+    period_format(&period, p);
+    if (error)
+        fprintf(stderr, "statusnotat run: regneark for %s kunne ikke skrives: %s\n", p, error);
+    else
+        printf("  regneark for %s i %s\n", p, out_dir);
+}
+
+static int run_night(const night_options *no)
+{
+    night_printer printer = {.progress = isatty(STDERR_FILENO) == 1};
+    night_events ev = {.ctx = &printer, .progress = print_progress, .admitted = print_admitted,
+                       .left = print_left, .period = print_period};
+    night_result r;
+    night_run(no, &ev, &r);
+    clear_progress(&printer);
+    if (r.recovered[0])
+        printf("kørsel %s var afbrudt og er gjort færdig\n", r.recovered);
+    if (r.run_id[0]) {
+        printf("kørsel %s: %zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter\n",
+               r.run_id, r.n_files, r.counts[SOURCE_ACCEPTED], r.counts[SOURCE_REJECTED],
+               r.counts[SOURCE_SUPERSEDED], r.counts[SOURCE_DUPLICATE]);
+        if (r.n_periods == 0)
+            printf("  ingen perioder berørt; regnearkene er uændrede\n");
+        if (r.n_quarantined)
+            printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", no->archive,
+                   r.run_id);
+    } else if (r.exit_code <= EXIT_SOME_REJECTED) {
+        printf("Ingen nye leverancer i %s; arkivet og regnearkene er uændrede%s.\n", no->inbox,
+               r.recovered[0] ? " (ud over den afbrudte kørsel)" : "");
+    }
+    if (r.n_left)
+        printf("  %zu filer er efterladt i indbakken, fordi de ikke kan læses eller er for store "
+               "(se fejlene ovenfor); de meldes hver nat, til nogen fjerner dem\n", r.n_left);
+    if (r.n_deferred)
+        printf("  %zu filer venter til næste nat: nattens grænse for arkivering er nået\n",
+               r.n_deferred);
+    if (r.exit_code == EXIT_LOCKED)
+        fprintf(stderr, "statusnotat run: %s; not starting\n", r.err);
+    else if (r.exit_code >= EXIT_USAGE)
+        fprintf(stderr, "statusnotat run: %s\n", r.err);
+    if (fflush(stdout) != 0 && r.exit_code < EXIT_USAGE)
+        return EXIT_FAILURE_IO;
+    return r.exit_code;
+}
+
+/* ---- The run without an archive ---- */
 
 static void on_written(void *ctx, const char *path)
 {
@@ -127,15 +223,15 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     if (archive_dir) {
         night_options no = {.inbox = inbox_dir, .archive = archive_dir, .out = out_dir,
-                            .config_path = config_path, .cfg = cfg, .recorded = created,
-                            .progress = isatty(STDERR_FILENO) == 1};
-        int night_rc = night_run(&no);
+                            .config_path = config_path, .cfg = cfg, .recorded = created};
+        int night_rc = run_night(&no);
         config_free(cfg);
         return night_rc;
     }
 
     int rc = EXIT_FAILURE_IO;
     ledger *l = NULL;
+    arena *names = NULL;         /* the files' names as shown (text_name_escape) */
     sn_period *periods = NULL;
     name_list files = {0};
     if (inbox_list(inbox_dir, &files) != 0) {
@@ -148,14 +244,16 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     l = ledger_new(cfg, CACHE_BUDGET);
-    if (!l)
+    names = arena_new();
+    if (!l || !names)
         goto oom;
 
     size_t counts[4] = {0};
     for (size_t i = 0; i < files.n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
-        ledger_entry *e = ledger_take_file(l, path, files.names[i], 0);
+        const char *name = text_name_escape(names, files.names[i]);
+        ledger_entry *e = name ? ledger_take_file(l, path, name, 0) : NULL;
         if (!e)
             goto oom;
         counts[e->row.status]++;
@@ -170,17 +268,20 @@ int cmd_run(int argc, char **argv)
         goto oom;
     build_options bo = {.out_dir = out_dir, .created = created, .on_written = on_written,
                         .ctx = &written};
+    size_t failed = 0;
     for (size_t i = 0; i < n_periods; i++) {
-        char err[1024];
+        char err[1024], p[8];
         if (build_period(l, cfg, periods[i], &bo, err, sizeof err) != 0) {
-            fprintf(stderr, "statusnotat run: %s\n", err);
-            goto done;
+            /* One period's failure is that period's: the others are written. */
+            period_format(&periods[i], p);
+            fprintf(stderr, "statusnotat run: regneark for %s kunne ikke skrives: %s\n", p, err);
+            failed++;
         }
     }
     printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
            files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
            counts[SOURCE_DUPLICATE], written, out_dir);
-    rc = counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+    rc = failed ? EXIT_FAILURE_IO : counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
     if (fflush(stdout) != 0)
         rc = EXIT_FAILURE_IO;
     goto done;
@@ -190,6 +291,7 @@ oom:
 done:
     free(periods);
     ledger_free(l);
+    arena_free(names);
     name_list_free(&files);
     config_free(cfg);
     return rc;

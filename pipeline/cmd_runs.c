@@ -1,19 +1,54 @@
-/* cmd_runs.c — `statusnotat runs --archive DIR` (the runs, oldest first) and
+/* cmd_runs.c — `statusnotat runs --archive DIR` (the runs, oldest first),
  * `statusnotat rerun --archive DIR --run ID --out DIR` (what run ID produced,
- * rebuilt from the archive alone, byte for byte). */
+ * rebuilt from the archive alone, byte for byte, after checking everything it
+ * reads against the archive's hashes) and `statusnotat verify --archive DIR`
+ * (the whole archive checked, like git fsck). */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
+#include "archive.h"
 #include "commands.h"
 #include "night.h"
 #include "values.h"
+
+static void print_problem(void *ctx, const char *file, const char *what)
+{
+    (void)ctx;
+    printf("fejl: %s: %s\n", file, what);
+}
+
+static void print_period(void *ctx, sn_period period, const char *out_dir, const char *error)
+{
+    (void)ctx;
+    char p[8];
+    period_format(&period, p);
+    if (error)
+        fprintf(stderr, "statusnotat rerun: regneark for %s kunne ikke skrives: %s\n", p, error);
+    else
+        printf("genskabt: regneark for %s i %s\n", p, out_dir);
+}
+
+static bool is_archive(const char *command, const char *archive)
+{
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/runs", archive);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    fprintf(stderr, "statusnotat %s: %s er ikke et statusnotat-arkiv (der er ingen runs-mappe)\n",
+            command, archive);
+    return false;
+}
 
 static void runs_usage(FILE *out)
 {
     fprintf(out, "usage: statusnotat runs --archive DIR\n"
                  "\n"
                  "Lists the archive's runs, oldest first, one a line: the run id, its recorded\n"
-                 "time, what became of its files, and the periods whose workbooks it rebuilt.\n");
+                 "time, what became of its files, and the periods whose workbooks it rebuilt.\n"
+                 "\n"
+                 "exit: 0 listed, 2 usage error or DIR is not an archive, 4 a manifest cannot be read\n");
 }
 
 static void rerun_usage(FILE *out)
@@ -25,7 +60,27 @@ static void rerun_usage(FILE *out)
                  "With --period (e.g. 2008-H2) only that period's: periods are independent, so a\n"
                  "rerun of many periods can be split into one job per period.\n"
                  "\n"
-                 "exit: 0 done, 2 usage error or no such run, 4 I/O or internal failure\n");
+                 "Before anything is rebuilt, every archive copy, configuration and manifest it\n"
+                 "reads is checked against the SHA-256 the archive recorded; afterwards every\n"
+                 "workbook is compared with the SHA-256 the run's report.json recorded. Any\n"
+                 "difference is printed as 'fejl: FILE: what' and exits 4.\n"
+                 "\n"
+                 "exit: 0 rebuilt and identical, 2 usage error, not an archive or no such run,\n"
+                 "      4 the archive or a rebuilt workbook differs from what was recorded, or an\n"
+                 "        I/O or internal failure\n");
+}
+
+static void verify_usage(FILE *out)
+{
+    fprintf(out, "usage: statusnotat verify --archive DIR\n"
+                 "\n"
+                 "Checks the whole archive, like git fsck: every run's manifest and the chain of\n"
+                 "manifests (each records the SHA-256 of the one before), every configuration,\n"
+                 "every archive copy, every report and every quarantine copy against the SHA-256\n"
+                 "the archive recorded. Prints 'fejl: FILE: what' for each difference.\n"
+                 "\n"
+                 "exit: 0 the archive is intact, 2 usage error or DIR is not an archive,\n"
+                 "      4 something differs or cannot be read\n");
 }
 
 int cmd_runs(int argc, char **argv)
@@ -49,7 +104,7 @@ int cmd_runs(int argc, char **argv)
         runs_usage(stderr);
         return EXIT_USAGE;
     }
-    if (!cli_dir_ok("runs", "--archive", archive))
+    if (!cli_dir_ok("runs", "--archive", archive) || !is_archive("runs", archive))
         return EXIT_USAGE;
     return night_list_runs(archive, stdout);
 }
@@ -89,5 +144,53 @@ int cmd_rerun(int argc, char **argv)
         fprintf(stderr, "statusnotat rerun: --period %s is not a period (e.g. 2008-H2)\n", period_text);
         return EXIT_USAGE;
     }
-    return night_rerun(archive, run, period_text ? &period : NULL, out);
+    if (!is_archive("rerun", archive))
+        return EXIT_USAGE;
+    night_events ev = {.period = print_period, .problem = print_problem};
+    night_result res;
+    night_rerun(archive, run, period_text ? &period : NULL, out, &ev, &res);
+    if (res.exit_code != EXIT_ALL_ACCEPTED)
+        fprintf(stderr, "statusnotat rerun: %s\n", res.err);
+    if (fflush(stdout) != 0 && res.exit_code == EXIT_ALL_ACCEPTED)
+        return EXIT_FAILURE_IO;
+    return res.exit_code;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"archive", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *archive = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'a': archive = optarg; break;
+        case 'h': verify_usage(stdout); return 0;
+        default: verify_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!archive || optind != argc) {
+        verify_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!cli_dir_ok("verify", "--archive", archive) || !is_archive("verify", archive))
+        return EXIT_USAGE;
+    char err[1024];
+    size_t checked = 0;
+    long problems = archive_verify(archive, print_problem, NULL, &checked, err, sizeof err);
+    if (problems < 0) {
+        fprintf(stderr, "statusnotat verify: %s\n", err);
+        return EXIT_FAILURE_IO;
+    }
+    if (problems)
+        printf("%ld fejl i %s (%zu filer kontrolleret)\n", problems, archive, checked);
+    else
+        printf("arkivet %s er i orden: %zu filer kontrolleret\n", archive, checked);
+    if (fflush(stdout) != 0)
+        return EXIT_FAILURE_IO;
+    return problems ? EXIT_FAILURE_IO : EXIT_ALL_ACCEPTED;
 }

@@ -25,6 +25,7 @@ int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_rerun(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Loads the configuration named by --config, or the default one; prints
  * the reason to stderr and returns NULL on failure. */

@@ -36,6 +36,23 @@ static int oom(loader *l)
     return -1;
 }
 
+/* A misspelt key would otherwise be silently ignored: every object's keys
+ * are checked, at every depth. `known` ends with NULL. */
+static int only_known_keys(loader *l, json_t *obj, const char *where, const char *const *known)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(obj, key, value) {
+        bool ok = false;
+        for (size_t i = 0; known[i] && !ok; i++)
+            ok = strcmp(key, known[i]) == 0;
+        if (!ok)
+            return fail(l, where, "\"%s\" is not a configuration key here (see "
+                        "config/statusnotat.schema.json).", key);
+    }
+    return 0;
+}
+
 static int get_string(loader *l, json_t *obj, const char *key, const char *where,
                       bool required, const char **out)
 {
@@ -77,9 +94,12 @@ static int load_vocab(loader *l, json_t *root, const char *key, bool strings_onl
             if (!e->code)
                 return oom(l);
         } else {
+            static const char *const item_keys[] = {"code", "label", "name", "file_code",
+                                                    "ordinal", "aliases", NULL};
             if (!json_is_object(item))
                 return fail(l, where, "must be an object");
-            if (get_string(l, item, "code", where, true, &e->code) ||
+            if (only_known_keys(l, item, where, item_keys) ||
+                get_string(l, item, "code", where, true, &e->code) ||
                 get_string(l, item, "label", where, false, &e->label) ||
                 get_string(l, item, "file_code", where, false, &e->file_code))
                 return -1;
@@ -142,9 +162,11 @@ static int load_effects(loader *l, json_t *root, config *c)
         json_t *p = json_array_get(phrases, i);
         const char *phrase;
         snprintf(where, sizeof where, "effect_phrases[%zu]", i);
+        static const char *const phrase_keys[] = {"phrase", "effect", NULL};
         if (!json_is_object(p))
             return fail(l, where, "must be an object");
-        if (get_string(l, p, "phrase", where, true, &phrase))
+        if (only_known_keys(l, p, where, phrase_keys) ||
+            get_string(l, p, "phrase", where, true, &phrase))
             return -1;
         c->phrases[i].phrase = text_fold(l->a, phrase);
         if (!c->phrases[i].phrase)
@@ -185,6 +207,9 @@ static int load_budget(loader *l, json_t *root, config *c)
         return fail(l, "budget.years", "must be an array of 1 to 50 years");
     if (frame && !json_is_object(frame))
         return fail(l, "budget.frame", "must be an object of \"year\": kroner");
+    static const char *const budget_keys[] = {"years", "frame", NULL};
+    if (only_known_keys(l, budget, "budget", budget_keys))
+        return -1;
     c->n_budget_years = json_array_size(years);
     c->budget_years = arena_alloc_array(l->a, c->n_budget_years, sizeof *c->budget_years);
     c->frame = arena_alloc_array(l->a, c->n_budget_years, sizeof *c->frame);
@@ -193,10 +218,10 @@ static int load_budget(loader *l, json_t *root, config *c)
     for (size_t i = 0; i < c->n_budget_years; i++) {
         json_t *y = json_array_get(years, i);
         if (!json_is_integer(y) || json_integer_value(y) < 1900 || json_integer_value(y) > 2200)
-            return fail(l, "budget.years", "years must be integers from 1900 to 2200");
+            return fail(l, "budget.years", "Every year must be a whole number from 1900 to 2100.");
         c->budget_years[i] = (int)json_integer_value(y);
         if (i > 0 && c->budget_years[i] <= c->budget_years[i - 1])
-            return fail(l, "budget.years", "years must be ascending and distinct");
+            return fail(l, "budget.years", "The years must be in ascending order, each once.");
         c->frame[i] = -1;
     }
     const char *key;
@@ -207,41 +232,84 @@ static int load_budget(loader *l, json_t *root, config *c)
         int idx = *end ? -1 : config_budget_year_index(c, (int)year);
         if (idx < 0)
             return fail(l, "budget.frame", "\"%s\" is not one of budget.years", key);
-        if (!json_is_integer(v) || json_integer_value(v) < 0)
-            return fail(l, "budget.frame", "\"%s\" must be whole kroner, not negative", key);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > 1000000000000000LL)
+            return fail(l, "budget.frame", "The frame for %s must be whole kroner from 0 to "
+                        "1000000000000000.", key);
         c->frame[idx] = json_integer_value(v);
     }
     return 0;
 }
 
+/* limits.<key>: a number in [min, max]; `fallback` when the key is absent
+ * (a limit added after configurations were archived), or required when
+ * fallback < 0. */
 static int get_limit(loader *l, json_t *limits, const char *key, double min, double max,
-                     double *out)
+                     double fallback, double *out)
 {
     json_t *v = json_object_get(limits, key);
-    if (!json_is_number(v) || json_number_value(v) < min || json_number_value(v) > max)
-        return fail(l, "limits", "\"%s\" must be a number from %.0f to %.0f", key, min, max);
+    if (!v && fallback >= 0) {
+        *out = fallback;
+        return 0;
+    }
+    if (!json_is_number(v) || json_number_value(v) < min || json_number_value(v) > max) {
+        char where[96];
+        snprintf(where, sizeof where, "limits.%s", key);
+        if (!json_is_number(v))
+            return fail(l, where, "The limit must be a number from %.0f to %.0f; it is %s.", min,
+                        max, v ? "not a number" : "missing");
+        return fail(l, where, "The limit must be a number from %.0f to %.0f; it is %g.", min, max,
+                    json_number_value(v));
+    }
     *out = json_number_value(v);
     return 0;
 }
 
+/* Excel's rows, less a header and a total row. */
+#define SHEET_ROWS 1048574.0
+
 static int load_limits(loader *l, json_t *root, config *c)
 {
+    static const char *const limit_keys[] = {
+        "max_file_bytes", "max_expanded_bytes", "max_expansion_ratio",
+        "max_findings_per_document", "max_indsatser_per_document",
+        "max_indikatorer_per_document", "max_niveauer_per_document", "max_night_bytes", NULL};
     json_t *limits = json_object_get(root, "limits");
-    double file_bytes, expanded, ratio, findings, tolerance;
+    double file_bytes, expanded, ratio, findings, tolerance, indsatser, indikatorer, niveauer,
+        night;
     if (!json_is_object(limits))
         return fail(l, "limits", "must be an object");
-    if (get_limit(l, limits, "max_file_bytes", 1024, 4e9, &file_bytes) ||
-        get_limit(l, limits, "max_expanded_bytes", 1024, 16e9, &expanded) ||
-        get_limit(l, limits, "max_expansion_ratio", 1, 1e6, &ratio) ||
-        get_limit(l, limits, "max_findings_per_document", 1, 1e6, &findings))
+    if (only_known_keys(l, limits, "limits", limit_keys) ||
+        get_limit(l, limits, "max_file_bytes", 1024, 4e9, -1, &file_bytes) ||
+        get_limit(l, limits, "max_expanded_bytes", 1024, 16e9, -1, &expanded) ||
+        get_limit(l, limits, "max_expansion_ratio", 1, 1e6, -1, &ratio) ||
+        get_limit(l, limits, "max_findings_per_document", 1, 1e6, -1, &findings) ||
+        get_limit(l, limits, "max_indsatser_per_document", 1, SHEET_ROWS, 10000, &indsatser) ||
+        get_limit(l, limits, "max_indikatorer_per_document", 1, SHEET_ROWS, 100000, &indikatorer) ||
+        get_limit(l, limits, "max_niveauer_per_document", 1, 10000, 1000, &niveauer) ||
+        get_limit(l, limits, "max_night_bytes", 1024, 1e13, 4294967296.0, &night))
         return -1;
+    /* A period holds one current document per department: their rows must
+     * fit one sheet, whatever the departments send. */
+    double departments = (double)c->departments.n;
+    if (departments * indsatser > SHEET_ROWS || departments * indikatorer > SHEET_ROWS ||
+        departments * niveauer > SHEET_ROWS)
+        return fail(l, "limits", "With %zu departments, a period could hold more rows than a "
+                    "sheet has (1048576): lower max_indsatser_per_document, "
+                    "max_indikatorer_per_document or max_niveauer_per_document.",
+                    c->departments.n);
     json_t *tol = json_object_get(root, "pct_tolerance_points");
     if (!json_is_number(tol) || (tolerance = json_number_value(tol)) < 0 || tolerance > 100)
-        return fail(l, "pct_tolerance_points", "must be a number of percentage points, 0-100");
+        return fail(l, "pct_tolerance_points", "The tolerance must be a number of percentage "
+                    "points from 0 to 100.");
     c->max_file_bytes = (uint64_t)file_bytes;
     c->max_expanded_bytes = (uint64_t)expanded;
     c->max_expansion_ratio = ratio;
     c->max_findings = (size_t)findings;
+    c->max_indsatser = (size_t)indsatser;
+    c->max_indikatorer = (size_t)indikatorer;
+    c->max_niveauer = (size_t)niveauer;
+    c->max_night_bytes = (uint64_t)night;
     c->pct_tolerance = tolerance / 100.0;
     return 0;
 }
@@ -273,23 +341,17 @@ int config_load(const char *path, config **out, char *err, size_t errlen)
     }
     c->arena = l.a;
     c->source = arena_strdup(l.a, path);
-    /* A misspelt key would otherwise be silently ignored. */
     static const char *const known[] = {"$schema", "format", "departments", "statuses",
                                         "anbefalinger", "effects", "effect_phrases",
                                         "effect_default", "limited_effects", "themes",
                                         "other_theme", "budget", "limits",
-                                        "pct_tolerance_points"};
-    const char *key;
-    json_t *value;
-    json_object_foreach(root, key, value) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof known / sizeof known[0] && !ok; i++)
-            ok = strcmp(key, known[i]) == 0;
-        if (!ok) {
-            fail(&l, key, "is not a configuration key (see config/statusnotat.schema.json)");
-            goto done;
-        }
+                                        "pct_tolerance_points", NULL};
+    if (!json_is_object(root)) {
+        fail(&l, "(top)", "The configuration must be a JSON object.");
+        goto done;
     }
+    if (only_known_keys(&l, root, "(top)", known) != 0)
+        goto done;
     const char *format = json_string_value(json_object_get(root, "format"));
     if (!format || strcmp(format, "statusnotat-config/1") != 0) {
         fail(&l, "format", "must be \"statusnotat-config/1\"");
@@ -303,9 +365,22 @@ int config_load(const char *path, config **out, char *err, size_t errlen)
         load_effects(&l, root, c) || load_budget(&l, root, c) || load_limits(&l, root, c) ||
         get_string(&l, root, "other_theme", "other_theme", true, &c->other_theme))
         goto done;
-    for (size_t i = 0; i < c->departments.n; i++)
-        if (!c->departments.items[i].file_code)
-            c->departments.items[i].file_code = c->departments.items[i].code;
+    for (size_t i = 0; i < c->departments.n; i++) {
+        vocab_entry *d = &c->departments.items[i];
+        if (!d->file_code)
+            d->file_code = d->code;
+        /* It becomes part of a file name: letters and digits only. */
+        bool plain = d->file_code[0] != '\0';
+        for (const char *p = d->file_code; *p && plain; p++)
+            plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+        if (!plain || strlen(d->file_code) > 32) {
+            char where[64];
+            snprintf(where, sizeof where, "departments[%zu]", i);
+            fail(&l, where, "The file code \"%s\" becomes part of a file name, so it must be 1 to "
+                 "32 letters A-Z or digits (set \"file_code\", e.g. \"OEKF\" for ØKF).", d->file_code);
+            goto done;
+        }
+    }
     if (!c->source || arena_failed(l.a)) {
         oom(&l);
         goto done;

@@ -40,6 +40,27 @@ void ledger_free(ledger *l)
 }
 
 size_t ledger_count(const ledger *l) { return l->n; }
+
+bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *archived,
+                     const char *copy_sha256)
+{
+    const char *p = arena_strdup(l->a, path), *r = arena_strdup(l->a, archived),
+               *s = arena_strdup(l->a, copy_sha256);
+    if (!p || !r || !s)
+        return false;
+    e->path = p;
+    e->archived = r;
+    e->path_sha256_hex = s;
+    return true;
+}
+
+ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex)
+{
+    for (size_t i = 0; sha256_hex[0] && i < l->n; i++)
+        if (l->items[i]->archived[0] && strcmp(l->items[i]->row.id.sha256_hex, sha256_hex) == 0)
+            return l->items[i];
+    return NULL;
+}
 ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
 static bool same_period(const source_row *r, const admission *a)
@@ -127,8 +148,11 @@ static void drop_cache(ledger *l, ledger_entry *e)
 /* Decides the status of a new entry; returns false when out of memory. */
 static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *added)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->items[i]->row.id.sha256_hex, a->id.sha256_hex) == 0) {
+    /* A resend of a rejected document is no duplicate: it is rejected again
+     * (FORMAT.md). A file without a hash was never read. */
+    for (size_t i = 0; a->id.sha256_hex[0] && i < l->n; i++)
+        if (l->items[i]->row.status != SOURCE_REJECTED &&
+            strcmp(l->items[i]->row.id.sha256_hex, a->id.sha256_hex) == 0) {
             e->row.status = SOURCE_DUPLICATE;
             return true;
         }
@@ -195,12 +219,13 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     e->run = a->run;
     e->valid = a->valid;
     e->path = arena_strdup(l->a, a->path);
+    e->archived = arena_strdup(l->a, a->archived ? a->archived : "");
     e->path_sha256_hex = arena_strdup(l->a, a->path_sha256_hex ? a->path_sha256_hex : a->id.sha256_hex);
     e->load_cfg = a->load_cfg;
     e->row.id = a->id;
     e->row.id.name = arena_strdup(l->a, a->id.name);
     e->row.id.sha256_hex = arena_strdup(l->a, a->id.sha256_hex);
-    bool ok = e->path && e->path_sha256_hex && e->row.id.name && e->row.id.sha256_hex &&
+    bool ok = e->path && e->archived && e->path_sha256_hex && e->row.id.name && e->row.id.sha256_hex &&
               decide(l, e, a, &added) &&
               keep_findings(l, e, a, &added);
     arena_free(scratch);

@@ -2,6 +2,10 @@
  * with what became of it: accepted, rejected, superseded or duplicate
  * (FORMAT.md, "Identity, duplicates, supersession").
  *
+ * A byte-identical resend of an accepted (or superseded) document is a
+ * duplicate; a resend of a rejected one is decided again — rejected again
+ * with its reasons — and a file that could not be read is never admitted.
+ *
  * In:  admissions, one at a time in arrival order: a file just processed, or
  *      one replayed from an earlier run's manifest (its identity, whether it
  *      validated, its indsats ids and its findings — no parsing needed).
@@ -24,7 +28,9 @@
 /* What admission needs to know of a source. */
 typedef struct {
     source_identity id;
-    const char *path;            /* where to read it again (inbox or archive copy) */
+    const char *path;            /* where to read it again (the archive copy, or the inbox
+                                    in a run without an archive) */
+    const char *archived;        /* the archive copy, relative to the archive ("" for none) */
     const char *path_sha256_hex; /* of the file at path; NULL: the same as id.sha256_hex */
     const config *load_cfg;      /* to read it again with; NULL: the caller's */
     bool valid;                  /* processing found no error */
@@ -39,6 +45,7 @@ typedef struct {
 typedef struct ledger_entry {
     source_row row;              /* what Kilder and Fund show */
     const char *path;
+    const char *archived;        /* relative to the archive; "" until stored */
     const char *path_sha256_hex;
     const config *load_cfg;
     size_t seq;                  /* arrival order */
@@ -68,6 +75,14 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
 /* Processes the file at path (shown as `name`) and admits it. Returns the
  * entry, or NULL when out of memory. */
 ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run);
+
+/* Records where an entry's bytes are archived (after the run stored them). */
+bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *archived,
+                     const char *copy_sha256);
+
+/* An earlier entry whose bytes are archived under this content hash, or NULL:
+ * the same bytes are stored once. */
+ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex);
 
 size_t ledger_count(const ledger *l);
 ledger_entry *ledger_get(const ledger *l, size_t i);

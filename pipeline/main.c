@@ -17,6 +17,7 @@ static const struct command {
     {"run", cmd_run, "the night run: an inbox of deliveries → archive and XLSX workbooks"},
     {"runs", cmd_runs, "list the archive's runs, oldest first"},
     {"rerun", cmd_rerun, "rebuild what one run produced from the archive alone, byte for byte"},
+    {"verify", cmd_verify, "check every copy, manifest and report of an archive (like git fsck)"},
 };
 
 static void usage(FILE *out)

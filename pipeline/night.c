@@ -1,5 +1,6 @@
-/* night.c — the night run over an archive: recovery, replay, intake, commit,
- * workbooks, quarantine, report; and reruns. See night.h. */
+/* night.c — the night run over an archive: recovery, intake into staged
+ * copies, replay, admission, commit, workbooks, quarantine, report; and
+ * reruns. Prints nothing (see night.h). */
 #include "night.h"
 
 #include <dirent.h>
@@ -28,12 +29,24 @@ typedef struct {
     const config *cfg;
     config archive_cfg;          /* for reading the archive's own copies: no ratio limit */
     ledger *l;
+    const night_events *ev;
+    night_result *res;
     /* The run being written or finished. */
     const char *run_id;
     FILE *log;                   /* runs/<id>/log.jsonl once the run exists */
     json_t *pending_log;         /* lines before it exists */
-    char err[1024];
+    char *err;                   /* res->err */
+    size_t errlen;
 } night;
+
+/* One delivery taken from the inbox this night. */
+typedef struct {
+    const char *name;            /* escaped (text_name_escape) */
+    char received[32];           /* its mtime in the inbox, ISO UTC */
+    staged_delivery staged;
+} intake;
+
+static const night_events no_events;
 
 static void iso_utc(time_t t, char buf[32])
 {
@@ -76,7 +89,7 @@ static int open_log(night *n, const char *dir)
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
     n->log = fopen(path, "a");
     if (!n->log) {
-        snprintf(n->err, sizeof n->err, "%s: %s", path, strerror(errno));
+        snprintf(n->err, n->errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     size_t i;
@@ -109,8 +122,8 @@ static admission admission_of(night *n, const manifest_input *in, size_t run, ch
 {
     snprintf(path, path_size, "%s/%s", n->archive, in->archived);
     return (admission){
-        .id = in->id, .path = path, .path_sha256_hex = in->archived_sha256,
-        .load_cfg = &n->archive_cfg, .valid = in->valid,
+        .id = in->id, .path = path, .archived = in->archived,
+        .path_sha256_hex = in->archived_sha256, .load_cfg = &n->archive_cfg, .valid = in->valid,
         .ids = in->ids, .id_lines = in->id_lines, .n_ids = in->n_ids,
         .findings = in->findings, .n_findings = in->n_findings, .run = run,
     };
@@ -119,11 +132,11 @@ static admission admission_of(night *n, const manifest_input *in, size_t run, ch
 static int replay_run(night *n, const run_manifest *m, size_t run)
 {
     for (size_t i = 0; i < m->n_inputs; i++) {
-        char path[4096];
+        char path[4400];
         admission a = admission_of(n, &m->inputs[i], run, path, sizeof path);
         ledger_entry *e = ledger_admit_record(n->l, &a);
         if (!e) {
-            snprintf(n->err, sizeof n->err, "out of memory");
+            snprintf(n->err, n->errlen, "ikke nok hukommelse");
             return -1;
         }
         if (e->row.status != m->inputs[i].status)
@@ -135,29 +148,16 @@ static int replay_run(night *n, const run_manifest *m, size_t run)
     return 0;
 }
 
-/* A file that could not be read, or is over the size limit, is rejected but
- * neither archived nor moved: it stays in the inbox, reported every night,
- * until someone deals with it (copying it would fill the archive). */
-static bool left_in_inbox(const ledger_entry *e)
-{
-    if (e->row.status != SOURCE_REJECTED)
-        return false;
-    for (size_t f = 0; f < e->row.n_findings; f++)
-        if (e->row.findings[f].code == F_FILE_UNREADABLE || e->row.findings[f].code == F_FILE_TOO_LARGE)
-            return true;
-    return false;
-}
-
 /* ---- Finishing a committed run: workbooks, inbox, report ------------------------ */
 
-static void quarantine_reasons(const night *n, const ledger_entry *e, const char *run_id,
-                               time_t recorded, char **text, size_t *len)
+static char *quarantine_reasons(const ledger_entry *e, const char *run_id, time_t recorded,
+                                size_t *len)
 {
-    char when[32];
+    char when[32], *text = NULL;
     iso_utc(recorded, when);
-    FILE *f = open_memstream(text, len);
+    FILE *f = open_memstream(&text, len);
     if (!f)
-        return;
+        return NULL;
     fprintf(f,
             "statusnotat afviste %s i kørsel %s (%s).\n"
             "SHA-256: %s\n\n"
@@ -166,74 +166,93 @@ static void quarantine_reasons(const night *n, const ledger_entry *e, const char
     for (size_t k = 0; k < e->row.n_findings; k++)
         report_finding_text(f, &e->row.findings[k]);
     fprintf(f, "\nRet fejlene og send filen igen. Kontrollér den først med:\n"
-               "  statusnotat check %s\n",
+               "  statusnotat check -- \"%s\"\n",
             e->row.id.name);
-    (void)n;
-    fclose(f);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
-/* A file of the run still in the inbox (the same name, the same bytes)
- * leaves it: into quarantine when it was rejected, else away. */
+/* The inbox file an entry was taken from, if it still holds the very bytes
+ * the run took. */
+static bool inbox_holds(night *n, const ledger_entry *e, char *path, size_t size)
+{
+    char raw[1024], sha[65];
+    if (!text_name_unescape(e->row.id.name, raw, sizeof raw) ||
+        snprintf(path, size, "%s/%s", n->inbox, raw) >= (int)size)
+        return false;
+    if (durable_sha256_file(path, sha) != 0)
+        return false;
+    if (strcmp(sha, e->row.id.sha256_hex) == 0)
+        return true;
+    log_event(n, "warning", "changed_in_inbox",
+              json_pack("{s:s, s:s}", "file", e->row.id.name, "note",
+                        "the inbox holds other bytes now; they wait for the next night"));
+    return false;
+}
+
+/* Each file of the run that the inbox still holds leaves it: into quarantine
+ * when it was rejected, else away. A file that cannot be moved stays, and
+ * is logged; nothing here fails the run. */
 static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *report_inputs)
 {
-    char quarantine[4096];
-    snprintf(quarantine, sizeof quarantine, "%s/quarantine/%s", n->archive, m->id);
+    size_t k = 0;
     for (size_t i = 0; i < ledger_count(n->l); i++) {
         ledger_entry *e = ledger_get(n->l, i);
         if (e->run != run)
             continue;
-        char path[4096], sha[65], dst[4096];
-        const char *moved_to = NULL;
-        snprintf(path, sizeof path, "%s/%s", n->inbox, e->row.id.name);
-        bool kept = left_in_inbox(e);
-        bool present = !kept && archive_sha256_file(path, sha) == 0 &&
-                       strcmp(sha, e->row.id.sha256_hex) == 0;
-        if (kept)
-            log_event(n, "warning", "left_in_inbox", json_pack("{s:s}", "file", e->row.id.name));
-        if (e->row.status == SOURCE_REJECTED && !kept) {
-            snprintf(dst, sizeof dst, "%s/%s", quarantine, e->row.id.name);
-            if (present || access(dst, F_OK) == 0)
-                moved_to = dst;
-            if (present) {
-                char *reasons = NULL, reasons_path[4200];
-                size_t len = 0;
-                if (archive_mkdirs(quarantine, n->err, sizeof n->err) != 0 ||
-                    archive_copy_file(path, dst, n->err, sizeof n->err) != 0)
-                    return -1;
-                quarantine_reasons(n, e, m->id, (time_t)m->recorded_time, &reasons, &len);
-                snprintf(reasons_path, sizeof reasons_path, "%s.reasons.txt", dst);
-                int rc = reasons ? archive_write_text(reasons_path, reasons, len, n->err, sizeof n->err)
-                                 : -1;
-                free(reasons);
-                if (rc != 0)
-                    return -1;
-                log_event(n, "warning", "quarantined",
-                          json_pack("{s:s, s:s}", "file", e->row.id.name, "to", dst));
+        const manifest_input *in = &m->inputs[k++];
+        char path[4400], rel[512] = "";
+        bool present = inbox_holds(n, e, path, sizeof path), quarantined = false;
+        if (e->row.status == SOURCE_REJECTED) {
+            size_t len = 0;
+            char *reasons = present ? quarantine_reasons(e, m->id, (time_t)m->recorded_time, &len) : NULL;
+            char qerr[1024];
+            if (present && reasons &&
+                archive_quarantine(n->archive, m->id, in, k - 1, reasons, len, rel, qerr,
+                                   sizeof qerr) == 0) {
+                quarantined = true;
+                n->res->n_quarantined++;
+                log_event(n, "warning", "quarantined", json_pack("{s:s, s:s}", "file",
+                                                                 e->row.id.name, "to", rel));
+            } else if (present) {
+                rel[0] = '\0';
+                log_event(n, "error", "not_quarantined",
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error",
+                                    reasons ? qerr : "ikke nok hukommelse"));
+            }
+            free(reasons);
+            if (!present) {
+                /* Moved already by the run a crash interrupted? */
+                char qpath[4400];
+                archive_quarantine_path(n->archive, m->id, in, k - 1, rel, qpath, sizeof qpath);
+                if (access(qpath, F_OK) != 0)
+                    rel[0] = '\0';
             }
         }
-        if (present && unlink(path) != 0) {
-            snprintf(n->err, sizeof n->err, "%s: %s", path, strerror(errno));
-            return -1;
+        if (present && (e->row.status != SOURCE_REJECTED || quarantined)) {
+            if (unlink(path) != 0)
+                log_event(n, "error", "not_removed",
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", strerror(errno)));
+            else
+                crash_point("inbox");
         }
-        if (present)
-            crash_point("inbox");
         size_t errors = source_row_count(&e->row, SEVERITY_ERROR);
         size_t warnings = source_row_count(&e->row, SEVERITY_WARNING);
         if (json_array_append_new(
                 report_inputs,
-                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:b}", "file", e->row.id.name, "sha256",
+                json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
                           e->row.id.sha256_hex, "status", source_status_code(e->row.status),
                           "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
-                          "quarantine", moved_to ? json_string(moved_to) : json_null(),
-                          "left_in_inbox", kept)) != 0) {
-            snprintf(n->err, sizeof n->err, "out of memory");
+                          "quarantine", rel[0] ? json_string(rel) : json_null())) != 0) {
+            snprintf(n->err, n->errlen, "ikke nok hukommelse");
             return -1;
         }
     }
-    if (archive_sync_dir(n->inbox) != 0 && errno != ENOENT) {
-        snprintf(n->err, sizeof n->err, "%s: %s", n->inbox, strerror(errno));
-        return -1;
-    }
+    if (durable_sync_dir(n->inbox) != 0 && errno != ENOENT)
+        log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", strerror(errno)));
     return 0;
 }
 
@@ -249,110 +268,127 @@ static void on_written(void *ctx, const char *path)
     char sha[65] = "";
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (archive_sha256_file(path, sha) != 0 ||
+    if (durable_sha256_file(path, sha) != 0 ||
         json_array_append_new(w->workbooks, json_pack("{s:s, s:s}", "file", base, "sha256", sha)) != 0)
         w->failed = true;
-    log_event(w->n, "info", "workbook", json_pack("{s:s, s:s}", "file", path, "sha256", sha));
+    if (w->n)
+        log_event(w->n, "info", "workbook", json_pack("{s:s, s:s}", "file", path, "sha256", sha));
     crash_point("workbook");
 }
 
-/* Steps 5-7 of night.h for run m (index `run` in the ledger). */
-static int finish_run(night *n, const run_manifest *m, size_t run, size_t counts[4])
+/* Builds the run's periods; a period that fails is reported and recorded,
+ * and the others go on. */
+static json_t *build_periods(night *n, const run_manifest *m, const build_options *bo,
+                             const sn_period *only)
 {
-    char dir[4096], path[4200];
-    snprintf(dir, sizeof dir, "%s/runs/%s", n->archive, m->id);
-    json_t *workbooks = json_array(), *inputs = json_array();
+    json_t *failed = json_array();
+    for (size_t i = 0; failed && i < m->n_periods; i++) {
+        char p[8], why[1024];
+        if (only && period_compare(only, &m->periods[i]) != 0)
+            continue;
+        period_format(&m->periods[i], p);
+        n->res->n_periods++;
+        if (build_period(n->l, n->cfg, m->periods[i], bo, why, sizeof why) == 0) {
+            if (n->ev->period)
+                n->ev->period(n->ev->ctx, m->periods[i], bo->out_dir, NULL);
+            continue;
+        }
+        n->res->n_failed_periods++;
+        log_event(n, "error", "period_failed", json_pack("{s:s, s:s}", "period", p, "error", why));
+        if (n->ev->period)
+            n->ev->period(n->ev->ctx, m->periods[i], bo->out_dir, why);
+        if (json_array_append_new(failed, json_pack("{s:s, s:s}", "period", p, "error", why)) != 0) {
+            json_decref(failed);
+            failed = NULL;
+        }
+    }
+    return failed;
+}
+
+/* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
+ * `deferred` list what the night did not take (NULL when recovering). */
+static int finish_run(night *n, const run_manifest *m, size_t run, json_t *left, json_t *deferred)
+{
+    char path[4400], manifest_sha[65] = "", when[32];
+    json_t *workbooks = json_array(), *inputs = json_array(), *failed = NULL, *periods = json_array();
     written_ctx w = {workbooks, n, false};
-    build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time, .run = run,
+    build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time,
                         .on_written = on_written, .ctx = &w};
     int rc = -1;
-    if (!workbooks || !inputs || archive_mkdirs(n->out, n->err, sizeof n->err) != 0)
+    size_t counts[4] = {0};
+    if (!workbooks || !inputs || !periods || durable_mkdirs(n->out, n->err, n->errlen) != 0)
         goto done;
-    for (size_t i = 0; i < m->n_periods; i++)
-        if (build_period(n->l, n->cfg, m->periods[i], &bo, n->err, sizeof n->err) != 0)
-            goto done;
+    if (!(failed = build_periods(n, m, &bo, NULL))) {
+        snprintf(n->err, n->errlen, "ikke nok hukommelse");
+        goto done;
+    }
     if (w.failed) {
-        snprintf(n->err, sizeof n->err, "%s: cannot record the workbooks in the report", m->id);
+        snprintf(n->err, n->errlen, "%s: regnearkene kan ikke registreres i rapporten", m->id);
         goto done;
     }
     if (clear_inbox(n, m, run, inputs) != 0)
         goto done;
-
-    char when[32];
-    iso_utc((time_t)m->recorded_time, when);
-    json_t *periods = json_array();
-    for (size_t i = 0; periods && i < m->n_periods; i++) {
+    for (size_t i = 0; i < ledger_count(n->l); i++)
+        if (ledger_get(n->l, i)->run == run)
+            counts[ledger_get(n->l, i)->row.status]++;
+    for (size_t i = 0; i < m->n_periods; i++) {
         char p[8];
         period_format(&m->periods[i], p);
-        if (json_array_append_new(periods, json_string(p)) != 0) {
-            json_decref(periods);
-            periods = NULL;
-        }
+        if (json_array_append_new(periods, json_string(p)) != 0)
+            goto done;
     }
+    snprintf(path, sizeof path, "%s/runs/%s/manifest.json", n->archive, m->id);
+    if (durable_sha256_file(path, manifest_sha) != 0) {
+        snprintf(n->err, n->errlen, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    iso_utc((time_t)m->recorded_time, when);
     json_t *report = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:o, s:O, s:O}", "run", m->id,
-        "recorded_utc", when, "inbox", n->inbox, "archive", n->archive, "out", n->out, "counts",
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:o, s:o, s:O}",
+        "run", m->id, "recorded_utc", when, "inbox", n->inbox, "archive", n->archive, "out", n->out,
+        "manifest_sha256", manifest_sha, "counts",
         "accepted", (json_int_t)counts[SOURCE_ACCEPTED], "rejected",
         (json_int_t)counts[SOURCE_REJECTED], "superseded", (json_int_t)counts[SOURCE_SUPERSEDED],
         "duplicate", (json_int_t)counts[SOURCE_DUPLICATE], "periods", periods,
-        "inputs", inputs, "workbooks", workbooks);
+        "failed_periods", failed, "inputs", inputs,
+        "left_in_inbox", left ? json_incref(left) : json_array(),
+        "deferred", deferred ? json_incref(deferred) : json_array(), "workbooks", workbooks);
     char *text = report ? json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(report);
     if (!text) {
-        snprintf(n->err, sizeof n->err, "out of memory");
+        snprintf(n->err, n->errlen, "ikke nok hukommelse");
         goto done;
     }
-    snprintf(path, sizeof path, "%s/report.json", dir);
-    int wrc = archive_write_text(path, text, strlen(text), n->err, sizeof n->err);
-    free(text);
-    if (wrc != 0)
-        goto done;
     log_event(n, "info", "run_complete", NULL);
     close_log(n);
-    crash_point("before_complete");
-    snprintf(path, sizeof path, "%s/complete", dir);
-    if (archive_write_text(path, "", 0, n->err, sizeof n->err) != 0)
+    int frc = archive_finish(n->archive, m->id, text, n->err, n->errlen);
+    free(text);
+    if (frc != 0)
         goto done;
     rc = 0;
 done:
     json_decref(workbooks);
     json_decref(inputs);
+    json_decref(failed);
+    json_decref(periods);
     return rc;
 }
 
-static void count_run(const ledger *l, size_t run, size_t counts[4])
+/* ---- The new run -------------------------------------------------------------- */
+
+static void on_removed(void *ctx, const char *path)
 {
-    memset(counts, 0, 4 * sizeof *counts);
-    for (size_t i = 0; i < ledger_count(l); i++) {
-        const ledger_entry *e = ledger_get(l, i);
-        if (e->run == run)
-            counts[e->row.status]++;
-    }
+    log_event(ctx, "warning", "removed_staging", json_pack("{s:s}", "path", path));
 }
 
-/* ---- Housekeeping ------------------------------------------------------------ */
-
-/* Staging folders and temporary files a crash left behind. */
-static void remove_leftovers(night *n)
+/* Temporary workbooks a crash left in the output folder. */
+static void remove_temporary_workbooks(night *n)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/runs", n->archive);
-    DIR *d = opendir(path);
+    DIR *d = opendir(n->out);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.' && text_ends_with(e->d_name, ".tmp")) {
-            char stale[4200];
-            snprintf(stale, sizeof stale, "%s/%s", path, e->d_name);
-            if (archive_remove_tree(stale) == 0)
-                log_event(n, "warning", "removed_staging", json_pack("{s:s}", "path", stale));
-        }
-    }
-    if (d)
-        closedir(d);
-    d = opendir(n->out);
-    while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.' && text_ends_with(e->d_name, ".xlsx.tmp")) {
-            char stale[4200];
+            char stale[4400];
             snprintf(stale, sizeof stale, "%s/%s", n->out, e->d_name);
             if (unlink(stale) == 0)
                 log_event(n, "warning", "removed_temporary", json_pack("{s:s}", "path", stale));
@@ -362,85 +398,180 @@ static void remove_leftovers(night *n)
         closedir(d);
 }
 
-/* ---- The new run -------------------------------------------------------------- */
-
-static void progress(bool on, size_t i, size_t n, const char *name)
+/* Replays every committed run into the ledger; finishes the last one when a
+ * crash interrupted it. */
+static int replay_all(night *n, const name_list *runs)
 {
-    if (on)
-        fprintf(stderr, "\r\033[K[%zu/%zu] %s", i, n, name);
+    for (size_t r = 0; r < runs->n; r++) {
+        run_manifest *old;
+        if (archive_read_manifest(n->archive, runs->names[r], n->cfg, &old, n->err, n->errlen) != 0)
+            return -1;
+        int rc = replay_run(n, old, r);
+        if (rc == 0 && !old->complete) {
+            char dir[4400];
+            snprintf(dir, sizeof dir, "%s/runs/%s", n->archive, old->id);
+            n->run_id = old->id;
+            rc = open_log(n, dir);
+            log_event(n, "warning", "recovering",
+                      json_pack("{s:s}", "reason", "the run was interrupted; finishing it"));
+            if (rc == 0)
+                rc = finish_run(n, old, r, NULL, NULL);
+            if (rc == 0) {
+                snprintf(n->res->recovered, sizeof n->res->recovered, "%s", old->id);
+                for (size_t i = 0; i < ledger_count(n->l); i++)
+                    if (ledger_get(n->l, i)->run == r &&
+                        ledger_get(n->l, i)->row.status == SOURCE_REJECTED)
+                        n->res->counts[SOURCE_REJECTED]++;
+            }
+            close_log(n);
+            n->run_id = NULL;
+        }
+        run_manifest_free(old);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
 }
 
-static int stage_and_commit(night *n, run_manifest *m, size_t run, const night_options *o)
+/* A file the night does not read: reported, logged, left in the inbox. */
+static int leave(night *n, json_t *left, const char *name, finding_code code, const char *message)
 {
-    char staging[4096], final[4096], path[4200];
-    snprintf(staging, sizeof staging, "%s/runs/.%s.tmp", n->archive, m->id);
-    snprintf(final, sizeof final, "%s/runs/%s", n->archive, m->id);
-    snprintf(path, sizeof path, "%s/files", staging);
-    if (archive_mkdirs(path, n->err, sizeof n->err) != 0)
+    arena *a = arena_new();
+    findings f;
+    if (!a)
         return -1;
+    findings_init(&f, a, name);
+    int rc = findings_add(&f, code, 0, NULL, "%s", message) ? 0 : -1;
+    if (rc == 0) {
+        n->res->n_left++;
+        if (n->ev->left)
+            n->ev->left(n->ev->ctx, &f.items[0]);
+        log_event(n, "warning", "left_in_inbox", json_pack("{s:s, s:s, s:s}", "file", name, "code",
+                                                           finding_code_name(code), "message",
+                                                           f.items[0].message));
+        if (json_array_append_new(left, json_pack("{s:s, s:s, s:s}", "file", name, "code",
+                                                  finding_code_name(code), "message",
+                                                  f.items[0].message)) != 0)
+            rc = -1;
+    }
+    arena_free(a);
+    return rc;
+}
+
+static const char *open_failure_text(int e)
+{
+    switch (e) {
+    case ELOOP: return "det er et symbolsk link, og dem følger vi ikke";
+    case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
+    case ENOENT: return "filen forsvandt, før den kunne læses";
+    case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
+    default: return "filen kan ikke læses";
+    }
+}
+
+/* Step 2: every delivery opened once and copied into staging. Returns the
+ * number staged, or (size_t)-1 on a failure of the run itself. */
+static size_t take_inbox(night *n, archive_run *run, const name_list *files, intake *taken,
+                         arena *a, json_t *left, json_t *deferred)
+{
+    size_t k = 0;
+    uint64_t night_bytes = 0;
+    bool deferring = false;
+    for (size_t i = 0; i < files->n; i++) {
+        const char *name = text_name_escape(a, files->names[i]);
+        char path[4400];
+        if (!name)
+            return (size_t)-1;
+        if (deferring) {
+            n->res->n_deferred++;
+            if (json_array_append_new(deferred, json_string(name)) != 0)
+                return (size_t)-1;
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", n->inbox, files->names[i]);
+        crash_point("listed");
+        struct stat st;
+        int fd = durable_open_delivery(path, &st);
+        if (fd < 0) {
+            char message[160];
+            snprintf(message, sizeof message, "filen kan ikke åbnes: %s", open_failure_text(errno));
+            if (leave(n, left, name, F_FILE_UNREADABLE, message) != 0)
+                return (size_t)-1;
+            continue;
+        }
+        if ((uint64_t)st.st_size > n->cfg->max_file_bytes) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "filen fylder %llu bytes; grænsen er %llu bytes",
+                     (unsigned long long)st.st_size, (unsigned long long)n->cfg->max_file_bytes);
+            close(fd);
+            if (leave(n, left, name, F_FILE_TOO_LARGE, detail) != 0)
+                return (size_t)-1;
+            continue;
+        }
+        if (k > 0 && night_bytes + (uint64_t)st.st_size > n->cfg->max_night_bytes) {
+            /* The night's limit: this and every later file wait, in order. */
+            close(fd);
+            deferring = true;
+            i--;
+            continue;
+        }
+        intake *t = &taken[k];
+        t->name = name;
+        iso_utc(st.st_mtime, t->received);
+        int rc = archive_stage_delivery(run, k, fd, n->cfg->max_file_bytes, &t->staged, n->err,
+                                        n->errlen);
+        close(fd);
+        if (rc != 0)
+            return (size_t)-1;
+        if (t->staged.over_limit) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "filen voksede, mens den blev læst; grænsen er %llu bytes",
+                     (unsigned long long)n->cfg->max_file_bytes);
+            if (leave(n, left, name, F_FILE_TOO_LARGE, detail) != 0)
+                return (size_t)-1;
+            continue;
+        }
+        night_bytes += t->staged.bytes;
+        crash_point("copied");
+        k++;
+    }
+    return k;
+}
+
+/* Step 4's copies: each new input's bytes stored once. */
+static int store_copies(night *n, archive_run *run, size_t run_index, const intake *taken)
+{
     size_t k = 0;
     for (size_t i = 0; i < ledger_count(n->l); i++) {
         ledger_entry *e = ledger_get(n->l, i);
-        if (e->run != run)
+        if (e->run != run_index)
             continue;
-        manifest_input *in = &m->inputs[k++];
-        if (e->row.status == SOURCE_DUPLICATE) {
-            /* The bytes are archived already: point at the first copy. */
-            for (size_t j = 0; j < i; j++) {
-                ledger_entry *first = ledger_get(n->l, j);
-                if (strcmp(first->row.id.sha256_hex, e->row.id.sha256_hex) != 0)
-                    continue;
-                in->archived = first->path + strlen(n->archive) + 1;
-                in->archived_sha256 = first->path_sha256_hex;
-                break;
-            }
+        const intake *t = &taken[k++];
+        ledger_entry *earlier = ledger_find_copy(n->l, e->row.id.sha256_hex);
+        if (earlier) {
+            /* The same bytes are archived already: point at that copy. */
+            if (!ledger_set_copy(n->l, e, earlier->path, earlier->archived, earlier->path_sha256_hex))
+                goto oom;
             continue;
         }
-        char rel[256], sha[65], dst[4400];
-        snprintf(rel, sizeof rel, "runs/%s/files/%04zu-%.12s.xml.gz", m->id, k - 1, e->row.id.sha256_hex);
-        snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", staging, k - 1, e->row.id.sha256_hex);
-        if (left_in_inbox(e)) {
-            in->archived = in->archived_sha256 = "";
-            log_event(n, "warning", "not_archived", json_pack("{s:s}", "file", e->row.id.name));
-            continue;
-        }
-        if (archive_store_copy(e->path, dst, sha, n->err, sizeof n->err) != 0)
+        char rel[256], sha[65], path[4400];
+        if (archive_store(run, k - 1, &t->staged, rel, sha, n->err, n->errlen) != 0)
             return -1;
-        in->archived = arena_strdup(m->a, rel);
-        in->archived_sha256 = arena_strdup(m->a, sha);
-        if (!in->archived || !in->archived_sha256)
-            return -1;
+        snprintf(path, sizeof path, "%s/%s", n->archive, rel);
+        if (!ledger_set_copy(n->l, e, path, rel, sha))
+            goto oom;
         log_event(n, "info", "archived", json_pack("{s:s, s:s, s:s}", "file", e->row.id.name,
                                                    "sha256", e->row.id.sha256_hex, "copy", rel));
     }
-    crash_point("staged");
-    snprintf(path, sizeof path, "%s/config.json", staging);
-    if (archive_copy_file(o->config_path, path, n->err, sizeof n->err) != 0)
-        return -1;
-    snprintf(path, sizeof path, "%s/manifest.json", staging);
-    if (archive_write_manifest(m, n->cfg, path, n->err, sizeof n->err) != 0)
-        return -1;
-    log_event(n, "info", "committed", NULL);
-    if (open_log(n, staging) != 0)
-        return -1;
-    close_log(n);
-    snprintf(path, sizeof path, "%s/files", staging);
-    crash_point("before_commit");
-    if (archive_sync_dir(path) != 0 || archive_sync_dir(staging) != 0 || rename(staging, final) != 0) {
-        snprintf(n->err, sizeof n->err, "%s: %s", final, strerror(errno));
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/runs", n->archive);
-    if (archive_sync_dir(path) != 0) {
-        snprintf(n->err, sizeof n->err, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return open_log(n, final);
+    return 0;
+oom:
+    snprintf(n->err, n->errlen, "ikke nok hukommelse");
+    return -1;
 }
 
 /* The manifest of the new run, from the ledger entries of `run`. */
 static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t seq,
-                                 const night_options *o, const name_list *files)
+                                 const night_options *o, const intake *taken, size_t n_taken)
 {
     arena *a = arena_new();
     run_manifest *m = a ? arena_alloc(a, sizeof *m) : NULL;
@@ -455,8 +586,8 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
     m->version = STATUSNOTAT_VERSION;
     m->inbox = o->inbox;
     m->out = o->out;
-    m->inputs = arena_alloc_array(a, files->n ? files->n : 1, sizeof *m->inputs);
-    m->periods = arena_alloc_array(a, files->n ? files->n : 1, sizeof *m->periods);
+    m->inputs = arena_alloc_array(a, n_taken ? n_taken : 1, sizeof *m->inputs);
+    m->periods = arena_alloc_array(a, n_taken ? n_taken : 1, sizeof *m->periods);
     if (!m->id || !m->inputs || !m->periods) {
         arena_free(a);
         return NULL;
@@ -467,12 +598,10 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         if (e->run != run)
             continue;
         manifest_input *in = &m->inputs[k];
-        struct stat st;
-        char received[32] = "";
-        if (stat(e->path, &st) == 0)
-            iso_utc(st.st_mtime, received);
         in->id = e->row.id;
-        in->received = arena_strdup(a, received);
+        in->received = taken[k].received;
+        in->archived = e->archived;
+        in->archived_sha256 = e->path_sha256_hex;
         in->status = e->row.status;
         in->ids = e->ids;
         in->n_ids = e->n_ids;
@@ -480,7 +609,7 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         /* Processing findings only: admission's are made again on replay. */
         in->findings = arena_alloc_array(a, e->row.n_findings ? e->row.n_findings : 1,
                                          sizeof *in->findings);
-        if (!in->received || !in->findings) {
+        if (!in->findings) {
             arena_free(a);
             return NULL;
         }
@@ -497,258 +626,367 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
         if (e->row.status != SOURCE_DUPLICATE && e->row.id.has_period) {
             bool seen = false;
             for (size_t p = 0; p < m->n_periods && !seen; p++)
-                seen = m->periods[p].year == e->row.id.period.year &&
-                       m->periods[p].half == e->row.id.period.half;
+                seen = period_compare(&m->periods[p], &e->row.id.period) == 0;
             if (!seen)
                 m->periods[m->n_periods++] = e->row.id.period;
         }
     }
     m->n_inputs = k;
-    /* Periods ascending. */
-    for (size_t i = 1; i < m->n_periods; i++)
-        for (size_t j = i; j > 0 && (m->periods[j - 1].year * 10 + m->periods[j - 1].half >
-                                     m->periods[j].year * 10 + m->periods[j].half);
-             j--) {
-            sn_period t = m->periods[j];
-            m->periods[j] = m->periods[j - 1];
-            m->periods[j - 1] = t;
-        }
+    qsort(m->periods, m->n_periods, sizeof *m->periods, period_compare_void);
     return m;
 }
 
-int night_run(const night_options *o)
+/* Step 4: the run's copies, configuration, manifest and log, renamed into
+ * runs/<id> in one step. */
+static int commit(night *n, archive_run *run, run_manifest *m, const night_options *o)
 {
-    night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg};
+    log_event(n, "info", "committed", NULL);
+    if (open_log(n, run->staging) != 0)
+        return -1;
+    close_log(n);
+    if (archive_commit(run, m, n->cfg, o->config_path, n->err, n->errlen) != 0)
+        return -1;
+    return open_log(n, run->final);
+}
+
+static void night_free(night *n)
+{
+    close_log(n);
+    json_decref(n->pending_log);
+    ledger_free(n->l);
+}
+
+void night_run(const night_options *o, const night_events *ev, night_result *res)
+{
+    memset(res, 0, sizeof *res);
+    night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg,
+               .ev = ev ? ev : &no_events, .res = res, .err = res->err, .errlen = sizeof res->err};
     n.archive_cfg = *o->cfg;
     n.archive_cfg.max_expansion_ratio = 1e12;
     n.archive_cfg.max_expanded_bytes = o->cfg->max_file_bytes > o->cfg->max_expanded_bytes
                                            ? o->cfg->max_file_bytes
                                            : o->cfg->max_expanded_bytes;
-    int lock_fd = -1, rc = EXIT_FAILURE_IO;
-    name_list runs = {0};
-    name_list files = {0};
+    /* A gzip copy of an incompressible file is a little larger than it. */
+    n.archive_cfg.max_file_bytes = o->cfg->max_file_bytes + o->cfg->max_file_bytes / 64 + 65536;
+    int lock_fd = -1;
+    name_list runs = {0}, files = {0};
     run_manifest *m = NULL;
-    size_t counts[4] = {0};
-    bool rejected = false, recovered = false;
+    arena *a = NULL;
+    intake *taken = NULL;
+    json_t *left = json_array(), *deferred = json_array();
+    archive_run run = {0};
+    bool replayed = false;
+    res->exit_code = EXIT_FAILURE_IO;
 
-    switch (archive_lock(o->archive, &lock_fd, n.err, sizeof n.err)) {
+    switch (archive_lock(o->archive, &lock_fd, res->err, sizeof res->err)) {
     case LOCK_TAKEN: break;
     case LOCK_BUSY:
-        fprintf(stderr, "statusnotat run: %s; not starting\n", n.err);
-        return EXIT_LOCKED;
+        res->exit_code = EXIT_LOCKED;
+        json_decref(left);
+        json_decref(deferred);
+        return;
     case LOCK_ERROR:
-        fprintf(stderr, "statusnotat run: %s\n", n.err);
-        return EXIT_FAILURE_IO;
+        json_decref(left);
+        json_decref(deferred);
+        return;
     }
     n.pending_log = json_array();
     n.l = ledger_new(o->cfg, CACHE_BUDGET);
-    if (!n.pending_log || !n.l || archive_mkdirs(o->out, n.err, sizeof n.err) != 0)
+    a = arena_new();
+    if (!n.pending_log || !n.l || !a || !left || !deferred ||
+        durable_mkdirs(o->out, res->err, sizeof res->err) != 0)
         goto fail;
-    remove_leftovers(&n);
+    archive_remove_leftovers(o->archive, on_removed, &n);
+    remove_temporary_workbooks(&n);
 
-    /* Replay every committed run; finish one a crash interrupted. */
-    if (archive_list_runs(o->archive, &runs, n.err, sizeof n.err) != 0)
+    /* Step 1: only the last run can be unfinished (one run at a time). */
+    bool found, complete;
+    char last[40];
+    if (archive_last_run(o->archive, &found, last, &complete, res->err, sizeof res->err) != 0)
         goto fail;
-    for (size_t r = 0; r < runs.n; r++) {
-        run_manifest *old;
-        if (archive_read_manifest(o->archive, runs.names[r], o->cfg, &old, n.err, sizeof n.err) != 0)
+    if (found && !complete) {
+        if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
+            replay_all(&n, &runs) != 0)
             goto fail;
-        int replayed = replay_run(&n, old, r);
-        if (replayed == 0 && !old->complete) {
-            char dir[4096];
-            snprintf(dir, sizeof dir, "%s/runs/%s", o->archive, old->id);
-            n.run_id = old->id;
-            if (open_log(&n, dir) != 0) {
-                run_manifest_free(old);
-                goto fail;
-            }
-            log_event(&n, "warning", "recovering", json_pack("{s:s}", "reason",
-                      "the run was interrupted; finishing it"));
-            size_t c[4];
-            count_run(n.l, r, c);
-            replayed = finish_run(&n, old, r, c);
-            if (replayed == 0) {
-                recovered = true;
-                rejected |= c[SOURCE_REJECTED] > 0;
-                printf("kørsel %s var afbrudt og er gjort færdig\n", old->id);
-            }
-            n.run_id = NULL;
-        }
-        run_manifest_free(old);
-        if (replayed != 0)
-            goto fail;
+        replayed = true;
     }
 
     if (inbox_list(o->inbox, &files) != 0) {
-        snprintf(n.err, sizeof n.err, "%s: %s", o->inbox, strerror(errno));
-        rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
-        goto fail_rc;
+        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, strerror(errno));
+        if (errno == ENOENT || errno == ENOTDIR)
+            res->exit_code = EXIT_USAGE;
+        goto fail;
     }
-    if (files.n == 0) {
-        printf("Ingen nye leverancer i %s; arkivet og regnearkene er uændrede%s.\n", o->inbox,
-               recovered ? " (ud over den afbrudte kørsel)" : "");
-        rc = rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+    crash_point("listed_all");
+
+    /* Step 2, into a staging folder of the new run's id. */
+    char id[40];
+    archive_new_run_id(found ? last : NULL, o->recorded, id);
+    size_t n_taken = 0;
+    if (files.n) {
+        taken = calloc(files.n, sizeof *taken);
+        if (!taken || archive_run_begin(&run, o->archive, id, res->err, sizeof res->err) != 0)
+            goto fail;
+        n.run_id = id;
+        char when[32];
+        iso_utc(o->recorded, when);
+        log_event(&n, "info", "run_start",
+                  json_pack("{s:s, s:s, s:s, s:s, s:I}", "recorded_utc", when, "inbox", o->inbox,
+                            "out", o->out, "config", o->config_path, "files", (json_int_t)files.n));
+        n_taken = take_inbox(&n, &run, &files, taken, a, left, deferred);
+        if (n_taken == (size_t)-1)
+            goto fail;
+    }
+    if (n_taken == 0) {
+        /* Nothing to admit: no run is made, nothing in the archive changes. */
+        archive_run_abandon(&run);
+        n.run_id = NULL;
+        res->exit_code = res->n_left || res->counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED
+                                                                    : EXIT_ALL_ACCEPTED;
         goto done;
     }
 
-    char id[40];
-    archive_new_run_id(runs.n ? runs.names[runs.n - 1] : NULL, o->recorded, id);
-    n.run_id = id;
-    char when[32];
-    iso_utc(o->recorded, when);
-    log_event(&n, "info", "run_start",
-              json_pack("{s:s, s:s, s:s, s:s, s:I}", "recorded_utc", when, "inbox", o->inbox, "out",
-                        o->out, "config", o->config_path, "files", (json_int_t)files.n));
-    size_t run = runs.n;
-    for (size_t i = 0; i < files.n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", o->inbox, files.names[i]);
-        progress(o->progress, i + 1, files.n, files.names[i]);
-        ledger_entry *e = ledger_take_file(n.l, path, files.names[i], run);
-        if (!e) {
-            snprintf(n.err, sizeof n.err, "%s: out of memory", path);
+    /* Step 3. */
+    if (!replayed) {
+        if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
+            replay_all(&n, &runs) != 0)
+            goto fail;
+    }
+    size_t run_index = runs.n;
+    size_t recovered_rejected = res->counts[SOURCE_REJECTED];
+    res->counts[SOURCE_REJECTED] = 0;
+    for (size_t k = 0; k < n_taken; k++) {
+        if (n.ev->progress)
+            n.ev->progress(n.ev->ctx, k + 1, n_taken, taken[k].name);
+        processed_file p;
+        if (process_file(taken[k].staged.path, taken[k].name, o->cfg, &p) != 0) {
+            processed_file_release(&p);
+            snprintf(res->err, sizeof res->err, "%s: ikke nok hukommelse", taken[k].name);
             goto fail;
         }
-        counts[e->row.status]++;
-        size_t errors = source_row_count(&e->row, SEVERITY_ERROR);
+        if (strcmp(p.source.sha256_hex, taken[k].staged.sha256) != 0) {
+            processed_file_release(&p);
+            snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
+                     taken[k].staged.path);
+            goto fail;
+        }
+        ledger_entry *e = ledger_admit(n.l, &p, taken[k].staged.path, run_index);
+        processed_file_release(&p);
+        if (!e) {
+            snprintf(res->err, sizeof res->err, "%s: ikke nok hukommelse", taken[k].name);
+            goto fail;
+        }
+        res->counts[e->row.status]++;
+        res->n_files++;
+        if (n.ev->admitted)
+            n.ev->admitted(n.ev->ctx, &e->row);
         log_event(&n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
                   json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "file", e->row.id.name, "sha256",
                             e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",
-                            source_status_code(e->row.status), "errors", (json_int_t)errors,
-                            "findings", (json_int_t)e->row.n_findings));
-        if (e->row.status == SOURCE_REJECTED)
-            for (size_t k = 0; k < e->row.n_findings; k++)
-                if (e->row.findings[k].severity == SEVERITY_ERROR) {
-                    if (o->progress)
-                        fputs("\r\033[K", stderr);
-                    report_finding_text(stderr, &e->row.findings[k]);
-                }
+                            source_status_code(e->row.status), "errors",
+                            (json_int_t)source_row_count(&e->row, SEVERITY_ERROR), "findings",
+                            (json_int_t)e->row.n_findings));
     }
-    if (o->progress)
-        fputs("\r\033[K", stderr);
     crash_point("intake");
-    m = manifest_of(&n, run, id, runs.n + 1, o, &files);
-    if (!m) {
-        snprintf(n.err, sizeof n.err, "out of memory");
-        goto fail;
-    }
-    if (stage_and_commit(&n, m, run, o) != 0)
-        goto fail;
-    crash_point("committed");
-    if (finish_run(&n, m, run, counts) != 0)
-        goto fail;
 
-    printf("kørsel %s: %zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter\n", id,
-           files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
-           counts[SOURCE_DUPLICATE]);
-    if (m->n_periods == 0)
-        printf("  ingen perioder berørt; regnearkene er uændrede\n");
-    for (size_t i = 0; i < m->n_periods; i++) {
-        char p[8];
-        period_format(&m->periods[i], p);
-        printf("  regneark for %s i %s\n", p, o->out);
+    /* Step 4. */
+    if (store_copies(&n, &run, run_index, taken) != 0)
+        goto fail;
+    crash_point("staged");
+    m = manifest_of(&n, run_index, id, runs.n + 1, o, taken, n_taken);
+    if (!m) {
+        snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
+        goto fail;
     }
-    size_t kept = 0;
-    for (size_t i = 0; i < ledger_count(n.l); i++)
-        if (ledger_get(n.l, i)->run == run && left_in_inbox(ledger_get(n.l, i))) {
-            printf("  efterladt i indbakken (ulæselig eller for stor; se fejlen ovenfor): %s\n",
-                   ledger_get(n.l, i)->row.id.name);
-            kept++;
-        }
-    if (counts[SOURCE_REJECTED] > kept)
-        printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", o->archive, id);
-    rejected |= counts[SOURCE_REJECTED] > 0;
-    rc = rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+    if (commit(&n, &run, m, o) != 0)
+        goto fail;
+    snprintf(res->run_id, sizeof res->run_id, "%s", id);
+    crash_point("committed");
+
+    /* Steps 5-7. */
+    if (finish_run(&n, m, run_index, left, deferred) != 0)
+        goto fail;
+    res->exit_code = res->n_failed_periods ? EXIT_FAILURE_IO
+                   : res->counts[SOURCE_REJECTED] || recovered_rejected || res->n_left
+                       ? EXIT_SOME_REJECTED
+                       : EXIT_ALL_ACCEPTED;
+    if (res->n_failed_periods)
+        snprintf(res->err, sizeof res->err,
+                 "%zu af %zu perioders regneark kunne ikke skrives (se ovenfor og rapporten); "
+                 "kørslen er registreret, og de øvrige er skrevet",
+                 res->n_failed_periods, res->n_periods);
     goto done;
 
 fail:
-    rc = EXIT_FAILURE_IO;
-fail_rc:
-    if (o->progress)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "statusnotat run: %s\n", n.err);
-    log_event(&n, "error", "run_failed", json_pack("{s:s}", "error", n.err));
+    if (!res->run_id[0])
+        archive_run_abandon(&run);
+    log_event(&n, "error", "run_failed", json_pack("{s:s}", "error", res->err));
 done:
-    close_log(&n);
-    json_decref(n.pending_log);
+    night_free(&n);
     run_manifest_free(m);
     name_list_free(&files);
     name_list_free(&runs);
-    ledger_free(n.l);
+    free(taken);
+    arena_free(a);
+    json_decref(left);
+    json_decref(deferred);
     archive_unlock(lock_fd);
-    if (fflush(stdout) != 0 && rc < EXIT_USAGE)
-        rc = EXIT_FAILURE_IO;
-    return rc;
 }
 
-/* ---- Rerun and listing ------------------------------------------------------------ */
+/* ---- Rerun --------------------------------------------------------------------- */
 
-int night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out)
+typedef struct {
+    const night_events *ev;
+    long problems;
+} problem_sink;
+
+static void on_problem(void *ctx, const char *file, const char *what)
 {
-    char config_path[4096];
+    problem_sink *s = ctx;
+    s->problems++;
+    if (s->ev->problem)
+        s->ev->problem(s->ev->ctx, file, what);
+}
+
+/* The workbooks a rerun wrote against those report.json recorded. */
+static void compare_workbooks(const char *archive, const char *run_id, json_t *written,
+                              const run_manifest *m, const sn_period *only, problem_sink *sink)
+{
+    char path[4400];
+    json_error_t jerr;
+    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
+    json_t *report = json_load_file(path, 0, &jerr);
+    char rel[512];
+    snprintf(rel, sizeof rel, "runs/%s/report.json", run_id);
+    if (!report) {
+        on_problem(sink, rel, "rapporten kan ikke læses, så regnearkene kan ikke sammenlignes");
+        return;
+    }
+    json_t *recorded = json_object_get(report, "workbooks");
+    size_t i, j;
+    json_t *w, *r;
+    json_array_foreach(written, i, w) {
+        const char *file = json_string_value(json_object_get(w, "file"));
+        const char *sha = json_string_value(json_object_get(w, "sha256"));
+        bool listed = false;
+        json_array_foreach(recorded, j, r) {
+            if (strcmp(json_string_value(json_object_get(r, "file")) ?: "", file) != 0)
+                continue;
+            listed = true;
+            if (strcmp(json_string_value(json_object_get(r, "sha256")) ?: "", sha) != 0)
+                on_problem(sink, file, "det genskabte regneark er ikke det, kørslen skrev "
+                           "(SHA-256 i report.json er en anden)");
+        }
+        if (!listed)
+            on_problem(sink, file, "kørslen skrev ikke dette regneark (det står ikke i report.json)");
+    }
+    /* Every recorded workbook of the periods rebuilt was rebuilt. */
+    json_array_foreach(recorded, j, r) {
+        const char *file = json_string_value(json_object_get(r, "file")) ?: "";
+        bool of_period = false, rebuilt = false;
+        for (size_t p = 0; p < m->n_periods && !of_period; p++) {
+            char name[8], suffix[16];
+            period_format(&m->periods[p], name);
+            snprintf(suffix, sizeof suffix, "-%s.xlsx", name);
+            of_period = text_ends_with(file, suffix) && (!only || period_compare(only, &m->periods[p]) == 0);
+        }
+        json_array_foreach(written, i, w)
+            rebuilt |= strcmp(json_string_value(json_object_get(w, "file")) ?: "", file) == 0;
+        if (of_period && !rebuilt)
+            on_problem(sink, file, "kørslen skrev dette regneark, men det kunne ikke genskabes");
+    }
+    json_decref(report);
+}
+
+void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
+                 const night_events *ev, night_result *res)
+{
+    memset(res, 0, sizeof *res);
+    char config_path[4400];
     name_list runs = {0};
     size_t target = (size_t)-1;
-    int rc = EXIT_FAILURE_IO;
     config *cfg = NULL;
-    night n = {.archive = archive, .out = out};
-    if (archive_list_runs(archive, &runs, n.err, sizeof n.err) != 0)
-        goto fail;
+    json_t *written = json_array();
+    night n = {.archive = archive, .out = out, .ev = ev ? ev : &no_events, .res = res,
+               .err = res->err, .errlen = sizeof res->err};
+    problem_sink sink = {n.ev, 0};
+    res->exit_code = EXIT_FAILURE_IO;
+    if (!written)
+        goto done;
+    struct stat st;
+    snprintf(config_path, sizeof config_path, "%s/runs", archive);
+    if (stat(config_path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(res->err, sizeof res->err, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)",
+                 archive);
+        res->exit_code = EXIT_USAGE;
+        goto done;
+    }
+    if (archive_list_runs(archive, &runs, res->err, sizeof res->err) != 0)
+        goto done;
     for (size_t r = 0; r < runs.n; r++)
         if (strcmp(runs.names[r], run_id) == 0)
             target = r;
     if (target == (size_t)-1) {
-        fprintf(stderr, "statusnotat rerun: %s has no run %s (see 'statusnotat runs --archive %s')\n",
-                archive, run_id, archive);
-        name_list_free(&runs);
-        return EXIT_USAGE;
+        snprintf(res->err, sizeof res->err, "%s har ingen kørsel %s (se 'statusnotat runs --archive %s')",
+                 archive, run_id, archive);
+        res->exit_code = EXIT_USAGE;
+        goto done;
+    }
+    /* Everything the rebuild reads is what the archive recorded. */
+    size_t checked = 0;
+    if (archive_verify_upto(archive, &runs, target, on_problem, &sink, &checked) != 0) {
+        snprintf(res->err, sizeof res->err, "arkivet er ændret efter kørslerne (%ld afvigelser); "
+                 "intet er genskabt", sink.problems);
+        goto done;
     }
     /* The configuration that run used, from the archive. */
     snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, run_id);
-    if (config_load(config_path, &cfg, n.err, sizeof n.err) != 0)
-        goto fail;
+    if (config_load(config_path, &cfg, res->err, sizeof res->err) != 0)
+        goto done;
     n.cfg = cfg;
     n.archive_cfg = *cfg;
     n.archive_cfg.max_expansion_ratio = 1e12;
     n.archive_cfg.max_expanded_bytes =
         cfg->max_file_bytes > cfg->max_expanded_bytes ? cfg->max_file_bytes : cfg->max_expanded_bytes;
+    n.archive_cfg.max_file_bytes = cfg->max_file_bytes + cfg->max_file_bytes / 64 + 65536;
     n.l = ledger_new(cfg, CACHE_BUDGET);
-    if (!n.l || archive_mkdirs(out, n.err, sizeof n.err) != 0)
-        goto fail;
+    if (!n.l || durable_mkdirs(out, res->err, sizeof res->err) != 0)
+        goto done;
     for (size_t r = 0; r <= target; r++) {
         run_manifest *m;
-        if (archive_read_manifest(archive, runs.names[r], cfg, &m, n.err, sizeof n.err) != 0)
-            goto fail;
-        int replayed = replay_run(&n, m, r);
-        if (replayed == 0 && r == target) {
-            build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time, .run = r};
-            size_t built = 0;
-            for (size_t i = 0; replayed == 0 && i < m->n_periods; i++) {
-                char p[8];
-                if (period && (period->year != m->periods[i].year || period->half != m->periods[i].half))
-                    continue;
-                built++;
-                replayed = build_period(n.l, cfg, m->periods[i], &bo, n.err, sizeof n.err);
-                period_format(&m->periods[i], p);
-                if (replayed == 0)
-                    printf("genskabt: regneark for %s i %s\n", p, out);
-            }
-            if (built == 0)
-                printf("kørsel %s skrev ingen regneark%s\n", run_id,
-                       period ? " for den periode" : "");
+        if (archive_read_manifest(archive, runs.names[r], cfg, &m, res->err, sizeof res->err) != 0)
+            goto done;
+        int rc = replay_run(&n, m, r);
+        if (rc == 0 && r == target) {
+            written_ctx w = {written, NULL, false};
+            build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time,
+                                .on_written = on_written, .ctx = &w};
+            json_t *failed = build_periods(&n, m, &bo, period);
+            rc = failed && !w.failed ? 0 : -1;
+            json_decref(failed);
+            if (rc == 0)
+                compare_workbooks(archive, run_id, written, m, period, &sink);
+            else
+                snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
         }
         run_manifest_free(m);
-        if (replayed != 0)
-            goto fail;
+        if (rc != 0)
+            goto done;
     }
-    rc = EXIT_ALL_ACCEPTED;
-    goto done;
-fail:
-    fprintf(stderr, "statusnotat rerun: %s\n", n.err);
+    if (sink.problems) {
+        snprintf(res->err, sizeof res->err, "%ld regneark afviger fra dem, kørslen skrev",
+                 sink.problems);
+        goto done;
+    }
+    res->exit_code = res->n_failed_periods ? EXIT_FAILURE_IO : EXIT_ALL_ACCEPTED;
+    if (res->n_failed_periods)
+        snprintf(res->err, sizeof res->err, "%zu perioders regneark kunne ikke skrives",
+                 res->n_failed_periods);
 done:
+    json_decref(written);
     ledger_free(n.l);
     config_free(cfg);
     name_list_free(&runs);
-    return rc;
 }
 
 int night_list_runs(const char *archive, FILE *out)

@@ -3,19 +3,32 @@
  * A run, under the archive's lock:
  *   1. finishes a run that a crash interrupted (its workbooks, its inbox
  *      files, its report), so the state is what an uninterrupted run gives;
- *   2. replays the manifests of all earlier runs into the ledger: the state
- *      is every document the archive accepted, so supersession spans nights;
- *   3. processes the inbox and admits each file;
- *   4. stages the run — a compressed copy of every new input, the
- *      configuration, the manifest, the log — fsyncs it and renames it into
- *      runs/<id>: from here on the run exists;
- *   5. rebuilds the workbooks of every period the new files touched;
+ *   2. takes the inbox: each delivery is opened once (no link followed, no
+ *      FIFO waited on), checked against the size limit before a byte is
+ *      read, and copied into the run's staging folder while it is hashed.
+ *      From here on only the staged copy is read: the bytes hashed,
+ *      validated, counted and archived are the same bytes, whatever happens
+ *      in the inbox. A file that cannot be read or is too large is reported
+ *      and left in the inbox (it has no hash and is never a duplicate);
+ *      files past the night's byte limit wait for the next night;
+ *   3. replays the manifests of all earlier runs into the ledger (only when
+ *      there is something to admit) and admits each staged file;
+ *   4. stores the archive copies (bytes archived before are not stored
+ *      again), the configuration and the manifest, fsyncs them and renames
+ *      the staging folder into runs/<id>: from here on the run exists;
+ *   5. rebuilds the workbooks of every period the new files touched; a period
+ *      whose workbook cannot be written is reported with its cause and the
+ *      rest go on;
  *   6. moves rejected files to quarantine (with a reasons file) and removes
- *      the others from the inbox: a file leaves the inbox only after its
- *      archive copy and the manifest are on disk;
+ *      the others from the inbox — only where the inbox still holds the very
+ *      bytes the run took; a file changed meanwhile stays for the next night;
  *   7. writes the report and marks the run complete.
  * A SIGKILL anywhere leaves either no run (1-4: the inbox is untouched) or a
- * committed one that step 1 of the next run finishes. */
+ * committed one that step 1 of the next run finishes. A night with nothing
+ * new reads no manifest.
+ *
+ * The night prints nothing: it reports through night_events and returns a
+ * night_result with the exit code (commands.h); the command prints. */
 #ifndef STATUSNOTAT_NIGHT_H
 #define STATUSNOTAT_NIGHT_H
 
@@ -23,6 +36,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "aggregate.h"
 #include "config.h"
 #include "values.h"
 
@@ -31,16 +45,44 @@ typedef struct {
     const char *config_path;     /* copied into the run */
     const config *cfg;
     time_t recorded;             /* the run's recorded time */
-    bool progress;               /* a progress line on stderr (a terminal) */
 } night_options;
 
-/* Returns the process exit code (commands.h). */
-int night_run(const night_options *o);
+/* What a run reports as it goes (every callback may be NULL). Names are in
+ * the escaped form of text_name_escape(). */
+typedef struct {
+    void *ctx;
+    void (*progress)(void *ctx, size_t i, size_t n, const char *name);
+    void (*admitted)(void *ctx, const source_row *row);
+    /* Not read and left in the inbox: the finding says why. */
+    void (*left)(void *ctx, const finding *why);
+    /* A period's workbooks: error is NULL when they were written. */
+    void (*period)(void *ctx, sn_period period, const char *out_dir, const char *error);
+    /* rerun and verify: a file that is not what the archive recorded. */
+    void (*problem)(void *ctx, const char *file, const char *what);
+} night_events;
+
+typedef struct {
+    int exit_code;
+    char run_id[40];             /* the new run; "" when none was made */
+    char recovered[40];          /* a run a crash interrupted, finished now; "" */
+    size_t n_files;              /* admitted by the new run */
+    size_t counts[4];            /* by source_status */
+    size_t n_left;               /* not read: left in the inbox */
+    size_t n_deferred;           /* past the night's byte limit: left for the next night */
+    size_t n_quarantined;
+    size_t n_periods, n_failed_periods;
+    char err[1024];              /* why, when exit_code is 3 or 4 */
+} night_result;
+
+void night_run(const night_options *o, const night_events *ev, night_result *res);
 
 /* Rebuilds the workbooks run `run_id` produced, from the archive alone, into
- * out; only `period` when it is not NULL (periods are independent, so a rerun
- * can be split into one job per period). Returns the exit code. */
-int night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out);
+ * out; only `period` when it is not NULL. Every archive copy, configuration
+ * and manifest the rebuild reads is checked against the hashes the archive
+ * recorded, and every workbook against report.json: any difference is exit
+ * code 4 with a problem() naming the file. */
+void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
+                 const night_events *ev, night_result *res);
 
 /* One line per run, oldest first. Returns the exit code. */
 int night_list_runs(const char *archive, FILE *out);

@@ -74,7 +74,7 @@ static bool new_amounts(builder *b, year_amounts *y, bool all_present)
     return true;
 }
 
-static void add_amount(year_amounts *y, int year_index, int64_t kroner)
+static void add_amount(year_amounts *y, int year_index, kroner_sum kroner)
 {
     y->kroner[year_index] += kroner;
     y->has[year_index] = true;
@@ -140,7 +140,7 @@ static void add_indsats(builder *b, const document *doc, const indsats *x, const
         int y = config_budget_year_index(c, x->bevillinger[j].year);
         if (y < 0)
             continue;   /* YEAR_OUTSIDE_BUDGET: not counted */
-        int64_t kr = x->bevillinger[j].kroner;
+        kroner_sum kr = (kroner_sum)x->bevillinger[j].kroner;
         add_amount(&row->bevilling, y, kr);
         add_amount(&effect->bevilling, y, kr);
         add_amount(&theme->bevilling, y, kr);

@@ -75,10 +75,16 @@ typedef struct {
     size_t n_sources;
 } aggregate_input;
 
+/* Every sum (money and head counts) is a double: it cannot overflow, it is
+ * exact for whole numbers up to 2^53 (9 billiarder kr.; one amount is at most
+ * 10^15 kr., FORMAT.md), and it is the arithmetic the workbook's own formulas
+ * do when Excel or LibreOffice recalculates them. */
+typedef double kroner_sum;
+
 /* Money per budget year: kroner[i] for config.budget_years[i]; has[i] false
  * where no indsats grants anything that year (an empty cell). */
 typedef struct {
-    int64_t *kroner;
+    kroner_sum *kroner;
     bool *has;
 } year_amounts;
 
@@ -102,7 +108,7 @@ typedef struct {
 
 typedef struct {
     int year;
-    int64_t granted;
+    kroner_sum granted;
     int64_t frame;               /* -1 when the year has no frame */
 } budget_row;
 
@@ -113,8 +119,8 @@ typedef struct {
 
 typedef struct {
     const char *level;
-    int64_t ansatte;
-    int64_t arbejdsstyrke;       /* -1 when no document states it */
+    kroner_sum ansatte;
+    kroner_sum arbejdsstyrke;    /* -1 when no document states it */
     bool has_stated_ansatte, has_stated_arbejdsstyrke;
     double stated_ansatte, stated_arbejdsstyrke;   /* fractions as sent (one sender only) */
 } staff_row;
@@ -153,12 +159,12 @@ typedef struct {
     /* Overblik. */
     size_t docs_accepted, docs_rejected, docs_superseded, docs_duplicate;
     int latest_year_index;       /* -1 when no document grants any money */
-    int64_t latest_total;        /* kroner granted in the latest year */
-    int64_t latest_limited;      /* of which on limited/none/undocumented effect */
+    kroner_sum latest_total;     /* kroner granted in the latest year */
+    kroner_sum latest_limited;   /* of which on limited/none/undocumented effect */
     bool has_staff;
-    int64_t staff_ansatte, staff_arbejdsstyrke;         /* sums of the rows */
+    kroner_sum staff_ansatte, staff_arbejdsstyrke;      /* sums of the rows */
     bool stated_totals;          /* some document states totals */
-    int64_t stated_ansatte, stated_arbejdsstyrke;       /* sum of the stated totals (-1 none) */
+    kroner_sum stated_ansatte, stated_arbejdsstyrke;    /* sum of the stated totals (-1 none) */
 } period_report;
 
 /* Returns NULL only when out of memory. */

@@ -53,6 +53,11 @@ typedef struct config {
     uint64_t max_expanded_bytes;
     double max_expansion_ratio;
     size_t max_findings;         /* per document; further findings are counted, not kept */
+    /* Per document: more is TOO_MANY_ROWS. A period holds one current
+     * document per department, so departments x each limit rows must fit a
+     * sheet (config_load checks it). */
+    size_t max_indsatser, max_indikatorer, max_niveauer;
+    uint64_t max_night_bytes;    /* deliveries one night archives; the rest wait */
     double pct_tolerance;        /* as a fraction: 0.0005 = 0.05 percentage points */
 } config;
 

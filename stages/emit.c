@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "durable.h"
 #include "text.h"
 
 enum { MAX_COLS = 64, MAX_WIDTH = 60 };
@@ -196,7 +197,7 @@ static void sheet_indsatser(emitter *e)
         headers[n_cols++] = year_header(e, y);
     headers[n_cols++] = "Kilde";
     lxw_row_t total_row = add_table(&s, "Indsatser", 0, r->n_indsatser, headers, n_cols);
-    int64_t *totals = arena_alloc_array(e->a, n_years ? n_years : 1, sizeof *totals);
+    double *totals = arena_alloc_array(e->a, n_years ? n_years : 1, sizeof *totals);
     if (!totals) {
         check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Indsatser");
         return;
@@ -792,29 +793,30 @@ static void make_formats(emitter *e)
     format_set_bg_color(f->header, 0xDDEBF7);
 }
 
-int emit_commit_file(const char *src, const char *dst)
+/* Excel's last row is 1 048 576; every table has a header row and a total or
+ * note row under it, and some sheets a title line above. */
+#define SHEET_MAX_DATA_ROWS (1048576u - 4u)
+
+/* A table that would not fit its sheet makes the workbook impossible: say
+ * which, before anything is written. */
+static bool fits_excel(const period_report *r, char *err, size_t errlen)
 {
-    int fd = open(src, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    if (fsync(fd) != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    if (close(fd) != 0 || rename(src, dst) != 0)
-        return -1;
-    char *copy = strdup(dst);
-    if (!copy)
-        return -1;
-    int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (dfd < 0)
-        return -1;
-    int rc = fsync(dfd);
-    close(dfd);
-    return rc;
+    const struct {
+        const char *sheet;
+        size_t rows;
+    } tables[] = {
+        {"Indsatser", r->n_indsatser}, {"Indikatorer", r->n_indicators},
+        {"Personale", r->n_staff},     {"Validering", r->n_fund},
+        {"Kilder", r->n_sources},
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (tables[i].rows > SHEET_MAX_DATA_ROWS) {
+            snprintf(err, errlen,
+                     "arket %s ville få %zu rækker, men et regneark kan højst have 1.048.576",
+                     tables[i].sheet, tables[i].rows);
+            return false;
+        }
+    return true;
 }
 
 int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen)
@@ -825,20 +827,15 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
 
     /* The temporary file sits beside the final one (same file system, so the
      * rename is atomic) under a name no reader looks for. */
-    char *copy = strdup(o->path);
-    char *tmp = NULL;
-    if (!copy || !(e.a = arena_new())) {
-        free(copy);
-        snprintf(err, errlen, "out of memory");
+    char tmp[4096];
+    if (!fits_excel(r, err, errlen))
+        return -1;
+    if (!durable_temp_name(o->path, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", o->path);
         return -1;
     }
-    const char *base = strrchr(o->path, '/');
-    base = base ? base + 1 : o->path;
-    tmp = arena_printf(e.a, "%s/.%s.tmp", dirname(copy), base);
-    free(copy);
-    if (!tmp) {
-        arena_free(e.a);
-        snprintf(err, errlen, "out of memory");
+    if (!(e.a = arena_new())) {
+        snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
 
@@ -889,7 +886,7 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     } else if (closed != LXW_NO_ERROR) {
         snprintf(err, errlen, "%s: %s", o->path, lxw_strerror(closed));
         rc = -1;
-    } else if (emit_commit_file(tmp, o->path) != 0) {
+    } else if (durable_commit(tmp, o->path) != 0) {
         snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
         rc = -1;
     }

@@ -29,8 +29,4 @@ typedef struct {
 
 int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen);
 
-/* Writes src's bytes to disk (fsync), renames it to dst and syncs dst's
- * folder. Returns 0 or -1 (errno set). Shared with the archive. */
-int emit_commit_file(const char *src, const char *dst);
-
 #endif

@@ -73,6 +73,8 @@ FINDING(ANBEFALING_UNKNOWN,    ERROR,   "anbefaling is not one of the configured
         "Dokumentet afvist")
 FINDING(INTERNAL,              ERROR,   "the program failed (out of memory or a library error)",
         "Dokumentet afvist")
+FINDING(TOO_MANY_ROWS,         ERROR,   "more indsatser, indikatorer or niveauer than the configured maximum per document",
+        "Dokumentet afvist")
 
 /* Warnings: the document is kept, the value is flagged. */
 FINDING(INDICATOR_TEXT,        WARNING, "an indicator value is kept as text",

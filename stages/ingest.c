@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "durable.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------------ */
@@ -322,6 +323,7 @@ typedef struct {
     size_t text_len, text_cap;
     bool fatal;                      /* stop reading */
     bool oom;
+    size_t n_indsatser, n_indikatorer, n_niveauer;
 } reader_state;
 
 static uint32_t current_line(reader_state *st)
@@ -439,11 +441,32 @@ static void *push_record(reader_state *st, arena_vec *v, size_t size)
     return r;
 }
 
+/* A record past the configured maximum stops the document (TOO_MANY_ROWS):
+ * what a workbook cannot hold is decided here, before memory is spent on it. */
+static bool within_limit(reader_state *st, frame *fr, size_t *count, size_t max, const char *what)
+{
+    if (++*count <= max)
+        return true;
+    REPORT(st, F_TOO_MANY_ROWS, fr->line, path_of(st, st->depth, NULL),
+           "dokumentet har mere end %zu %s; det er grænsen for ét dokument, så regnearket kan "
+           "rumme alle forvaltningers dokumenter for perioden",
+           max, what);
+    st->fatal = true;
+    return false;
+}
+
 /* Called when an element of our namespace opens, after its attributes are read. */
 static void open_element(reader_state *st, frame *fr)
 {
     frame *parent = st->depth >= 2 ? &st->stack[st->depth - 2] : NULL;
     raw_document *d = st->doc;
+    if ((fr->kind == EL_INDSATS &&
+         !within_limit(st, fr, &st->n_indsatser, st->cfg->max_indsatser, "indsatser")) ||
+        (fr->kind == EL_INDIKATOR &&
+         !within_limit(st, fr, &st->n_indikatorer, st->cfg->max_indikatorer, "indikatorer")) ||
+        (fr->kind == EL_NIVEAU &&
+         !within_limit(st, fr, &st->n_niveauer, st->cfg->max_niveauer, "niveauer")))
+        return;
     switch (fr->kind) {
     case EL_ROOT:
         d->version = fr->attrs[0];
@@ -837,13 +860,28 @@ static void read_document(reader_state *st)
 
 /* ------------------------------------------------------------------------ */
 
+/* Why a delivery cannot be opened, in Danish. */
+static const char *open_failure(int e)
+{
+    switch (e) {
+    case ELOOP: return "det er et symbolsk link, og dem følger vi ikke";
+    case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
+    case ENOENT: return "filen findes ikke (længere)";
+    case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
+    case ENAMETOOLONG: return "filnavnet er for langt";
+    case EMFILE: case ENFILE: return "for mange åbne filer";
+    case EIO: return "læsefejl på disken";
+    default: return "filen kan ikke læses";
+    }
+}
+
 static void stream_error_finding(reader_state *st, const input_stream *in)
 {
     const config *c = in->cfg;
     switch (in->error) {
     case F_FILE_UNREADABLE:
         REPORT(st, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke læses: %s",
-               strerror(in->saved_errno));
+               open_failure(in->saved_errno));
         break;
     case F_FILE_TOO_LARGE:
         REPORT(st, F_FILE_TOO_LARGE, 0, NULL, "filen er større end grænsen på %llu bytes",
@@ -882,7 +920,7 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
  * made of it — a file over the size limit too: it is streamed, not kept. */
 static void drain(input_stream *in)
 {
-    if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
+    if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL || in->error == F_FILE_TOO_LARGE)
         return;
     in->draining = true;
     while (fill_raw(in) > 0)
@@ -952,6 +990,8 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
         inflateEnd(&in->z);
     for (int i = 0; i < 32; i++)
         snprintf(src->sha256_hex + 2 * i, 3, "%02x", src->sha256[i]);
+    if (in->error == F_FILE_TOO_LARGE)
+        src->sha256_hex[0] = '\0';   /* not read to its end: no hash */
     src->bytes = in->raw_bytes;
     src->xml_bytes = in->xml_bytes;
     src->gzip = in->gzip;
@@ -970,36 +1010,46 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
     return 0;
 }
 
+/* A file that is not read: no hash, no document, one finding. */
+static int refuse_file(const char *path, findings *f, source_info *src, raw_document **out,
+                       finding_code code, const char *message)
+{
+    memset(src, 0, sizeof *src);
+    src->name = path;
+    *out = NULL;
+    return findings_add(f, code, 0, NULL, "%s", message) ? 0 : -1;
+}
+
 int ingest_file(const char *path, const config *cfg, arena *a, findings *f, source_info *src,
                 raw_document **out)
 {
-    input_stream *in = calloc(1, sizeof *in);
-    if (!in)
-        return -1;
-    in->cfg = cfg;
-    /* A symbolic link in a drop folder points somewhere nobody delivered. */
-    in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-    int rc;
-    if (in->fd < 0) {
-        int e = errno;
-        memset(src, 0, sizeof *src);
-        src->name = path;
-        *out = NULL;
-        rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke åbnes: %s",
-                          e == ELOOP ? "det er et symbolsk link, og dem følger vi ikke" : strerror(e))
-                 ? 0 : -1;
-    } else {
-        struct stat sb;
-        if (fstat(in->fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-            memset(src, 0, sizeof *src);
-            src->name = path;
-            *out = NULL;
-            rc = findings_add(f, F_FILE_UNREADABLE, 0, NULL, "ikke en almindelig fil") ? 0 : -1;
-        } else {
-            rc = ingest_stream(in, path, a, f, src, out);
-        }
-        close(in->fd);
+    /* Opened once, no link followed, no FIFO waited on (durable.h). */
+    struct stat sb;
+    int fd = durable_open_delivery(path, &sb);
+    if (fd < 0) {
+        char message[160];
+        snprintf(message, sizeof message, "filen kan ikke åbnes: %s", open_failure(errno));
+        return refuse_file(path, f, src, out, F_FILE_UNREADABLE, message);
     }
+    /* The size limit before anything is read. */
+    if ((uint64_t)sb.st_size > cfg->max_file_bytes) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "filen fylder %llu bytes; grænsen er %llu bytes",
+                 (unsigned long long)sb.st_size, (unsigned long long)cfg->max_file_bytes);
+        close(fd);
+        int rc = refuse_file(path, f, src, out, F_FILE_TOO_LARGE, detail);
+        src->bytes = (uint64_t)sb.st_size;
+        return rc;
+    }
+    input_stream *in = calloc(1, sizeof *in);
+    if (!in) {
+        close(fd);
+        return -1;
+    }
+    in->cfg = cfg;
+    in->fd = fd;
+    int rc = ingest_stream(in, path, a, f, src, out);
+    close(fd);
     free(in);
     return rc;
 }

@@ -241,3 +241,94 @@ const char *text_cell(arena *a, const char *s, bool *cut)
     out[o] = '\0';
     return out;
 }
+
+/* Length of the printable UTF-8 character at s, or 0 when the byte there
+ * must be escaped. */
+static size_t name_char_length(const unsigned char *s)
+{
+    if (*s == '\\' || *s < 0x20 || *s == 0x7F)
+        return 0;
+    if (*s < 0x80)
+        return 1;
+    const char *p = (const char *)s;
+    long c = text_utf8_next(&p);
+    if (c < 0 || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+        return 0;
+    return (size_t)(p - (const char *)s);
+}
+
+const char *text_name_escape(arena *a, const char *s)
+{
+    size_t out = 0;
+    bool plain = true;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = name_char_length(p);
+        if (n == 0) {
+            plain = false;
+            out += *p == '\\' ? 2 : 4;
+            p++;
+        } else {
+            out += n;
+            p += n;
+        }
+    }
+    if (plain)
+        return s;
+    char *buf = arena_alloc(a, out + 1), *w = buf;
+    if (!buf)
+        return NULL;
+    static const char digits[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = name_char_length(p);
+        if (n) {
+            memcpy(w, p, n);
+            w += n;
+            p += n;
+        } else if (*p == '\\') {
+            *w++ = '\\';
+            *w++ = '\\';
+            p++;
+        } else {
+            *w++ = '\\';
+            *w++ = 'x';
+            *w++ = digits[*p >> 4];
+            *w++ = digits[*p & 15];
+            p++;
+        }
+    }
+    *w = '\0';
+    return buf;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool text_name_unescape(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; n++) {
+        if (n + 1 >= size)
+            return false;
+        if (*p != '\\') {
+            buf[n] = *p++;
+            continue;
+        }
+        if (p[1] == '\\') {
+            buf[n] = '\\';
+            p += 2;
+        } else if (p[1] == 'x' && hex_digit(p[2]) >= 0 && hex_digit(p[3]) >= 0 &&
+                   (hex_digit(p[2]) || hex_digit(p[3]))) {
+            buf[n] = (char)(hex_digit(p[2]) * 16 + hex_digit(p[3]));
+            p += 4;
+        } else {
+            return false;
+        }
+    }
+    if (size == 0)
+        return false;
+    buf[n] = '\0';
+    return true;
+}

@@ -161,7 +161,7 @@ amount_result value_amount(const char *s, number_format fmt, int64_t *kroner)
     if (v % divisor != 0)
         return AMOUNT_NOT_WHOLE;
     v /= divisor;
-    if (v > INT64_MAX || v < -INT64_MAX)
+    if (v > AMOUNT_MAX_KRONER || v < -AMOUNT_MAX_KRONER)
         return AMOUNT_TOO_LARGE;
     *kroner = (int64_t)v;
     return AMOUNT_OK;
@@ -174,7 +174,7 @@ const char *amount_result_text(amount_result r)
     case AMOUNT_BAD_NUMBER: return "tallet er ikke gyldigt i talformatet";
     case AMOUNT_BAD_UNIT: return "ukendt enhed (kr., t.kr., mio. kr., mia. kr.)";
     case AMOUNT_NOT_WHOLE: return "beløbet giver ikke hele kroner";
-    case AMOUNT_TOO_LARGE: return "beløbet er for stort";
+    case AMOUNT_TOO_LARGE: return "beløbet er over grænsen på 1.000.000.000.000.000 kr. (10^15)";
     }
     return "?";
 }
@@ -524,4 +524,16 @@ const char *indicator_kind_name(indicator_kind k)
     case INDICATOR_TEXT: return "text";
     }
     return "?";
+}
+
+int period_compare(const sn_period *a, const sn_period *b)
+{
+    if (a->year != b->year)
+        return a->year < b->year ? -1 : 1;
+    return (a->half > b->half) - (a->half < b->half);
+}
+
+int period_compare_void(const void *a, const void *b)
+{
+    return period_compare(a, b);
 }

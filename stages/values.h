@@ -31,18 +31,26 @@ typedef struct {
 
 /* Canonical spellings: "2008-H2" (buf of 8) and "2008-10-01" (buf of 11). */
 void period_format(const sn_period *p, char buf[8]);
+/* <0, 0, >0 as a is before, the same as, or after b. */
+int period_compare(const sn_period *a, const sn_period *b);
+/* The same for qsort() over sn_period. */
+int period_compare_void(const void *a, const void *b);
 void date_format(const sn_date *d, char buf[11]);
 
 /* A whole string that is one number. */
 bool value_number(const char *s, number_format fmt, decimal *out);
 double decimal_to_double(decimal d);
 
+/* FORMAT.md: an amount's absolute value is at most 10^15 kr., so no sum of
+ * valid amounts can overflow. */
+#define AMOUNT_MAX_KRONER 1000000000000000LL
+
 typedef enum {
     AMOUNT_OK,
     AMOUNT_BAD_NUMBER,   /* the number part is not a number in this talformat */
     AMOUNT_BAD_UNIT,     /* the unit is not one of the table's */
     AMOUNT_NOT_WHOLE,    /* does not come out as whole kroner */
-    AMOUNT_TOO_LARGE,    /* does not fit in 64 bits of kroner */
+    AMOUNT_TOO_LARGE,    /* its absolute value is over AMOUNT_MAX_KRONER */
 } amount_result;
 
 /* "26,5 mio. kr." → 26500000. */

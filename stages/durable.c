@@ -1,0 +1,398 @@
+/* durable.c — opening deliveries safely; durable writes, copies (hashing,
+ * gzip and gunzip on the way), folder syncs; see durable.h. */
+#include "durable.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum { CHUNK = 64 * 1024, TEMP_NAME_MAX = 200 };
+
+int durable_open_delivery(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        errno = EFTYPE_NOT_REGULAR;
+        return -1;
+    }
+    /* A regular file never blocks; reads go on as usual. */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+bool durable_temp_name(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
+    size_t base_len = strlen(base);
+    if (base_len > TEMP_NAME_MAX)
+        base_len = TEMP_NAME_MAX;
+    int n = snprintf(buf, size, "%.*s.%.*s.tmp", dir_len, path, (int)base_len, base);
+    return n > 0 && (size_t)n < size;
+}
+
+int durable_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int durable_commit(const char *src, const char *dst)
+{
+    int fd = open(src, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fsync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (close(fd) != 0 || rename(src, dst) != 0)
+        return -1;
+    char *copy = strdup(dst);
+    if (!copy)
+        return -1;
+    int rc = durable_sync_dir(dirname(copy));
+    free(copy);
+    return rc;
+}
+
+int durable_mkdirs(const char *path, char *err, size_t errlen)
+{
+    char buf[4096];
+    int n = snprintf(buf, sizeof buf, "%s", path);
+    if (n <= 0 || (size_t)n >= sizeof buf) {
+        snprintf(err, errlen, "%s: stien er for lang", path);
+        return -1;
+    }
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+                snprintf(err, errlen, "%s: %s", buf, strerror(errno));
+                return -1;
+            }
+            *p = saved;
+            if (!saved)
+                break;
+        }
+    }
+    return 0;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int durable_remove_tree(const char *path)
+{
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void hex(const unsigned char *d, char out[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+static bool digest_final(EVP_MD_CTX *sha, char out[65])
+{
+    unsigned char digest[32];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(sha, digest, &len) != 1 || len != 32)
+        return false;
+    hex(digest, out);
+    return true;
+}
+
+void durable_sha256(const void *data, size_t len, char out[65])
+{
+    unsigned char digest[32];
+    unsigned int n = 0;
+    EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL);
+    hex(digest, out);
+}
+
+int durable_sha256_file(const char *path, char out[65])
+{
+    struct stat st;
+    int fd = durable_open_delivery(path, &st);
+    if (fd < 0)
+        return -1;
+    unsigned char *buf = malloc(CHUNK);
+    EVP_MD_CTX *sha = EVP_MD_CTX_new();
+    int rc = buf && sha && EVP_DigestInit_ex(sha, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    while (rc == 0) {
+        ssize_t n = read(fd, buf, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = n < 0 ? -1 : 0;
+            break;
+        }
+        if (EVP_DigestUpdate(sha, buf, (size_t)n) != 1)
+            rc = -1;
+    }
+    if (rc == 0 && !digest_final(sha, out))
+        rc = -1;
+    int saved = errno;
+    EVP_MD_CTX_free(sha);
+    free(buf);
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* ---- Copies ---------------------------------------------------------------- */
+
+typedef struct {
+    int out;
+    EVP_MD_CTX *in_sha, *out_sha;
+    z_stream z;
+    bool z_ready, z_done;
+    unsigned char *zbuf;
+    durable_copy_result *r;
+} copier;
+
+static int emit_out(copier *c, const unsigned char *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (EVP_DigestUpdate(c->out_sha, p, n) != 1 || write_all(c->out, p, n) != 0)
+        return -1;
+    c->r->out_bytes += n;
+    return 0;
+}
+
+/* Pushes n input bytes (n == 0 with finish: the end) through the transform. */
+static int push(copier *c, durable_transform t, const unsigned char *p, size_t n, bool finish,
+                char *err, size_t errlen)
+{
+    if (t == DURABLE_COPY)
+        return emit_out(c, p, n);
+    c->z.next_in = (unsigned char *)p;
+    c->z.avail_in = (unsigned)n;
+    if (t == DURABLE_GZIP) {
+        int zr;
+        do {
+            c->z.next_out = c->zbuf;
+            c->z.avail_out = CHUNK;
+            zr = deflate(&c->z, finish ? Z_FINISH : Z_NO_FLUSH);
+            if (zr == Z_STREAM_ERROR) {
+                snprintf(err, errlen, "zlib fejlede under komprimering");
+                return -1;
+            }
+            if (emit_out(c, c->zbuf, CHUNK - c->z.avail_out) != 0)
+                return -2;
+        } while (c->z.avail_out == 0);
+        return 0;
+    }
+    /* DURABLE_GUNZIP, with concatenated members. */
+    while (c->z.avail_in > 0 || (finish && !c->z_done)) {
+        if (c->z_done) {
+            if (inflateReset(&c->z) != Z_OK)
+                return -1;
+            c->z_done = false;
+        }
+        c->z.next_out = c->zbuf;
+        c->z.avail_out = CHUNK;
+        int zr = inflate(&c->z, Z_NO_FLUSH);
+        if (emit_out(c, c->zbuf, CHUNK - c->z.avail_out) != 0)
+            return -2;
+        if (zr == Z_STREAM_END) {
+            c->z_done = true;
+            continue;
+        }
+        if (zr == Z_BUF_ERROR && c->z.avail_in == 0) {
+            if (finish) {
+                snprintf(err, errlen, "gzip-strømmen er afkortet");
+                return -1;
+            }
+            break;
+        }
+        if (zr != Z_OK) {
+            snprintf(err, errlen, "gzip-strømmen er ødelagt");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t limit,
+                    durable_copy_result *r, char *err, size_t errlen)
+{
+    char tmp[4096];
+    memset(r, 0, sizeof *r);
+    if (!durable_temp_name(dst, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", dst);
+        return -1;
+    }
+    copier c = {.out = -1, .r = r};
+    unsigned char *buf = malloc(CHUNK);
+    c.zbuf = malloc(CHUNK);
+    c.in_sha = EVP_MD_CTX_new();
+    c.out_sha = EVP_MD_CTX_new();
+    int rc = -1;
+    if (!buf || !c.zbuf || !c.in_sha || !c.out_sha ||
+        EVP_DigestInit_ex(c.in_sha, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestInit_ex(c.out_sha, EVP_sha256(), NULL) != 1) {
+        snprintf(err, errlen, "%s: ikke nok hukommelse", dst);
+        goto done;
+    }
+    if (t == DURABLE_GZIP)
+        c.z_ready = deflateInit2(&c.z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    else if (t == DURABLE_GUNZIP)
+        c.z_ready = inflateInit2(&c.z, 16 + MAX_WBITS) == Z_OK;
+    if (t != DURABLE_COPY && !c.z_ready) {
+        snprintf(err, errlen, "%s: zlib kan ikke startes", dst);
+        goto done;
+    }
+    c.out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (c.out < 0) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(in_fd, buf, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "læsning fejlede: %s", strerror(errno));
+            goto done;
+        }
+        r->in_bytes += (uint64_t)n;
+        if (limit && r->in_bytes > limit) {
+            r->over_limit = true;
+            rc = 0;   /* not an error: the caller reports it */
+            goto done;
+        }
+        if (EVP_DigestUpdate(c.in_sha, buf, (size_t)n) != 1) {
+            snprintf(err, errlen, "SHA-256 fejlede");
+            goto done;
+        }
+        int pr = push(&c, t, buf, (size_t)n, n == 0, err, errlen);
+        if (pr == -2)
+            snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        if (pr != 0)
+            goto done;
+        if (n == 0)
+            break;
+    }
+    if (!digest_final(c.in_sha, r->in_sha256) || !digest_final(c.out_sha, r->out_sha256)) {
+        snprintf(err, errlen, "SHA-256 fejlede");
+        goto done;
+    }
+    int out = c.out;
+    c.out = -1;
+    if (close(out) != 0 || durable_commit(tmp, dst) != 0) {
+        snprintf(err, errlen, "%s: %s", dst, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (c.z_ready)
+        t == DURABLE_GZIP ? deflateEnd(&c.z) : inflateEnd(&c.z);
+    if (c.out >= 0)
+        close(c.out);
+    if (rc != 0 || r->over_limit)
+        unlink(tmp);
+    EVP_MD_CTX_free(c.in_sha);
+    EVP_MD_CTX_free(c.out_sha);
+    free(buf);
+    free(c.zbuf);
+    return rc;
+}
+
+int durable_copy(const char *src, const char *dst, durable_transform t, durable_copy_result *r,
+                 char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = durable_open_delivery(src, &st);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", src,
+                 errno == EFTYPE_NOT_REGULAR ? "ikke en almindelig fil" : strerror(errno));
+        memset(r, 0, sizeof *r);
+        return -1;
+    }
+    int rc = durable_copy_fd(fd, dst, t, 0, r, err, errlen);
+    close(fd);
+    return rc;
+}
+
+int durable_write(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char tmp[4096];
+    if (!durable_temp_name(path, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", path);
+        return -1;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 || write_all(fd, data, len) != 0) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    if (close(fd) != 0 || durable_commit(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* durable.h — the one place that touches files that must survive a crash,
+ * and the one way a delivery is opened.
+ *
+ * Deliveries: opened once, without following a symbolic link and without
+ * blocking on a FIFO or device (O_NOFOLLOW | O_NONBLOCK, then fstat: only a
+ * regular file is read). The caller works from that descriptor only.
+ *
+ * Durable writes: to a temporary name beside the final one, fsync'ed, renamed
+ * into place, and the folder fsync'ed — a reader sees the old file or the new
+ * one, never half of one. Copies hash (SHA-256) what they read and what they
+ * write, and can gzip or gunzip on the way, so a file is read once.
+ *
+ * Used by ingest (opening), emit (committing a workbook) and the archive
+ * (staging, copies, manifests, quarantine). Errors are returned: -1 with errno
+ * or a message, never printed. */
+#ifndef STATUSNOTAT_DURABLE_H
+#define STATUSNOTAT_DURABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+/* Opens a delivery for reading. Returns the descriptor, or -1 with errno:
+ * ELOOP for a symbolic link, EFTYPE_NOT_REGULAR for anything that is not a
+ * regular file (a FIFO, a folder, a device), or the open()'s own errno.
+ * *st gets the fstat() of what was opened. */
+#define EFTYPE_NOT_REGULAR 0x7fff
+int durable_open_delivery(const char *path, struct stat *st);
+
+/* What a copy does to the bytes on the way. */
+typedef enum { DURABLE_COPY, DURABLE_GZIP, DURABLE_GUNZIP } durable_transform;
+
+typedef struct {
+    uint64_t in_bytes, out_bytes;
+    char in_sha256[65], out_sha256[65];   /* lower-case hex */
+    bool over_limit;                      /* more than `limit` bytes came in */
+} durable_copy_result;
+
+/* Copies what is readable from in_fd (from its current offset to its end)
+ * into dst through `t`, durably. With limit > 0, stops once more than `limit`
+ * bytes have come in: over_limit is set and nothing is left at dst. Returns 0,
+ * or -1 with a message in err (nothing left at dst). */
+int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t limit,
+                    durable_copy_result *r, char *err, size_t errlen);
+
+/* The same from a path (opened as a delivery: no links, regular files only). */
+int durable_copy(const char *src, const char *dst, durable_transform t, durable_copy_result *r,
+                 char *err, size_t errlen);
+
+/* Writes len bytes to path, durably. Returns 0 or -1 with a message. */
+int durable_write(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/* fsyncs src, renames it to dst and fsyncs dst's folder. 0, or -1 with errno. */
+int durable_commit(const char *src, const char *dst);
+
+/* fsync of a folder, so the names in it are on disk. 0, or -1 with errno. */
+int durable_sync_dir(const char *dir);
+
+/* mkdir -p. 0, or -1 with a message. */
+int durable_mkdirs(const char *path, char *err, size_t errlen);
+
+/* rm -r (never follows a link). 0, or -1 with errno. */
+int durable_remove_tree(const char *path);
+
+/* SHA-256 of a file's bytes, opened as a delivery. 0, or -1 with errno. */
+int durable_sha256_file(const char *path, char hex[65]);
+
+/* SHA-256 of bytes in memory. */
+void durable_sha256(const void *data, size_t len, char hex[65]);
+
+/* The temporary name durable writes use for path: beside it, hidden, and
+ * within the file system's name limit whatever path's own name is.
+ * buf of at least 4096 bytes; false when path is too long. */
+bool durable_temp_name(const char *path, char *buf, size_t size);
+
+#endif
