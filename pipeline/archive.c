@@ -171,7 +171,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
         period_format(&m->periods[i], period);
         rc = json_array_append_new(periods, json_string(period));
     }
-    json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
+    json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
                                        "format", "statusnotat-manifest/1", "run", m->id, "seq",
                                        (json_int_t)m->seq, "recorded_time",
                                        (json_int_t)m->recorded_time, "recorded_utc", utc,
@@ -179,6 +179,8 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
                                        m->out, "config_sha256", m->config_sha256 ? m->config_sha256 : "",
                                        "previous_manifest_sha256",
                                        m->previous_manifest_sha256 ? m->previous_manifest_sha256 : "",
+                                       "previous_report_sha256",
+                                       m->previous_report_sha256 ? m->previous_report_sha256 : "",
                                        "periods", periods, "inputs", inputs)
                            : NULL;
     json_decref(inputs);
@@ -315,6 +317,9 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     m->recorded_time = json_integer_value(json_object_get(root, "recorded_time"));
     m->config_sha256 = dup_string(a, json_object_get(root, "config_sha256"));
     m->previous_manifest_sha256 = dup_string(a, json_object_get(root, "previous_manifest_sha256"));
+    m->previous_report_sha256 = dup_string(a, json_object_get(root, "previous_report_sha256"));
+    if (!m->previous_report_sha256)
+        m->previous_report_sha256 = "";
     if (!m->config_sha256)
         m->config_sha256 = "";
     if (!m->previous_manifest_sha256)
@@ -474,14 +479,19 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     char last[40];
     if (archive_last_run(r->archive, &found, last, &complete, err, errlen) != 0)
         return -1;
+    char previous_report[65] = "";
     if (found) {
         snprintf(path, sizeof path, "%s/runs/%s/manifest.json", r->archive, last);
         if (sha256_of(path, previous, err, errlen) != 0)
             return -1;
+        snprintf(path, sizeof path, "%s/runs/%s/report.json", r->archive, last);
+        if (complete && sha256_of(path, previous_report, err, errlen) != 0)
+            return -1;
     }
     m->config_sha256 = arena_strdup(m->a, config_sha);
     m->previous_manifest_sha256 = arena_strdup(m->a, previous);
-    if (!m->config_sha256 || !m->previous_manifest_sha256) {
+    m->previous_report_sha256 = arena_strdup(m->a, previous_report);
+    if (!m->config_sha256 || !m->previous_manifest_sha256 || !m->previous_report_sha256) {
         snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
@@ -671,9 +681,12 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
     snprintf(path, sizeof path, "runs/%s/config.json", id);
     verify_hash(v, dir, path, config_sha, "konfigurationen");
     const char *prev = json_string_value(json_object_get(root, "previous_manifest_sha256"));
+    const char *prev_report = json_string_value(json_object_get(root, "previous_report_sha256"));
     if (prev && prev[0] && previous_id) {
         snprintf(path, sizeof path, "runs/%s/manifest.json", previous_id);
         verify_hash(v, dir, path, prev, "den foregående kørsels manifest");
+        snprintf(path, sizeof path, "runs/%s/report.json", previous_id);
+        verify_hash(v, dir, path, prev_report, "den foregående kørsels rapport");
     } else if (prev && prev[0] && !previous_id) {
         problem(v, rel, "manifestet henviser til en foregående kørsel, som ikke findes");
     }

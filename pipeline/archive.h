@@ -75,6 +75,7 @@ typedef struct {
     bool complete;
     const char *config_sha256;   /* of runs/<id>/config.json ("" in manifests before it) */
     const char *previous_manifest_sha256;   /* of the previous run's manifest.json ("" for the first) */
+    const char *previous_report_sha256;     /* of the previous run's report.json ("" for none) */
 } run_manifest;
 
 /* The committed runs' ids, oldest first (an archive with no run yet has none). */

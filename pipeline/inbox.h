@@ -1,5 +1,6 @@
-/* inbox.h — listing folders: the deliveries waiting in an inbox (regular files
- * named *.xml or *.xml.gz, not hidden ones: a sender's partial upload), and
+/* inbox.h — listing folders: the deliveries waiting in an inbox (every name
+ * *.xml or *.xml.gz, whatever it is — a link or a FIFO is reported, never
+ * followed or read — but not hidden ones: a sender's partial upload), and
  * any folder's names through a filter, in the byte order of the names
  * (FORMAT.md: files that arrive together are taken in that order). */
 #ifndef STATUSNOTAT_INBOX_H

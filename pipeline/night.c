@@ -649,6 +649,19 @@ static int commit(night *n, archive_run *run, run_manifest *m, const night_optio
     return open_log(n, run->final);
 }
 
+/* The exit code of what the night did (commands.h). */
+static int exit_code_of(night_result *res, size_t rejected)
+{
+    if (res->n_failed_periods) {
+        snprintf(res->err, sizeof res->err,
+                 "%zu af %zu perioders regneark kunne ikke skrives (se ovenfor og rapporten); "
+                 "kørslen er registreret, og de øvrige er skrevet",
+                 res->n_failed_periods, res->n_periods);
+        return EXIT_FAILURE_IO;
+    }
+    return rejected || res->n_left ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+}
+
 static void night_free(night *n)
 {
     close_log(n);
@@ -741,8 +754,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         /* Nothing to admit: no run is made, nothing in the archive changes. */
         archive_run_abandon(&run);
         n.run_id = NULL;
-        res->exit_code = res->n_left || res->counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED
-                                                                    : EXIT_ALL_ACCEPTED;
+        res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED]);
         goto done;
     }
 
@@ -806,15 +818,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     /* Steps 5-7. */
     if (finish_run(&n, m, run_index, left, deferred) != 0)
         goto fail;
-    res->exit_code = res->n_failed_periods ? EXIT_FAILURE_IO
-                   : res->counts[SOURCE_REJECTED] || recovered_rejected || res->n_left
-                       ? EXIT_SOME_REJECTED
-                       : EXIT_ALL_ACCEPTED;
-    if (res->n_failed_periods)
-        snprintf(res->err, sizeof res->err,
-                 "%zu af %zu perioders regneark kunne ikke skrives (se ovenfor og rapporten); "
-                 "kørslen er registreret, og de øvrige er skrevet",
-                 res->n_failed_periods, res->n_periods);
+    res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected);
     goto done;
 
 fail:
