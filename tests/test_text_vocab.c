@@ -178,6 +178,69 @@ static void configuration_errors(void **state)
     assert_non_null(strstr(err, "max_file_bytes"));
     err = load_edited("{", "[");
     assert_non_null(err);
+    /* Unknown keys at any depth. */
+    err = load_edited("\"file_code\": \"OEKF\"", "\"file_code\": \"OEKF\", \"fil_kode\": \"x\"");
+    assert_non_null(err);
+    assert_non_null(strstr(err, "fil_kode"));
+    err = load_edited("\"max_file_bytes\"", "\"max_filebytes\": 1, \"max_file_bytes\"");
+    assert_non_null(strstr(err, "max_filebytes"));
+    err = load_edited("\"years\"", "\"yeras\": [], \"years\"");
+    assert_non_null(strstr(err, "yeras"));
+    err = load_edited("{\"phrase\": \"minimal\"", "{\"phrase\": \"minimal\", \"weight\": 1");
+    assert_non_null(strstr(err, "weight"));
+    /* A file code becomes a file name: letters and digits only. */
+    err = load_edited("\"file_code\": \"OEKF\"", "\"file_code\": \"../OEKF\"");
+    assert_non_null(strstr(err, "letters"));
+    err = load_edited("\"file_code\": \"OEKF\", ", "");   /* ØKF would be the file code */
+    assert_non_null(strstr(err, "file_code"));
+    /* Range messages are whole sentences that say what was found. */
+    err = load_edited("\"max_file_bytes\": 16777216", "\"max_file_bytes\": 12");
+    assert_non_null(strstr(err, "must be a number from 1024 to 4000000000; it is 12."));
+    /* Row limits that a sheet could not hold. */
+    err = load_edited("\"max_indsatser_per_document\": 10000", "\"max_indsatser_per_document\": 200000");
+    assert_non_null(strstr(err, "more rows than a sheet has"));
+}
+
+/* File names: escaped to one printable UTF-8 line, and back without loss. */
+static void name_escaping(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    const char *plain = "SOF-2008-H2 æøå.xml";
+    assert_ptr_equal(text_name_escape(a, plain), plain);
+    const struct {
+        const char *raw, *shown;
+    } cases[] = {
+        {"SOF-\xE6\xF8.xml", "SOF-\\xE6\\xF8.xml"},           /* Latin-1 */
+        {"ny\nlinje.xml", "ny\\x0Alinje.xml"},
+        {"tab\there\x07.xml", "tab\\x09here\\x07.xml"},
+        {"\\back.xml", "\\\\back.xml"},
+        {"c1\xC2\x85.xml", "c1\\xC2\\x85.xml"},                /* U+0085 NEL */
+        {"ls\xE2\x80\xA8.xml", "ls\\xE2\\x80\\xA8.xml"},     /* U+2028 */
+        {"cut\xE2\x80.xml", "cut\\xE2\\x80.xml"},              /* a cut sequence */
+        {"del\x7F.xml", "del\\x7F.xml"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *shown = text_name_escape(a, cases[i].raw);
+        assert_string_equal(shown, cases[i].shown);
+        char back[256];
+        assert_true(text_name_unescape(shown, back, sizeof back));
+        assert_string_equal(back, cases[i].raw);
+        const char *p = shown;
+        while (*p)
+            assert_true(text_utf8_next(&p) >= 0x20);   /* valid UTF-8, no control character */
+    }
+    /* Every byte value round-trips. */
+    char all[256], back[1200];
+    for (int b = 1; b < 256; b++)
+        all[b - 1] = (char)b;
+    all[255] = '\0';
+    assert_true(text_name_unescape(text_name_escape(a, all), back, sizeof back));
+    assert_memory_equal(back, all, 256);
+    char small[4];
+    assert_false(text_name_unescape("toolong", small, sizeof small));
+    assert_false(text_name_unescape("bad\\q", back, sizeof back));
+    arena_free(a);
 }
 
 int main(void)
@@ -189,6 +252,7 @@ int main(void)
         cmocka_unit_test(effect_phrases_in_order),
         cmocka_unit_test(budget_defaults),
         cmocka_unit_test(configuration_errors),
+        cmocka_unit_test(name_escaping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

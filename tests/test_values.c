@@ -122,6 +122,13 @@ static void amounts_refused(void **state)
     assert_amount_refused("mio. kr.", DA, AMOUNT_BAD_NUMBER);
     assert_amount_refused("", DA, AMOUNT_BAD_NUMBER);
     assert_amount_refused("999.999.999.999.999.999 mia.", DA, AMOUNT_TOO_LARGE);
+    /* FORMAT.md: at most 10^15 kr. either way, so no sum can overflow. */
+    assert_amount("1.000.000.000.000.000 kr.", DA, 1000000000000000LL);
+    assert_amount("-1.000.000 mia. kr.", DA, -1000000000000000LL);
+    assert_amount_refused("1.000.000.000.000.001 kr.", DA, AMOUNT_TOO_LARGE);
+    assert_amount_refused("1000001 mia. kr.", DA, AMOUNT_TOO_LARGE);
+    assert_amount_refused("-1.000.000.000.000.001 kr.", DA, AMOUNT_TOO_LARGE);
+    assert_amount_refused("5000000000000000 kr.", ISO, AMOUNT_TOO_LARGE);
     /* 1,00 kr. is whole kroner even with decimals. */
     assert_amount("1,00 kr.", DA, 1);
 }
