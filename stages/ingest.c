@@ -917,7 +917,8 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
 }
 
 /* Reads to the end so the SHA-256 covers the whole file, whatever the parser
- * made of it — a file over the size limit too: it is streamed, not kept. */
+ * made of it. Not a file past the size limit: that one is not read further
+ * and has no hash. */
 static void drain(input_stream *in)
 {
     if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL || in->error == F_FILE_TOO_LARGE)

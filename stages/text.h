@@ -41,7 +41,7 @@ size_t text_utf16_length(const char *s);
  * whether it was cut. NULL when out of memory. */
 const char *text_cell(arena *a, const char *s, bool *cut);
 
-/* A file name as people and UTF-8 formats see it (FORMAT.md, "File names"):
+/* A file name as people and UTF-8 formats see it (docs/security.md, "Names"):
  * every byte that is not part of a printable UTF-8 character (invalid UTF-8,
  * C0 and C1 controls, DEL, U+2028/U+2029) is written \xHH, and a backslash
  * as \\. The result is valid UTF-8 on one line, and text_name_unescape()

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench-empty-night.sh [DOCUMENTS] [RUNS] — what a night costs that has nothing
+# new, against the size of the archive (issue: "cost follows the work").
+#
+# Builds an archive of DOCUMENTS documents delivered over RUNS nights, then
+# times an empty night and one night of a single new document; then doubles the
+# number of runs (each with one more document) and measures again. Prints the
+# seconds and peak memory of each, and the ratio of the empty night's memory
+# on the larger archive to the smaller: it should stay near 1 (an empty night
+# reads no manifest), where a replay of every run would grow with the runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs=${1:-5000} runs=${2:-100}
+scripts/install-deps.sh --bench
+scripts/build.sh -DBUILD_TESTING=OFF >/dev/null
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/inbox" "$work/out"
+bin=build/statusnotat
+per_run=$(( (docs + runs - 1) / runs ))
+
+deliver() { # night index, documents in it
+  /usr/bin/python3 - "$work/inbox" "$1" "$2" <<'PY'
+import sys
+inbox, night, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+deps = ["SOF", "BUF", "TMF", "KFF", "SUF", "BIF", "BR"]
+for k in range(n):
+    i = night * 1000 + k
+    year, half, dep = 1900 + i // 14 % 200, i // 7 % 2 + 1, deps[i % 7]
+    body = "".join(f'<indsats id="{dep}-{i}-{j}"><titel>Indsats {j}</titel><tema>Bolig</tema>'
+                   f'<bevilling aar="2009">{j},5 mio. kr.</bevilling><status>igangsat</status>'
+                   f'<effekt vurdering="ingen">x</effekt></indsats>' for j in range(5))
+    doc = ('<?xml version="1.0" encoding="UTF-8"?><statusnotat xmlns="urn:kk:integration:statusnotat:1" '
+           f'version="1.0"><hoved><forvaltning kode="{dep}">{dep}</forvaltning><periode>{year}-H{half}'
+           f'</periode><indsendt>1.1.{year + 1}</indsendt></hoved><indsatser>{body}</indsatser></statusnotat>')
+    open(f"{inbox}/{dep}-{i}.xml", "w").write(doc)
+PY
+}
+night() { # epoch → "seconds peak_kb"
+  SOURCE_DATE_EPOCH=$1 /usr/bin/time -f "%e %M" -o "$work/time" \
+    "$bin" run --inbox "$work/inbox" --archive "$work/archive" --out "$work/out" >/dev/null 2>&1 || true
+  cat "$work/time"
+}
+epoch=1228780800
+for r in $(seq 1 "$runs"); do deliver "$r" "$per_run"; night $((epoch + r * 86400)) >/dev/null; done
+n_docs=$(find "$work/archive/runs" -name '*.xml.gz' | wc -l)
+read -r empty_s empty_kb < <(night $((epoch + (runs + 1) * 86400)))
+deliver 9999 1
+read -r one_s one_kb < <(night $((epoch + (runs + 2) * 86400)))
+echo "archive: $n_docs documents in $(ls "$work/archive/runs" | wc -l) runs"
+printf 'empty night        %6.2f s  %7d kB peak\n' "$empty_s" "$empty_kb"
+printf 'one new document   %6.2f s  %7d kB peak\n' "$one_s" "$one_kb"
+for r in $(seq 1 "$runs"); do deliver $((20000 + r)) 1; night $((epoch + (runs + 2 + r) * 86400)) >/dev/null; done
+read -r empty2_s empty2_kb < <(night $((epoch + (3 * runs + 3) * 86400)))
+echo "archive: $(find "$work/archive/runs" -name '*.xml.gz' | wc -l) documents in $(ls "$work/archive/runs" | wc -l) runs"
+printf 'empty night        %6.2f s  %7d kB peak\n' "$empty2_s" "$empty2_kb"
+printf 'memory ratio empty night, %d runs / %d runs = %.2f\n' $((2 * runs + 1)) "$runs" \
+  "$(echo "$empty2_kb / $empty_kb" | bc -l)"
