@@ -83,30 +83,40 @@ static void verify_usage(FILE *out)
                  "      4 something differs or cannot be read\n");
 }
 
-int cmd_runs(int argc, char **argv)
+/* The options of a command that takes --archive DIR only. Returns -1 to go
+ * on with *archive set (an archive), else the exit code. */
+static int archive_only(int argc, char **argv, const char *command, void (*usage)(FILE *),
+                        const char **archive)
 {
     static const struct option options[] = {
         {"archive", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *archive = NULL;
     int opt;
+    *archive = NULL;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
-        case 'a': archive = optarg; break;
-        case 'h': runs_usage(stdout); return 0;
-        default: runs_usage(stderr); return EXIT_USAGE;
+        case 'a': *archive = optarg; break;
+        case 'h': usage(stdout); return EXIT_ALL_ACCEPTED;
+        default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (!archive || optind != argc) {
-        runs_usage(stderr);
+    if (!*archive || optind != argc) {
+        usage(stderr);
         return EXIT_USAGE;
     }
-    if (!cli_dir_ok("runs", "--archive", archive) || !is_archive("runs", archive))
+    if (!cli_dir_ok(command, "--archive", *archive) || !is_archive(command, *archive))
         return EXIT_USAGE;
-    return night_list_runs(archive, stdout);
+    return -1;
+}
+
+int cmd_runs(int argc, char **argv)
+{
+    const char *archive;
+    int rc = archive_only(argc, argv, "runs", runs_usage, &archive);
+    return rc >= 0 ? rc : night_list_runs(archive, stdout);
 }
 
 int cmd_rerun(int argc, char **argv)
@@ -158,27 +168,10 @@ int cmd_rerun(int argc, char **argv)
 
 int cmd_verify(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"archive", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *archive = NULL;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'a': archive = optarg; break;
-        case 'h': verify_usage(stdout); return 0;
-        default: verify_usage(stderr); return EXIT_USAGE;
-        }
-    }
-    if (!archive || optind != argc) {
-        verify_usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (!cli_dir_ok("verify", "--archive", archive) || !is_archive("verify", archive))
-        return EXIT_USAGE;
+    const char *archive;
+    int rc = archive_only(argc, argv, "verify", verify_usage, &archive);
+    if (rc >= 0)
+        return rc;
     char err[1024];
     size_t checked = 0;
     long problems = archive_verify(archive, print_problem, NULL, &checked, err, sizeof err);

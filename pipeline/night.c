@@ -458,17 +458,6 @@ static int leave(night *n, json_t *left, const char *name, finding_code code, co
     return rc;
 }
 
-static const char *open_failure_text(int e)
-{
-    switch (e) {
-    case ELOOP: return "det er et symbolsk link, og dem følger vi ikke";
-    case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
-    case ENOENT: return "filen forsvandt, før den kunne læses";
-    case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
-    default: return "filen kan ikke læses";
-    }
-}
-
 /* Step 2: every delivery opened once and copied into staging. Returns the
  * number staged, or (size_t)-1 on a failure of the run itself. */
 static size_t take_inbox(night *n, archive_run *run, const name_list *files, intake *taken,
@@ -494,7 +483,7 @@ static size_t take_inbox(night *n, archive_run *run, const name_list *files, int
         int fd = durable_open_delivery(path, &st);
         if (fd < 0) {
             char message[160];
-            snprintf(message, sizeof message, "filen kan ikke åbnes: %s", open_failure_text(errno));
+            snprintf(message, sizeof message, "filen kan ikke åbnes: %s", durable_open_failure(errno));
             if (leave(n, left, name, F_FILE_UNREADABLE, message) != 0)
                 return (size_t)-1;
             continue;

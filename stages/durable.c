@@ -42,6 +42,20 @@ int durable_open_delivery(const char *path, struct stat *st)
     return fd;
 }
 
+const char *durable_open_failure(int e)
+{
+    switch (e) {
+    case ELOOP: return "det er et symbolsk link, og dem følger vi ikke";
+    case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
+    case ENOENT: return "filen findes ikke (længere)";
+    case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
+    case ENAMETOOLONG: return "filnavnet er for langt";
+    case EMFILE: case ENFILE: return "for mange åbne filer";
+    case EIO: return "læsefejl på disken";
+    default: return "filen kan ikke læses";
+    }
+}
+
 bool durable_temp_name(const char *path, char *buf, size_t size)
 {
     const char *slash = strrchr(path, '/');

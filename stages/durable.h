@@ -28,6 +28,9 @@
 #define EFTYPE_NOT_REGULAR 0x7fff
 int durable_open_delivery(const char *path, struct stat *st);
 
+/* Why a delivery could not be opened or read (an errno), in Danish. */
+const char *durable_open_failure(int e);
+
 /* What a copy does to the bytes on the way. */
 typedef enum { DURABLE_COPY, DURABLE_GZIP, DURABLE_GUNZIP } durable_transform;
 

@@ -860,28 +860,13 @@ static void read_document(reader_state *st)
 
 /* ------------------------------------------------------------------------ */
 
-/* Why a delivery cannot be opened, in Danish. */
-static const char *open_failure(int e)
-{
-    switch (e) {
-    case ELOOP: return "det er et symbolsk link, og dem følger vi ikke";
-    case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
-    case ENOENT: return "filen findes ikke (længere)";
-    case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
-    case ENAMETOOLONG: return "filnavnet er for langt";
-    case EMFILE: case ENFILE: return "for mange åbne filer";
-    case EIO: return "læsefejl på disken";
-    default: return "filen kan ikke læses";
-    }
-}
-
 static void stream_error_finding(reader_state *st, const input_stream *in)
 {
     const config *c = in->cfg;
     switch (in->error) {
     case F_FILE_UNREADABLE:
         REPORT(st, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke læses: %s",
-               open_failure(in->saved_errno));
+               durable_open_failure(in->saved_errno));
         break;
     case F_FILE_TOO_LARGE:
         REPORT(st, F_FILE_TOO_LARGE, 0, NULL, "filen er større end grænsen på %llu bytes",
@@ -1029,7 +1014,7 @@ int ingest_file(const char *path, const config *cfg, arena *a, findings *f, sour
     int fd = durable_open_delivery(path, &sb);
     if (fd < 0) {
         char message[160];
-        snprintf(message, sizeof message, "filen kan ikke åbnes: %s", open_failure(errno));
+        snprintf(message, sizeof message, "filen kan ikke åbnes: %s", durable_open_failure(errno));
         return refuse_file(path, f, src, out, F_FILE_UNREADABLE, message);
     }
     /* The size limit before anything is read. */
