@@ -9,6 +9,7 @@
 #include "config_load.h"
 #include "process.h"
 #include "report.h"
+#include "text.h"
 
 static void check_usage(FILE *out)
 {
@@ -63,10 +64,14 @@ int cmd_check(int argc, char **argv)
     json_t *files = json ? json_array() : NULL;
     if (json && !files)
         rc = EXIT_FAILURE_IO;
+    arena *names = arena_new();   /* the names as shown: text_name_escape() */
+    if (!names)
+        rc = EXIT_FAILURE_IO;
     for (int i = optind; i < argc && rc != EXIT_FAILURE_IO; i++) {
         processed_file p;
-        if (process_file(argv[i], NULL, cfg, &p) != 0) {
-            fprintf(stderr, "statusnotat check: %s: out of memory\n", argv[i]);
+        const char *name = text_name_escape(names, argv[i]);
+        if (!name || process_file(argv[i], name, cfg, &p) != 0) {
+            fprintf(stderr, "statusnotat check: %s: ikke nok hukommelse\n", name ? name : "?");
             processed_file_release(&p);
             rc = EXIT_FAILURE_IO;
             break;
@@ -104,6 +109,7 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_FAILURE_IO;
     }
     config_free(cfg);
+    arena_free(names);
     if (rc == EXIT_FAILURE_IO)
         return rc;
     return rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;

@@ -300,6 +300,10 @@ def names():
     check(p.returncode == 0, f"the next night is clean: {out_text(p)}")
     p = run(w, EPOCH + DAY, cmd=[BIN, "check", "--", os.path.join(FIXTURES, "BR-2008-H2.xml")])
     check(p.returncode == 0, "check takes -- before a name")
+    odd = deliver(w, b"BR-\xe6\n.xml", fixture("BR-2008-H2.xml"))
+    p = run(w, cmd=[BIN, "check", odd])
+    check(p.returncode == 0 and "BR-\\xE6\\x0A.xml: godkendt" in out_text(p) and
+          len(out_text(p).splitlines()) == 2, f"check shows the name escaped, on one line: {out_text(p)!r}")
 
 
 # ---- 5. Containment -----------------------------------------------------------------
