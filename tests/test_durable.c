@@ -1,7 +1,8 @@
-/* test_durable.c — opening deliveries safely and durable copies: a link, a
+/* test_durable.c — opening deliveries safely and durable output: a link, a
  * FIFO and a folder are refused without blocking; copies hash what they read
  * and write, gzip and gunzip round-trip (over many read buffers), a limit
- * stops a copy and leaves nothing; temporary names fit any file name. */
+ * stops a copy and leaves nothing; temporary names fit any file name; a
+ * workbook that would not fit Excel is refused before it is written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "durable.h"
+#include "emit.h"
 #include "support.h"
 
 static char dir[] = "/tmp/statusnotat-durable-XXXXXX";
@@ -133,6 +135,30 @@ static void temporary_names_fit(void **state)
     free(got);
 }
 
+/* A table past Excel's 1 048 576 rows is refused before anything is
+ * written: the period fails with its cause, nothing is left at the path. */
+static void workbook_past_excel_rows(void **state)
+{
+    (void)state;
+    const char *sheets[] = {"Kilder", "Validering", "Indikatorer"};
+    for (size_t i = 0; i < 3; i++) {
+        period_report r = {.cfg = test_config(), .period = {2008, 2}, .department = -1,
+                           .scope_label = "Alle forvaltninger"};
+        if (i == 0)
+            r.n_sources = 1048576;
+        else if (i == 1)
+            r.n_fund = 2000000;
+        else
+            r.n_indicators = 1048573;
+        emit_options o = {.path = path_in("big.xlsx"), .created = 0};
+        char err[512] = "";
+        assert_int_equal(emit_workbook(&r, &o, err, sizeof err), -1);
+        assert_non_null(strstr(err, sheets[i]));
+        assert_non_null(strstr(err, "1.048.576"));
+        assert_int_equal(access(path_in("big.xlsx"), F_OK), -1);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -151,6 +177,7 @@ int main(void)
         cmocka_unit_test(refuses_what_is_not_a_regular_file),
         cmocka_unit_test(copies_hash_and_round_trip),
         cmocka_unit_test(temporary_names_fit),
+        cmocka_unit_test(workbook_past_excel_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
