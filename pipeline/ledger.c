@@ -153,7 +153,9 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     for (size_t i = 0; a->id.sha256_hex[0] && i < l->n; i++)
         if (l->items[i]->row.status != SOURCE_REJECTED &&
             strcmp(l->items[i]->row.id.sha256_hex, a->id.sha256_hex) == 0) {
+            /* Kilder names the earlier file it repeats (WORKBOOK.md). */
             e->row.status = SOURCE_DUPLICATE;
+            e->row.superseded_by = l->items[i]->row.id.name;
             return true;
         }
     if (!a->valid) {

@@ -866,9 +866,15 @@ static void compare_workbooks(const char *archive, const char *run_id, json_t *w
             if (strcmp(json_string_value(json_object_get(r, "file")) ?: "", file) != 0)
                 continue;
             listed = true;
-            if (strcmp(json_string_value(json_object_get(r, "sha256")) ?: "", sha) != 0)
-                on_problem(sink, file, "det genskabte regneark er ikke det, kørslen skrev "
-                           "(SHA-256 i report.json er en anden)");
+            if (strcmp(json_string_value(json_object_get(r, "sha256")) ?: "", sha) != 0) {
+                char what[256];
+                snprintf(what, sizeof what, "det genskabte regneark er ikke det, kørslen skrev "
+                         "(SHA-256 i report.json er en anden)%s%s%s",
+                         strcmp(m->version, STATUSNOTAT_VERSION) ? "; kørslen blev lavet af statusnotat " : "",
+                         strcmp(m->version, STATUSNOTAT_VERSION) ? m->version : "",
+                         strcmp(m->version, STATUSNOTAT_VERSION) ? ", og regnearkene er ændret siden" : "");
+                on_problem(sink, file, what);
+            }
         }
         if (!listed)
             on_problem(sink, file, "kørslen skrev ikke dette regneark (det står ikke i report.json)");

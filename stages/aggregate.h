@@ -52,7 +52,8 @@ typedef struct {
 typedef struct {
     source_identity id;
     source_status status;
-    const char *superseded_by;   /* name of the file that counts instead, or NULL */
+    const char *superseded_by;   /* Erstattet af: for a superseded source the file that counts
+                                    instead, for a duplicate the earlier file it repeats; or NULL */
     const finding *findings;
     size_t n_findings;
 } source_row;

@@ -161,6 +161,8 @@ def three_nights(root):
     kilder = {r["Fil"]: r for r in records(combined, "Kilder")}
     check(len(kilder) == 7, f"Kilder spans both nights: {sorted(kilder)}")
     check(kilder["OEKF-2008-H2-igen.xml"]["Status"] == "dublet", "resend is a duplicate")
+    check(kilder["OEKF-2008-H2-igen.xml"]["Erstattet af"] == "OEKF-2008-H2.xml",
+          "a dublet names the earlier file it repeats")
     check(kilder["SOF-2008-H2.xml"]["Status"] == "erstattet" and
           kilder["SOF-2008-H2.xml"]["Erstattet af"] == "SOF-2008-H2-rettet.xml",
           "supersession across nights")

@@ -262,6 +262,8 @@ def test_identity_and_safe_cells(tmp):
     check(sorted(kilder) == sorted(n for n in files if n.endswith(".xml") and not n.startswith(".")),
           f"Kilder takes *.xml, not hidden files or others: {sorted(kilder)}")
     check(kilder["b-sof-copy.xml"]["Status"] == "dublet", "byte-identical resend is a duplicate")
+    check(kilder["b-sof-copy.xml"]["Erstattet af"] not in (None, "", "b-sof-copy.xml"),
+          f"a dublet names the earlier file it repeats: {kilder['b-sof-copy.xml']['Erstattet af']}")
     check(kilder["a-sof.xml"]["Status"] == "erstattet" and kilder["a-sof.xml"]["Erstattet af"] == "c-sof-new.xml",
           f"superseded by a later indsendt: {kilder['a-sof.xml']}")
     check(kilder["d-sof-old.xml"]["Status"] == "erstattet" and kilder["d-sof-old.xml"]["Erstattet af"] == "c-sof-new.xml",
