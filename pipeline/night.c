@@ -868,11 +868,12 @@ static void compare_workbooks(const char *archive, const char *run_id, json_t *w
             listed = true;
             if (strcmp(json_string_value(json_object_get(r, "sha256")) ?: "", sha) != 0) {
                 char what[256];
+                const char *made_by = m->version ? m->version : "?";
+                bool other = strcmp(made_by, STATUSNOTAT_VERSION) != 0;
                 snprintf(what, sizeof what, "det genskabte regneark er ikke det, kørslen skrev "
                          "(SHA-256 i report.json er en anden)%s%s%s",
-                         strcmp(m->version, STATUSNOTAT_VERSION) ? "; kørslen blev lavet af statusnotat " : "",
-                         strcmp(m->version, STATUSNOTAT_VERSION) ? m->version : "",
-                         strcmp(m->version, STATUSNOTAT_VERSION) ? ", og regnearkene er ændret siden" : "");
+                         other ? "; kørslen blev lavet af statusnotat " : "", other ? made_by : "",
+                         other ? ", og regnearkene er ændret siden" : "");
                 on_problem(sink, file, what);
             }
         }
