@@ -112,9 +112,14 @@ void archive_new_run_id(const char *last, time_t recorded, char buf[40])
 
 static json_t *finding_json(const finding *x)
 {
-    return json_pack("{s:s, s:s, s:I, s:o, s:s}", "severity", severity_label(x->severity), "code",
-                     finding_code_name(x->code), "line", (json_int_t)x->line, "path",
-                     x->path ? json_string(x->path) : json_null(), "message", x->message);
+    json_t *o = json_pack("{s:s, s:s, s:I, s:o, s:s}", "severity", severity_label(x->severity),
+                          "code", finding_code_name(x->code), "line", (json_int_t)x->line, "path",
+                          x->path ? json_string(x->path) : json_null(), "message", x->message);
+    if (o && x->detail && json_object_set_new(o, "detail", json_string(x->detail)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 static json_t *input_json(const manifest_input *in, const config *cfg)
@@ -280,6 +285,7 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
         x->line = (uint32_t)json_integer_value(json_object_get(f, "line"));
         x->path = dup_string(a, json_object_get(f, "path"));
         x->message = dup_string(a, json_object_get(f, "message"));
+        x->detail = dup_string(a, json_object_get(f, "detail"));
         x->seq = (uint32_t)k;
         if (!x->message)
             return false;

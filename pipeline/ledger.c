@@ -110,7 +110,8 @@ static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const 
         copy[i].file = e->row.id.name;
         copy[i].message = arena_strdup(l->a, x->message);
         copy[i].path = x->path ? arena_strdup(l->a, x->path) : NULL;
-        if (!copy[i].message || (x->path && !copy[i].path))
+        copy[i].detail = x->detail ? arena_strdup(l->a, x->detail) : NULL;
+        if (!copy[i].message || (x->path && !copy[i].path) || (x->detail && !copy[i].detail))
             return false;
     }
     e->row.findings = copy;

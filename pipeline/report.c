@@ -81,10 +81,10 @@ static json_t *fraction_json(bool has, double v)
 
 json_t *report_finding_json(const finding *x)
 {
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}", "severity", severity_label(x->severity),
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "severity", severity_label(x->severity),
                      "code", finding_code_name(x->code), "file", x->file, "line",
                      x->line ? json_integer(x->line) : json_null(), "path", str_or_null(x->path),
-                     "message", x->message);
+                     "message", x->message, "detail", str_or_null(x->detail));
 }
 
 static json_t *indikator_json(const indikator *ind)

@@ -1,6 +1,8 @@
 /* finding.c — the finding list; see finding.h. */
 #include "finding.h"
 
+#include "text.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ bool findings_add(findings *f, finding_code code, uint32_t line, const char *pat
         f->errors++;
     else
         f->warnings++;
+    f->last_kept = false;
     if (f->limit && f->n >= f->limit) {
         f->dropped++;
         return true;
@@ -56,8 +59,10 @@ bool findings_add(findings *f, finding_code code, uint32_t line, const char *pat
     }
     va_list ap;
     va_start(ap, fmt);
-    char *message = arena_vprintf(f->arena, fmt, ap);
+    const char *message = arena_vprintf(f->arena, fmt, ap);
     va_end(ap);
+    if (message)
+        message = text_one_line(f->arena, message);
     char *path_copy = path ? arena_strdup(f->arena, path) : NULL;
     if (!message || (path && !path_copy))
         return false;
@@ -68,8 +73,19 @@ bool findings_add(findings *f, finding_code code, uint32_t line, const char *pat
     x->line = line;
     x->path = path_copy;
     x->message = message;
+    x->detail = NULL;
     x->seq = (uint32_t)f->n - 1;
+    f->last_kept = true;
     return true;
+}
+
+bool findings_set_detail(findings *f, const char *detail)
+{
+    if (!f->last_kept || !f->n || !detail)
+        return true;
+    const char *d = text_one_line(f->arena, detail);
+    f->items[f->n - 1].detail = d;
+    return d != NULL;
 }
 
 static int compare_findings(const void *pa, const void *pb)

@@ -75,6 +75,12 @@ FINDING(INTERNAL,              ERROR,   "the program failed (out of memory or a 
         "Dokumentet afvist")
 FINDING(TOO_MANY_ROWS,         ERROR,   "more indsatser, indikatorer or niveauer than the configured maximum per document",
         "Dokumentet afvist")
+FINDING(ENCODING_MISMATCH,     ERROR,   "the bytes are not in the declared encoding (UTF-8 saved as ISO-8859-1, or the reverse)",
+        "Dokumentet afvist")
+FINDING(FILE_EMPTY,            ERROR,   "the file is empty or holds only whitespace",
+        "Dokumentet afvist")
+FINDING(FILE_TRUNCATED,        ERROR,   "the file ends before the document does: it looks cut off",
+        "Dokumentet afvist")
 
 /* Warnings: the document is kept, the value is flagged. */
 FINDING(INDICATOR_TEXT,        WARNING, "an indicator value is kept as text",

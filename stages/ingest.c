@@ -48,6 +48,25 @@ typedef struct {
     int prolog_dashes;
     uint32_t prolog_line;
     size_t prolog_seen;
+    /* The encoding check (see check_encoding), over the XML's bytes. */
+    unsigned char head[512];         /* the first bytes: the XML declaration */
+    size_t head_len;
+    int declared;                    /* DECLARED_* once known */
+    char declared_name[40];
+    int utf8_need;                   /* continuation bytes still expected */
+    unsigned char utf8_lo, utf8_hi;  /* the range of the next one */
+    unsigned char seq[4];            /* the sequence being read */
+    size_t seq_len;
+    bool utf8_ok;                    /* every non-ASCII byte so far is valid UTF-8 */
+    uint64_t nonascii;
+    unsigned char first_seq[4];      /* the first non-ASCII character, its line */
+    size_t first_seq_len;
+    uint32_t first_line;
+    unsigned char bad_byte;          /* the byte that is not UTF-8, its line */
+    uint32_t bad_line;
+    uint32_t lines;                  /* line breaks so far */
+    bool only_space;                 /* nothing but whitespace and a BOM so far */
+    bool ends_with_newline;
 } input_stream;
 
 /* Before the root element starts, the parser sees nothing that the prolog
@@ -109,6 +128,125 @@ static bool scan_prolog(input_stream *in, const unsigned char *p, size_t n)
         case PROLOG_PI_QUESTION:
             in->prolog_state = c == '>' ? PROLOG_TEXT : c == '?' ? PROLOG_PI_QUESTION : PROLOG_PI;
             break;
+        }
+    }
+    return true;
+}
+
+/* ---- The declared encoding against the bytes (FORMAT.md: the declaration
+ * must tell the truth) ---- */
+
+enum { DECLARED_UNKNOWN, DECLARED_UTF8, DECLARED_LATIN, DECLARED_OTHER };
+
+/* The encoding the XML declaration in the head names ("" for none). */
+static void read_declaration(input_stream *in)
+{
+    char head[sizeof in->head + 1];
+    memcpy(head, in->head, in->head_len);
+    head[in->head_len] = '\0';
+    const char *p = head;
+    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    in->declared = DECLARED_UTF8;
+    in->declared_name[0] = '\0';
+    if (strncmp(p, "<?xml", 5) != 0)
+        return;
+    const char *end = strstr(p, "?>");
+    const char *enc = strstr(p, "encoding");
+    if (!enc || (end && enc > end))
+        return;
+    enc += 8;
+    while (*enc == ' ' || *enc == '\t' || *enc == '\r' || *enc == '\n')
+        enc++;
+    if (*enc++ != '=')
+        return;
+    while (*enc == ' ' || *enc == '\t' || *enc == '\r' || *enc == '\n')
+        enc++;
+    char quote = *enc++;
+    if (quote != '"' && quote != '\'')
+        return;
+    size_t n = 0;
+    while (enc[n] && enc[n] != quote && n + 1 < sizeof in->declared_name)
+        n++;
+    memcpy(in->declared_name, enc, n);
+    in->declared_name[n] = '\0';
+    static const char *const utf8[] = {"UTF-8", "UTF8", "US-ASCII", "ASCII"};
+    static const char *const latin[] = {"ISO-8859-1", "ISO_8859-1", "LATIN1", "LATIN-1",
+                                        "WINDOWS-1252", "CP1252", "ISO-8859-15"};
+    in->declared = DECLARED_OTHER;
+    for (size_t i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
+        if (strcasecmp(in->declared_name, utf8[i]) == 0)
+            in->declared = DECLARED_UTF8;
+    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
+        if (strcasecmp(in->declared_name, latin[i]) == 0)
+            in->declared = DECLARED_LATIN;
+}
+
+/* Follows the bytes as UTF-8. In a file declared (or defaulting to) UTF-8 the
+ * first byte that is not UTF-8 stops the stream (ENCODING_MISMATCH, one
+ * finding with its line); in a file declared ISO-8859-1 or windows-1252 it
+ * only notes whether every non-ASCII byte forms UTF-8 (decided at the end). */
+static bool check_encoding(input_stream *in, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (in->head_len < sizeof in->head)
+            in->head[in->head_len++] = c;
+        if (c == '\n')
+            in->lines++;
+        in->ends_with_newline = c == '\n';
+        bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
+        if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
+            in->only_space = false;
+        if (c < 0x80 && in->utf8_need == 0)
+            continue;
+        if (in->declared == DECLARED_UNKNOWN)
+            read_declaration(in);
+        bool valid;
+        if (in->utf8_need == 0) {
+            in->nonascii++;
+            in->seq_len = 0;
+            valid = true;
+            if (c >= 0xC2 && c <= 0xDF)
+                in->utf8_need = 1, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+            else if (c == 0xE0)
+                in->utf8_need = 2, in->utf8_lo = 0xA0, in->utf8_hi = 0xBF;
+            else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+                in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+            else if (c == 0xED)
+                in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0x9F;
+            else if (c == 0xF0)
+                in->utf8_need = 3, in->utf8_lo = 0x90, in->utf8_hi = 0xBF;
+            else if (c >= 0xF1 && c <= 0xF3)
+                in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+            else if (c == 0xF4)
+                in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0x8F;
+            else
+                valid = false;
+        } else {
+            valid = c >= in->utf8_lo && c <= in->utf8_hi;
+            in->utf8_need--;
+            in->utf8_lo = 0x80;
+            in->utf8_hi = 0xBF;
+        }
+        if (in->seq_len < sizeof in->seq)
+            in->seq[in->seq_len++] = c;
+        if (valid && in->utf8_need == 0 && in->first_seq_len == 0) {
+            memcpy(in->first_seq, in->seq, in->seq_len);
+            in->first_seq_len = in->seq_len;
+            in->first_line = in->lines + 1;
+        }
+        if (valid)
+            continue;
+        if (in->utf8_ok) {
+            in->bad_byte = in->seq[0];
+            in->bad_line = in->lines + 1 - (c == '\n');
+        }
+        in->utf8_ok = false;
+        in->utf8_need = 0;
+        if (in->declared == DECLARED_UTF8) {
+            in->error = F_ENCODING_MISMATCH;
+            return false;
         }
     }
     return true;
@@ -185,7 +323,8 @@ static int stream_read(void *ctx, char *buf, int len)
         memcpy(buf, in->raw + in->raw_pos, take);
         in->raw_pos += take;
         in->xml_bytes += take;
-        if (!scan_prolog(in, (const unsigned char *)buf, take))
+        if (!scan_prolog(in, (const unsigned char *)buf, take) ||
+            !check_encoding(in, (const unsigned char *)buf, take))
             return -1;
         return (int)take;
     }
@@ -226,7 +365,8 @@ static int stream_read(void *ctx, char *buf, int len)
     }
     size_t produced = (size_t)len - in->z.avail_out;
     in->xml_bytes += produced;
-    if (check_expansion(in) || !scan_prolog(in, (const unsigned char *)buf, produced))
+    if (check_expansion(in) || !scan_prolog(in, (const unsigned char *)buf, produced) ||
+        !check_encoding(in, (const unsigned char *)buf, produced))
         return -1;
     return (int)produced;
 }
@@ -324,6 +464,13 @@ typedef struct {
     bool fatal;                      /* stop reading */
     bool oom;
     size_t n_indsatser, n_indikatorer, n_niveauer;
+    /* libxml2's first error, reported at the end as one finding (report_xml_error). */
+    bool xml_error;
+    int xml_code;
+    uint32_t xml_line;
+    char xml_message[300];
+    bool root_closed;
+    bool root_seen;
 } reader_state;
 
 static uint32_t current_line(reader_state *st)
@@ -367,41 +514,24 @@ static const char *path_of(reader_state *st, int depth, const char *extra)
             (st)->oom = true;                                             \
     } while (0)
 
-/* Structured errors from libxml2 become findings. */
+/* libxml2's structured errors: the first one is kept, and becomes one finding
+ * once the parse is over (report_xml_error), so that a cascade is one line
+ * and an empty or cut-off file is said as such. */
 static void on_xml_error(void *ctx, xmlErrorPtr err)
 {
     reader_state *st = ctx;
     if (!err || err->level < XML_ERR_ERROR)
         return;
-    if (st->in->error != F_COUNT)   /* our stream stopped it; that error is reported */
-        return;
-    char msg[300];
-    snprintf(msg, sizeof msg, "%s", err->message ? err->message : "ukendt fejl");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    finding_code code = F_XML_MALFORMED;
-    switch (err->code) {
-    case XML_ERR_UNDECLARED_ENTITY:
-    case XML_WAR_UNDECLARED_ENTITY:
-    case XML_ERR_ENTITY_LOOP:
-    case XML_ERR_ENTITY_BOUNDARY:
-    case XML_ERR_EXT_ENTITY_STANDALONE:
-    case XML_ERR_ENTITY_IS_EXTERNAL:
-    case XML_ERR_ENTITY_IS_PARAMETER:
-    case XML_ERR_UNPARSED_ENTITY:
-        code = F_XML_ENTITY;
-        break;
-    case XML_ERR_UNSUPPORTED_ENCODING:
-    case XML_ERR_UNKNOWN_ENCODING:
-        code = F_ENCODING_UNSUPPORTED;
-        break;
-    default:
-        break;
-    }
-    REPORT(st, code, err->line > 0 ? (uint32_t)err->line : 0, NULL,
-           "XML-fejl: %s", msg);
     st->fatal = true;
+    if (st->xml_error || st->in->error != F_COUNT)   /* our stream stopped it: said already */
+        return;
+    st->xml_error = true;
+    st->xml_code = err->code;
+    st->xml_line = err->line > 0 ? (uint32_t)err->line : 0;
+    snprintf(st->xml_message, sizeof st->xml_message, "%s", err->message ? err->message : "");
+    size_t n = strlen(st->xml_message);
+    while (n && (st->xml_message[n - 1] == '\n' || st->xml_message[n - 1] == ' '))
+        st->xml_message[--n] = '\0';
 }
 
 static bool append_text(reader_state *st, const char *s)
@@ -622,6 +752,8 @@ static void close_element(reader_state *st)
     }
     st->depth--;
     st->text_len = 0;
+    if (st->depth == 0)
+        st->root_closed = true;
 }
 
 /* Reads the attributes of the element the reader is on into fr->attrs and
@@ -722,6 +854,7 @@ static bool on_element(reader_state *st)
         name = "";
 
     if (st->depth == 0) {
+        st->root_seen = true;
         const char *enc = (const char *)xmlTextReaderConstEncoding(st->reader);
         if (!encoding_supported(enc)) {
             REPORT(st, F_ENCODING_UNSUPPORTED, 1, NULL,
@@ -847,18 +980,165 @@ static void read_document(reader_state *st)
             break;
         rc = skip ? xmlTextReaderNext(st->reader) : xmlTextReaderRead(st->reader);
     }
-    if (rc < 0 && !st->fatal && st->in->error == F_COUNT && st->f->errors == 0) {
+    if (rc < 0 && !st->xml_error && st->in->error == F_COUNT && st->f->errors == 0) {
         /* libxml2 gave up without a structured error. */
-        const char *enc = (const char *)xmlTextReaderConstEncoding(st->reader);
-        REPORT(st, F_XML_MALFORMED, (uint32_t)xmlTextReaderGetParserLineNumber(st->reader), NULL,
-               "XML-fejl: dokumentet kan ikke læses videre herfra; oftest en byte, der ikke "
-               "findes i det erklærede tegnsæt (%s)", enc ? enc : "UTF-8");
+        st->xml_error = true;
+        st->xml_code = -1;
+        st->xml_line = (uint32_t)xmlTextReaderGetParserLineNumber(st->reader);
     }
     if (rc < 0)
         st->fatal = true;
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* A byte as windows-1252 shows it, quoted (UTF-8 in out, at most 8 bytes). */
+static void cp1252_char(unsigned char b, char out[8])
+{
+    static const char *const c1[32] = {
+        "€", NULL, "‚", "ƒ", "„", "…", "†", "‡", "ˆ", "‰", "Š", "‹", "Œ", NULL, "Ž", NULL,
+        NULL, "‘", "’", "“", "”", "•", "–", "—", "˜", "™", "š", "›", "œ", NULL, "ž", "Ÿ"};
+    if (b < 0x80) {
+        snprintf(out, 8, "\"%c\"", b >= 0x20 && b < 0x7F ? b : '?');
+    } else if (b < 0xA0) {
+        snprintf(out, 8, "%s", c1[b - 0x80] ? "" : "intet tegn");
+        if (c1[b - 0x80])
+            snprintf(out, 8, "\"%s\"", c1[b - 0x80]);
+    } else {
+        snprintf(out, 8, "\"%c%c\"", (char)(0xC0 | (b >> 6)), (char)(0x80 | (b & 0x3F)));
+    }
+}
+
+/* libxml2's error codes, said in Danish; its own wording goes in the detail. */
+static const char *xml_error_text(int code)
+{
+    switch (code) {
+    case XML_ERR_TAG_NAME_MISMATCH:
+        return "start- og sluttag passer ikke sammen: et sluttag er stavet forkert, står et "
+               "forkert sted eller mangler";
+    case XML_ERR_LT_IN_ATTRIBUTE:
+        return "en attributværdi indeholder '<'; skriv det som &lt;";
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+    case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+    case XML_ERR_LITERAL_NOT_STARTED:
+    case XML_ERR_LITERAL_NOT_FINISHED:
+        return "en attributværdi er ikke skrevet rigtigt: den skal stå i anførselstegn, fx "
+               "aar=\"2009\"";
+    case XML_ERR_ATTRIBUTE_REDEFINED:
+        return "den samme attribut står to gange i ét tag";
+    case XML_ERR_GT_REQUIRED:
+    case XML_ERR_LTSLASH_REQUIRED:
+    case XML_ERR_TAG_NOT_FINISHED:
+        return "et tag er ikke skrevet færdigt (mangler et '>'?)";
+    case XML_ERR_NAME_REQUIRED:
+    case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+        return "'&' og '<' i en tekst skal skrives &amp; og &lt;";
+    case XML_ERR_DOCUMENT_END:
+        return "der står noget efter rodelementets slutning </statusnotat>";
+    case XML_ERR_INVALID_CHAR:
+    case XML_ERR_INVALID_CHARREF:
+    case XML_ERR_INVALID_DEC_CHARREF:
+    case XML_ERR_INVALID_HEX_CHARREF:
+        return "et tegn, der ikke er tilladt i XML (fx et styretegn)";
+    case XML_ERR_XMLDECL_NOT_STARTED:
+    case XML_ERR_XMLDECL_NOT_FINISHED:
+    case XML_ERR_RESERVED_XML_NAME:
+        return "XML-erklæringen <?xml ... ?> er ikke skrevet rigtigt eller står ikke først i filen";
+    case XML_NS_ERR_UNDEFINED_NAMESPACE:
+        return "et præfiks bruges, uden at dets navnerum (xmlns) er erklæret";
+    case -1:
+        return "dokumentet kan ikke læses videre herfra";
+    default:
+        return "filen er ikke velformet XML her";
+    }
+}
+
+/* The one finding for a parse libxml2 stopped: the file looks cut off, or
+ * what libxml2 found, in Danish, with its own words as the detail. */
+static void report_xml_error(reader_state *st, const input_stream *in, bool opened_root)
+{
+    uint32_t lines = in->lines + (in->ends_with_newline ? 0 : 1);
+    bool at_end = st->xml_line + 1 >= lines + (in->ends_with_newline ? 1 : 0);
+    bool read_to_end = in->raw_eof && (!in->gzip || in->gzip_done);
+    (void)opened_root;
+    /* libxml2 says "Extra content at the end" of a file cut at a line break
+     * too; only after the root has closed is that what it means. */
+    if (!st->root_closed && at_end && read_to_end && st->xml_code != XML_ERR_TAG_NAME_MISMATCH &&
+        st->xml_code != -1 && st->xml_code != XML_I18N_CONV_FAILED) {
+        REPORT(st, F_FILE_TRUNCATED, lines, NULL,
+               "filen ser ud til at være afskåret efter linje %u: den slutter, før "
+               "<statusnotat> er lukket; send hele filen igen", lines);
+    } else {
+        finding_code code = F_XML_MALFORMED;
+        switch (st->xml_code) {
+        case XML_ERR_UNDECLARED_ENTITY:
+        case XML_WAR_UNDECLARED_ENTITY:
+        case XML_ERR_ENTITY_LOOP:
+        case XML_ERR_ENTITY_BOUNDARY:
+        case XML_ERR_EXT_ENTITY_STANDALONE:
+        case XML_ERR_ENTITY_IS_EXTERNAL:
+        case XML_ERR_ENTITY_IS_PARAMETER:
+        case XML_ERR_UNPARSED_ENTITY:
+            code = F_XML_ENTITY;
+            break;
+        case XML_ERR_UNSUPPORTED_ENCODING:
+        case XML_ERR_UNKNOWN_ENCODING:
+            code = F_ENCODING_UNSUPPORTED;
+            break;
+        default:
+            break;
+        }
+        if (code == F_XML_ENTITY)
+            REPORT(st, code, st->xml_line, NULL,
+                   "en entitet (&navn;) bruges; kun &amp; &lt; &gt; &quot; &apos; og tegnreferencer er "
+                   "tilladt — skriv '&' som &amp;");
+        else if (code == F_ENCODING_UNSUPPORTED)
+            REPORT(st, code, st->xml_line, NULL,
+                   "tegnsættet i XML-erklæringen kendes ikke; brug UTF-8, ISO-8859-1 eller "
+                   "windows-1252");
+        else if (st->xml_code == -1 || st->xml_code == XML_I18N_CONV_FAILED)
+            REPORT(st, code, st->xml_line, NULL,
+                   "XML-fejl: linje %u har en byte, som ikke findes i tegnsættet %s; ret den, eller "
+                   "gem filen som UTF-8", st->xml_line,
+                   in->declared_name[0] ? in->declared_name : "UTF-8");
+        else
+            REPORT(st, code, st->xml_line, NULL, "XML-fejl: %s", xml_error_text(st->xml_code));
+    }
+    if (st->xml_message[0] && !findings_set_detail(st->f, st->xml_message))
+        st->oom = true;
+}
+
+/* A file declared ISO-8859-1 or windows-1252 whose non-ASCII bytes all form
+ * UTF-8 was saved as UTF-8 (FORMAT.md). */
+static bool saved_as_utf8(const input_stream *in)
+{
+    return in->declared == DECLARED_LATIN && in->nonascii > 0 && in->utf8_ok &&
+           in->utf8_need == 0 && in->first_seq_len > 0;
+}
+
+static void report_saved_as_utf8(reader_state *st, const input_stream *in)
+{
+    char shown[32] = "", meant[8] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < in->first_seq_len; i++) {
+        char one[8];
+        cp1252_char(in->first_seq[i], one);
+        /* without the quotes */
+        size_t n = strlen(one);
+        if (n >= 2 && one[0] == '"' && o + n - 2 < sizeof shown) {
+            memcpy(shown + o, one + 1, n - 2);
+            o += n - 2;
+        }
+    }
+    shown[o] = '\0';
+    memcpy(meant, in->first_seq, in->first_seq_len);
+    meant[in->first_seq_len] = '\0';
+    REPORT(st, F_ENCODING_MISMATCH, in->first_line, NULL,
+           "filen er erklæret som %s, men er gemt som UTF-8: i linje %u ville \"%s\" blive læst "
+           "som \"%s\"; ret erklæringen til <?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+           in->declared_name, in->first_line, meant, shown);
+}
 
 static void stream_error_finding(reader_state *st, const input_stream *in)
 {
@@ -887,9 +1167,19 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
         break;
     case F_ENCODING_UNSUPPORTED:
         REPORT(st, F_ENCODING_UNSUPPORTED, in->prolog_line + 1, NULL,
-               "tegnsættet understøttes ikke (UTF-16/32?); brug UTF-8, ISO-8859-1 eller "
-               "windows-1252");
+               "filen er gemt som Unicode (UTF-16); gem den som UTF-8 (i Notesblok: Gem som, "
+               "Kodning: UTF-8), ISO-8859-1 eller windows-1252");
         break;
+    case F_ENCODING_MISMATCH: {
+        char shown[8];
+        cp1252_char(in->bad_byte, shown);
+        REPORT(st, F_ENCODING_MISMATCH, in->bad_line, NULL,
+               "linje %u har byten 0x%02X, som ikke er UTF-8 (i windows-1252 er den %s); filen er "
+               "nok gemt som windows-1252 eller ISO-8859-1: gem den som UTF-8, eller ret "
+               "erklæringen til <?xml version=\"1.0\" encoding=\"windows-1252\"?>",
+               in->bad_line, in->bad_byte, shown);
+        break;
+    }
     case F_GZIP_EXPANSION:
         REPORT(st, F_GZIP_EXPANSION, 0, NULL,
                "gzip-strømmen udpakker til mere end %llu bytes eller %.0f gange sin størrelse",
@@ -926,6 +1216,8 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
     src->name = name;
 
     in->error = F_COUNT;
+    in->utf8_ok = true;
+    in->only_space = true;
     in->sha = EVP_MD_CTX_new();
     if (!in->sha || EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(in->sha);
@@ -962,8 +1254,20 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
             xmlFreeTextReader(st.reader);
         }
     }
-    if (in->error != F_COUNT)
+    /* One finding for what stopped the parse, the most telling first. */
+    if (in->error != F_COUNT) {
         stream_error_finding(&st, in);
+    } else if (in->only_space) {
+        REPORT(&st, F_FILE_EMPTY, 0, NULL, "%s",
+               in->xml_bytes == 0 ? "filen er tom (0 bytes); send den igen med indholdet"
+                                  : "filen indeholder kun blanktegn; send den igen med indholdet");
+        st.fatal = true;
+    } else if (saved_as_utf8(in)) {
+        report_saved_as_utf8(&st, in);
+        st.fatal = true;
+    } else if (st.xml_error) {
+        report_xml_error(&st, in, doc->version.text != NULL || st.root_seen);
+    }
     drain(in);
     if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
         st.fatal = true;

@@ -243,10 +243,10 @@ const char *text_cell(arena *a, const char *s, bool *cut)
 }
 
 /* Length of the printable UTF-8 character at s, or 0 when the byte there
- * must be escaped. */
-static size_t name_char_length(const unsigned char *s)
+ * must be escaped (a backslash too, when `backslash`). */
+static size_t printable_length(const unsigned char *s, bool backslash)
 {
-    if (*s == '\\' || *s < 0x20 || *s == 0x7F)
+    if ((backslash && *s == '\\') || *s < 0x20 || *s == 0x7F)
         return 0;
     if (*s < 0x80)
         return 1;
@@ -257,15 +257,15 @@ static size_t name_char_length(const unsigned char *s)
     return (size_t)(p - (const char *)s);
 }
 
-const char *text_name_escape(arena *a, const char *s)
+static const char *escape(arena *a, const char *s, bool backslash)
 {
     size_t out = 0;
     bool plain = true;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t n = name_char_length(p);
+        size_t n = printable_length(p, backslash);
         if (n == 0) {
             plain = false;
-            out += *p == '\\' ? 2 : 4;
+            out += backslash && *p == '\\' ? 2 : 4;
             p++;
         } else {
             out += n;
@@ -279,12 +279,12 @@ const char *text_name_escape(arena *a, const char *s)
         return NULL;
     static const char digits[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t n = name_char_length(p);
+        size_t n = printable_length(p, backslash);
         if (n) {
             memcpy(w, p, n);
             w += n;
             p += n;
-        } else if (*p == '\\') {
+        } else if (backslash && *p == '\\') {
             *w++ = '\\';
             *w++ = '\\';
             p++;
@@ -298,6 +298,16 @@ const char *text_name_escape(arena *a, const char *s)
     }
     *w = '\0';
     return buf;
+}
+
+const char *text_name_escape(arena *a, const char *s)
+{
+    return escape(a, s, true);
+}
+
+const char *text_one_line(arena *a, const char *s)
+{
+    return escape(a, s, false);
 }
 
 static int hex_digit(char c)

@@ -49,6 +49,10 @@ const char *text_cell(arena *a, const char *s, bool *cut);
  * copy in the arena; NULL when out of memory. */
 const char *text_name_escape(arena *a, const char *s);
 
+/* Any text made safe for one line of a message: the same \xHH for what is
+ * not printable UTF-8, but a backslash left as it is (not reversible). */
+const char *text_one_line(arena *a, const char *s);
+
 /* The bytes text_name_escape() escaped, into buf (NUL-terminated). false when
  * it does not fit or s is not an escaped name. */
 bool text_name_unescape(const char *s, char *buf, size_t size);

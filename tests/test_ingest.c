@@ -101,8 +101,8 @@ static void base_is_valid(void **state)
 static void xml_level_errors(void **state)
 {
     (void)state;
-    expect_rejected(run("<statusnotat"), F_XML_MALFORMED, 0);
-    expect_rejected(run(""), F_XML_MALFORMED, 0);
+    expect_rejected(run("<statusnotat"), F_FILE_TRUNCATED, 1);
+    expect_rejected(run(""), F_FILE_EMPTY, 0);
     expect_rejected(run_edit("</hoved>", "</hovedx>"), F_XML_MALFORMED, 7);
     expect_rejected(run_edit("<?xml", "garbage <?xml"), F_XML_MALFORMED, 1);
     expect_rejected(run_edit("Kampagne", "Kamp&nbsp;agne"), F_XML_ENTITY, 10);
@@ -295,7 +295,7 @@ static void encodings(void **state)
     snprintf(bom, sizeof bom, "\xEF\xBB\xBF%s", BASE);
     assert_true(run(bom)->accepted);
     /* Not UTF-8 although it says so. */
-    expect_rejected(run_edit("Kampagne", "Kamp\xE6gne"), F_XML_MALFORMED, 10);
+    expect_rejected(run_edit("Kampagne", "Kamp\xE6gne"), F_ENCODING_MISMATCH, 10);
     /* A byte windows-1252 does not have: a finding, and nothing on stderr. */
     p = run(LATIN_DOC("windows-1252") /* 0x80 is fine */);
     assert_true(p->accepted);
@@ -309,6 +309,89 @@ static void encodings(void **state)
     const char utf16[] = "\xFF\xFE<\0?\0x\0m\0l\0";
     expect_rejected(run_bytes(utf16, sizeof utf16 - 1), F_ENCODING_UNSUPPORTED, 1);
     expect_rejected(run_edit("UTF-8", "KOI8-R"), F_ENCODING_UNSUPPORTED, 1);
+}
+
+/* The one finding a file gets, with its message. */
+static const finding *only_finding(const processed_file *p, finding_code code)
+{
+    expect_rejected(p, code, 0);
+    if (p->findings.n != 1)
+        fail_msg("%zu findings, want one %s", p->findings.n, finding_code_name(code));
+    const finding *x = &p->findings.items[0];
+    assert_null(strchr(x->message, '\n'));
+    return x;
+}
+
+/* FORMAT.md: the declaration must tell the truth, and what is wrong is said
+ * once, with the line and the fix. */
+static void truthful_declarations(void **state)
+{
+    (void)state;
+    /* Declared ISO-8859-1 or windows-1252, saved as UTF-8. */
+    const char *names[] = {"ISO-8859-1", "windows-1252", "latin1"};
+    for (size_t i = 0; i < 3; i++) {
+        static char doc[8192], from[64];
+        const char *utf8 = strstr(BASE, "Kampagne");
+        snprintf(from, sizeof from, "encoding=\"%s\"", names[i]);
+        snprintf(doc, sizeof doc, "%.*s%s%.*s%s%s", (int)(strstr(BASE, "encoding=") - BASE), BASE, from,
+                 (int)(utf8 - strstr(BASE, "?>")), strstr(BASE, "?>"), "Kamp\xC3\xA5gne",
+                 utf8 + strlen("Kampagne"));
+        const finding *x = only_finding(run(doc), F_ENCODING_MISMATCH);
+        assert_int_equal(x->line, 10);
+        assert_non_null(strstr(x->message, "gemt som UTF-8"));
+        assert_non_null(strstr(x->message, "\"\xC3\xA5\" blive læst som \"\xC3\x83\xC2\xA5\""));  /* å as Ã¥ */
+        assert_non_null(strstr(x->message, "encoding=\"UTF-8\""));
+    }
+    /* Latin-1 å in a file that says UTF-8: one finding, the line, the
+     * character as windows-1252 shows it, the fix. */
+    const finding *x = only_finding(run_edit("Kampagne", "Kamp\xE5gne"), F_ENCODING_MISMATCH);
+    assert_int_equal(x->line, 10);
+    assert_non_null(strstr(x->message, "0xE5"));
+    assert_non_null(strstr(x->message, "\"\xC3\xA5\""));
+    assert_non_null(strstr(x->message, "gem den som UTF-8"));
+    /* No declaration means UTF-8. */
+    x = only_finding(run_edit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\"?>\x80"),
+                     F_XML_MALFORMED);
+    (void)x;
+    /* UTF-16, as editors name it. */
+    const char utf16[] = "\xFF\xFE<\0?\0x\0m\0l\0";
+    x = only_finding(run_bytes(utf16, sizeof utf16 - 1), F_ENCODING_UNSUPPORTED);
+    assert_non_null(strstr(x->message, "Unicode (UTF-16)"));
+    /* A valid file in each encoding stays accepted (encodings()). */
+}
+
+/* An empty file and a cut-off file: one finding each that says so. */
+static void empty_and_cut_off(void **state)
+{
+    (void)state;
+    const finding *x = only_finding(run(""), F_FILE_EMPTY);
+    assert_non_null(strstr(x->message, "tom"));
+    x = only_finding(run("  \n\t\n"), F_FILE_EMPTY);
+    assert_non_null(strstr(x->message, "blanktegn"));
+    /* Cut at every line break, and inside a tag and an attribute. */
+    size_t len = strlen(BASE);
+    for (size_t cut = 60; cut < len - 2; cut++) {
+        if (BASE[cut - 1] != '\n' && BASE[cut - 1] != '=' && BASE[cut - 1] != '<' &&
+            BASE[cut - 1] != '"')
+            continue;
+        const processed_file *p = run_bytes(BASE, cut);
+        x = only_finding(p, F_FILE_TRUNCATED);
+        assert_non_null(strstr(x->message, "afskåret efter linje"));
+        uint32_t lines = 0;
+        for (size_t i = 0; i < cut; i++)
+            lines += BASE[i] == '\n';
+        lines += BASE[cut - 1] != '\n';
+        if (x->line != lines)
+            fail_msg("cut at byte %zu: line %u, want %u", cut, x->line, lines);
+    }
+    /* A real mistake in the middle is not "cut off", and libxml2's own words
+     * are the detail, not the message. */
+    x = only_finding(run_edit("</titel>", "</titl>"), F_XML_MALFORMED);
+    assert_int_equal(x->line, 10);
+    assert_non_null(strstr(x->message, "start- og sluttag"));
+    assert_non_null(x->detail);
+    assert_non_null(strstr(x->detail, "mismatch"));
+    assert_null(strstr(x->message, "mismatch"));
 }
 
 /* gzip of data at the given level. */
@@ -396,6 +479,8 @@ int main(void)
         cmocka_unit_test_teardown(value_errors, teardown),
         cmocka_unit_test_teardown(warnings_keep_the_document, teardown),
         cmocka_unit_test_teardown(encodings, teardown),
+        cmocka_unit_test_teardown(truthful_declarations, teardown),
+        cmocka_unit_test_teardown(empty_and_cut_off, teardown),
         cmocka_unit_test_teardown(gzip_and_limits, teardown),
         cmocka_unit_test_teardown(hashes_whole_file, teardown),
     };
