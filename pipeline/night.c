@@ -489,9 +489,10 @@ static size_t take_inbox(night *n, archive_run *run, const name_list *files, int
             continue;
         }
         if ((uint64_t)st.st_size > n->cfg->max_file_bytes) {
-            char detail[160];
-            snprintf(detail, sizeof detail, "filen fylder %llu bytes; grænsen er %llu bytes",
-                     (unsigned long long)st.st_size, (unsigned long long)n->cfg->max_file_bytes);
+            char detail[160], size[48], limit[48];
+            value_format_thousands((__int128)st.st_size, size, sizeof size);
+            value_format_thousands((__int128)n->cfg->max_file_bytes, limit, sizeof limit);
+            snprintf(detail, sizeof detail, "filen fylder %s bytes; grænsen er %s bytes", size, limit);
             close(fd);
             if (leave(n, left, name, F_FILE_TOO_LARGE, detail) != 0)
                 return (size_t)-1;
@@ -513,9 +514,10 @@ static size_t take_inbox(night *n, archive_run *run, const name_list *files, int
         if (rc != 0)
             return (size_t)-1;
         if (t->staged.over_limit) {
-            char detail[160];
-            snprintf(detail, sizeof detail, "filen voksede, mens den blev læst; grænsen er %llu bytes",
-                     (unsigned long long)n->cfg->max_file_bytes);
+            char detail[160], limit[48];
+            value_format_thousands((__int128)n->cfg->max_file_bytes, limit, sizeof limit);
+            snprintf(detail, sizeof detail, "filen voksede, mens den blev læst; grænsen er %s bytes",
+                     limit);
             if (leave(n, left, name, F_FILE_TOO_LARGE, detail) != 0)
                 return (size_t)-1;
             continue;

@@ -1,11 +1,35 @@
 /* process.c — ingest → normalize → validate for one file; see process.h. */
 #include "process.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest.h"
 #include "normalize.h"
 #include "validate.h"
+
+/* A finding inside an indsats names the id the editor knows ("indsats
+ * BOL-03: …"), not only its position in the path. */
+static bool name_indsatser(processed_file *out)
+{
+    static const char marker[] = "/statusnotat/indsatser/indsats[";
+    for (size_t i = 0; out->doc && i < out->findings.n; i++) {
+        finding *x = &out->findings.items[i];
+        if (!x->path || strncmp(x->path, marker, sizeof marker - 1) != 0)
+            continue;
+        size_t k = strtoul(x->path + sizeof marker - 1, NULL, 10);
+        if (k == 0 || k > out->doc->n_indsatser)
+            continue;
+        const char *id = out->doc->indsatser[k - 1].id;
+        if (!id || !id[0] || strstr(x->message, id))
+            continue;
+        const char *named = arena_printf(out->arena, "indsats %s: %s", id, x->message);
+        if (!named)
+            return false;
+        x->message = named;
+    }
+    return true;
+}
 
 /* ingest is either from a file or from memory; the rest is the same. */
 static int process(const char *path, const void *data, size_t size, const char *display_name,
@@ -33,6 +57,8 @@ static int process(const char *path, const void *data, size_t size, const char *
         if (!out->doc || !validate_document(out->doc, cfg, &out->findings))
             return -1;
     }
+    if (!name_indsatser(out))
+        return -1;
     out->accepted = out->doc && out->findings.errors == 0;
     findings_sort(&out->findings);
     return 0;

@@ -65,6 +65,11 @@ typedef struct config {
 int vocab_match(const vocab *v, const char *text);
 int vocab_find_code(const vocab *v, const char *code);
 
+/* The entries as a sender may write them, for a message: their codes
+ * ("ØKF, KFF, …") or their labels ("Igangsat, Ikke igangsat, …"). NULL when
+ * out of memory. */
+const char *vocab_list(arena *a, const vocab *v, bool codes);
+
 /* Index of year in the budget years, or -1. */
 int config_budget_year_index(const config *c, int year);
 

@@ -65,6 +65,8 @@ typedef struct {
     unsigned char bad_byte;          /* the byte that is not UTF-8, its line */
     uint32_t bad_line;
     uint32_t lines;                  /* line breaks so far */
+    size_t root_end_match;           /* bytes of "statusnotat>" matched after '/' or ':' */
+    bool saw_root_end;               /* the root's end tag has gone by */
     bool only_space;                 /* nothing but whitespace and a BOM so far */
     bool ends_with_newline;
 } input_stream;
@@ -195,6 +197,16 @@ static bool check_encoding(input_stream *in, const unsigned char *p, size_t n)
         if (c == '\n')
             in->lines++;
         in->ends_with_newline = c == '\n';
+        /* The root's end tag, </statusnotat> or </prefix:statusnotat>: the
+         * reader reads ahead, so "Extra content" after it may come before the
+         * end element does. */
+        static const char root_end[] = "statusnotat>";
+        if (in->root_end_match && c == (unsigned char)root_end[in->root_end_match - 1]) {
+            if (++in->root_end_match == sizeof root_end)
+                in->saw_root_end = true, in->root_end_match = 0;
+        } else {
+            in->root_end_match = c == '/' || c == ':' ? 1 : 0;
+        }
         bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
         if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
             in->only_space = false;
@@ -447,6 +459,8 @@ typedef struct {
     uint32_t child_count[EL_COUNT];
     raw_text attrs[MAX_ATTRS];
     bool text_reported;              /* TEXT_UNEXPECTED said once */
+    uint32_t suggested;              /* kinds an unknown child was taken for (bit per kind):
+                                        their ELEMENT_MISSING is not said again */
     void *record;                    /* raw_indsats, raw_niveau, … being filled */
 } frame;
 
@@ -577,10 +591,12 @@ static bool within_limit(reader_state *st, frame *fr, size_t *count, size_t max,
 {
     if (++*count <= max)
         return true;
+    char limit[32];
+    value_format_thousands((__int128)max, limit, sizeof limit);
     REPORT(st, F_TOO_MANY_ROWS, fr->line, path_of(st, st->depth, NULL),
-           "dokumentet har mere end %zu %s; det er grænsen for ét dokument, så regnearket kan "
-           "rumme alle forvaltningers dokumenter for perioden",
-           max, what);
+           "dokumentet har mere end %s %s; det er grænsen for ét dokument, så regnearket kan "
+           "rumme alle forvaltningers dokumenter for perioden; del dokumentet op",
+           limit, what);
     st->fatal = true;
     return false;
 }
@@ -743,7 +759,8 @@ static void close_element(reader_state *st)
         store_text(st, fr);
     /* Required children that never came. */
     for (int k = 0; k < EL_COUNT; k++) {
-        if (rules[k].parent != fr->kind || rules[k].min == 0 || fr->child_count[k] > 0)
+        if (rules[k].parent != fr->kind || rules[k].min == 0 || fr->child_count[k] > 0 ||
+            (fr->suggested & (1u << k)))
             continue;
         char extra[64];
         snprintf(extra, sizeof extra, "/%s", rules[k].name);
@@ -843,6 +860,42 @@ static bool check_root_attributes(reader_state *st, frame *fr)
     return true;
 }
 
+/* ELEMENT_UNKNOWN, with the allowed element it is closest to ("mente du
+ * <tema>?"), or else the list of allowed ones. A near miss of a required
+ * element that is missing is said once, here. */
+static void report_unknown_element(reader_state *st, const char *name, int parent_kind,
+                                   uint32_t line, const char *path)
+{
+    const char *parent = parent_kind >= 0 ? rules[parent_kind].name : "";
+    int best = -1;
+    size_t best_distance = 3;
+    char allowed[400] = "";
+    size_t o = 0;
+    for (int k = 0; k < EL_COUNT; k++) {
+        if (rules[k].parent != parent_kind)
+            continue;
+        size_t d = text_edit_distance(name, rules[k].name);
+        if (d < best_distance && d * 3 <= strlen(rules[k].name)) {
+            best = k;
+            best_distance = d;
+        }
+        int n = snprintf(allowed + o, sizeof allowed - o, "%s<%s>", o ? ", " : "", rules[k].name);
+        if (n > 0 && (size_t)n < sizeof allowed - o)
+            o += (size_t)n;
+    }
+    if (best >= 0) {
+        REPORT(st, F_ELEMENT_UNKNOWN, line, path, "<%.60s> er ikke tilladt i <%s>; mente du <%s>?",
+               name, parent, rules[best].name);
+        if (st->depth > 0)
+            st->stack[st->depth - 1].suggested |= 1u << best;
+    } else if (o) {
+        REPORT(st, F_ELEMENT_UNKNOWN, line, path, "<%.60s> er ikke tilladt i <%s>; tilladt er %s",
+               name, parent, allowed);
+    } else {
+        REPORT(st, F_ELEMENT_UNKNOWN, line, path, "<%.60s> er ikke tilladt i <%s>", name, parent);
+    }
+}
+
 /* One element start. Returns true when its subtree is to be skipped. */
 static bool on_element(reader_state *st)
 {
@@ -880,9 +933,7 @@ static bool on_element(reader_state *st)
             REPORT(st, F_NAMESPACE_INVALID, line, path_of(st, st->depth, extra),
                    "<%.60s> er uden navnerum; brug %s", name, STATUSNOTAT_NAMESPACE);
         else
-            REPORT(st, F_ELEMENT_UNKNOWN, line, path_of(st, st->depth, extra),
-                   "<%.60s> er ikke tilladt i <%s>", name,
-                   parent_kind >= 0 ? rules[parent_kind].name : "");
+            report_unknown_element(st, name, parent_kind, line, path_of(st, st->depth, extra));
         return true;
     }
 
@@ -1064,7 +1115,8 @@ static void report_xml_error(reader_state *st, const input_stream *in, bool open
     (void)opened_root;
     /* libxml2 says "Extra content at the end" of a file cut at a line break
      * too; only after the root has closed is that what it means. */
-    if (!st->root_closed && at_end && read_to_end && st->xml_code != XML_ERR_TAG_NAME_MISMATCH &&
+    if (!st->root_closed && !in->saw_root_end && at_end && read_to_end &&
+        st->xml_code != XML_ERR_TAG_NAME_MISMATCH &&
         st->xml_code != -1 && st->xml_code != XML_I18N_CONV_FAILED) {
         REPORT(st, F_FILE_TRUNCATED, lines, NULL,
                "filen ser ud til at være afskåret efter linje %u: den slutter, før "
@@ -1148,10 +1200,12 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
         REPORT(st, F_FILE_UNREADABLE, 0, NULL, "filen kan ikke læses: %s",
                durable_open_failure(in->saved_errno));
         break;
-    case F_FILE_TOO_LARGE:
-        REPORT(st, F_FILE_TOO_LARGE, 0, NULL, "filen er større end grænsen på %llu bytes",
-               (unsigned long long)c->max_file_bytes);
+    case F_FILE_TOO_LARGE: {
+        char limit[48];
+        value_format_thousands((__int128)c->max_file_bytes, limit, sizeof limit);
+        REPORT(st, F_FILE_TOO_LARGE, 0, NULL, "filen er større end grænsen på %s bytes", limit);
         break;
+    }
     case F_GZIP_INVALID:
         REPORT(st, F_GZIP_INVALID, 0, NULL, "gzip-strømmen er ødelagt eller afkortet");
         break;
@@ -1180,11 +1234,14 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
                in->bad_line, in->bad_byte, shown);
         break;
     }
-    case F_GZIP_EXPANSION:
+    case F_GZIP_EXPANSION: {
+        char limit[48];
+        value_format_thousands((__int128)c->max_expanded_bytes, limit, sizeof limit);
         REPORT(st, F_GZIP_EXPANSION, 0, NULL,
-               "gzip-strømmen udpakker til mere end %llu bytes eller %.0f gange sin størrelse",
-               (unsigned long long)c->max_expanded_bytes, c->max_expansion_ratio);
+               "gzip-strømmen udpakker til mere end %s bytes eller %.0f gange sin størrelse",
+               limit, c->max_expansion_ratio);
         break;
+    }
     default:
         REPORT(st, F_INTERNAL, 0, NULL, "intern fejl under læsning");
         break;
@@ -1323,9 +1380,10 @@ int ingest_file(const char *path, const config *cfg, arena *a, findings *f, sour
     }
     /* The size limit before anything is read. */
     if ((uint64_t)sb.st_size > cfg->max_file_bytes) {
-        char detail[160];
-        snprintf(detail, sizeof detail, "filen fylder %llu bytes; grænsen er %llu bytes",
-                 (unsigned long long)sb.st_size, (unsigned long long)cfg->max_file_bytes);
+        char detail[160], size[48], limit[48];
+        value_format_thousands((__int128)sb.st_size, size, sizeof size);
+        value_format_thousands((__int128)cfg->max_file_bytes, limit, sizeof limit);
+        snprintf(detail, sizeof detail, "filen fylder %s bytes; grænsen er %s bytes", size, limit);
         close(fd);
         int rc = refuse_file(path, f, src, out, F_FILE_TOO_LARGE, detail);
         src->bytes = (uint64_t)sb.st_size;

@@ -33,6 +33,68 @@ static bool empty(const raw_text *t)
     return !t->text || !t->text[0];
 }
 
+/* A vocabulary's codes for a message. */
+static const char *known(norm *n, const vocab *v)
+{
+    const char *list = vocab_list(n->a, v, v != &n->cfg->statuses && v != &n->cfg->anbefalinger);
+    if (!list)
+        n->oom = true;
+    return list ? list : "";
+}
+
+/* A way to write an amount that the talformat takes, when the sender's
+ * mistake is a common one: the other decimal mark, or thousands grouped
+ * with spaces. Returns a hint ("brug decimalkomma: …") or "". */
+static const char *amount_hint(norm *n, const char *amount)
+{
+    char fixed[128];
+    int64_t kr;
+    size_t len = strlen(amount);
+    if (len >= sizeof fixed)
+        return "";
+    bool da = n->fmt == NUMBER_FORMAT_DA;
+    /* The other decimal mark, between digits: the last one is the decimal. */
+    const char *mark = NULL;
+    bool own_mark = false;
+    for (const char *p = amount + 1; *p; p++) {
+        bool digits = p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9';
+        if (digits && *p == (da ? '.' : ','))
+            mark = p;
+        if (digits && *p == (da ? ',' : '.'))
+            own_mark = true;
+    }
+    if (mark && !own_mark) {
+        memcpy(fixed, amount, len + 1);
+        fixed[mark - amount] = da ? ',' : '.';
+        if (value_amount(fixed, n->fmt, &kr) == AMOUNT_OK) {
+            const char *hint = arena_printf(n->a, "talformat %s bruger decimal%s: skriv \"%s\"",
+                                            da ? "da" : "iso", da ? "komma" : "punktum", fixed);
+            return hint ? hint : "";
+        }
+    }
+    /* Thousands grouped with spaces: "26 500 000 kr." */
+    size_t o = 0;
+    bool grouped = false;
+    for (size_t i = 0; i < len; i++) {
+        bool between = amount[i] == ' ' && i > 0 && amount[i - 1] >= '0' && amount[i - 1] <= '9' &&
+                       i + 3 < len + 1 && amount[i + 1] >= '0' && amount[i + 1] <= '9';
+        if (between) {
+            grouped = true;
+            if (da)
+                fixed[o++] = '.';
+            continue;
+        }
+        fixed[o++] = amount[i];
+    }
+    fixed[o] = '\0';
+    if (grouped && value_amount(fixed, n->fmt, &kr) == AMOUNT_OK) {
+        const char *hint = arena_printf(n->a, "tusinder skrives %s, ikke med mellemrum: skriv \"%s\"",
+                                        da ? "med punktum" : "uden skilletegn", fixed);
+        return hint ? hint : "";
+    }
+    return "";
+}
+
 static void normalize_department(norm *n, const raw_document *raw, document *doc)
 {
     const raw_text *code = &raw->forvaltning_kode, *name = &raw->forvaltning;
@@ -42,7 +104,8 @@ static void normalize_department(norm *n, const raw_document *raw, document *doc
     doc->department = -1;
     if (!empty(code) && by_code < 0) {
         REPORT(n, F_DEPARTMENT_UNKNOWN, code->line, "/statusnotat/hoved/forvaltning/@kode",
-               "ukendt forvaltningskode \"%s\"", code->text);
+               "ukendt forvaltningskode \"%s\"; gyldige koder er %s", code->text,
+               known(n, v));
         return;
     }
     if (by_code >= 0 && by_name >= 0 && by_code != by_name) {
@@ -54,7 +117,8 @@ static void normalize_department(norm *n, const raw_document *raw, document *doc
     doc->department = by_code >= 0 ? by_code : by_name;
     if (doc->department < 0 && name->text)   /* an absent element is ELEMENT_MISSING */
         REPORT(n, F_DEPARTMENT_UNKNOWN, name->line, "/statusnotat/hoved/forvaltning",
-               "ukendt forvaltning \"%s\"", name->text);
+               "ukendt forvaltning \"%s\"; skriv navnet eller en af koderne %s", name->text,
+               known(n, v));
 }
 
 static void normalize_header(norm *n, const raw_document *raw, document *doc)
@@ -115,9 +179,11 @@ static void normalize_bevillinger(norm *n, const raw_indsats *r, size_t i, indsa
         amount_result ar = value_amount(amount, n->fmt, &b.kroner);
         if (ar != AMOUNT_OK) {
             snprintf(rest, sizeof rest, "/bevilling[%zu]", j + 1);
+            const char *hint =
+                ar == AMOUNT_BAD_NUMBER || ar == AMOUNT_BAD_UNIT ? amount_hint(n, amount) : "";
             REPORT(n, F_AMOUNT_INVALID, rb[j].line, indsats_path(path, sizeof path, i, rest),
                    "ugyldigt beløb \"%s\" (talformat %s): %s", amount,
-                   n->fmt == NUMBER_FORMAT_DA ? "da" : "iso", amount_result_text(ar));
+                   n->fmt == NUMBER_FORMAT_DA ? "da" : "iso", hint[0] ? hint : amount_result_text(ar));
             ok = false;
         }
         if (ok && rb[j].aar.text)
@@ -175,7 +241,8 @@ static void normalize_effect(norm *n, const raw_indsats *r, size_t i, indsats *x
         if (x->effect < 0)
             REPORT(n, F_EFFECT_UNKNOWN, r->vurdering.line,
                    indsats_path(path, sizeof path, i, "/effekt/@vurdering"),
-                   "vurdering=\"%s\" er ikke en kendt effektkategori", r->vurdering.text);
+                   "vurdering=\"%s\" er ikke en kendt effektkategori; brug en af %s",
+                   r->vurdering.text, known(n, &c->effects));
         return;
     }
     char *folded = text_fold(n->a, x->effect_text);
@@ -221,8 +288,7 @@ static void normalize_indsats(norm *n, const raw_indsats *r, size_t i, indsats *
         x->status = vocab_match(&c->statuses, r->status.text);
         if (x->status < 0)
             REPORT(n, F_STATUS_UNKNOWN, r->status.line, indsats_path(path, sizeof path, i, "/status"),
-                   "status \"%s\" er ikke en af: igangsat, ikke igangsat, afsluttet, omlagt",
-                   r->status.text);
+                   "status \"%s\" er ikke en af: %s", r->status.text, known(n, &c->statuses));
     }
     normalize_effect(n, r, i, x);
     x->anbefaling = -1;
@@ -231,8 +297,8 @@ static void normalize_indsats(norm *n, const raw_indsats *r, size_t i, indsats *
         if (x->anbefaling < 0)
             REPORT(n, F_ANBEFALING_UNKNOWN, r->anbefaling.line,
                    indsats_path(path, sizeof path, i, "/anbefaling"),
-                   "anbefaling \"%s\" er ikke en af: fortsæt, udfas, omlæg, undersøg",
-                   r->anbefaling.text);
+                   "anbefaling \"%s\" er ikke en af: %s", r->anbefaling.text,
+                   known(n, &c->anbefalinger));
     }
     x->bemaerkning = empty(&r->bemaerkning) ? NULL : r->bemaerkning.text;
     normalize_bevillinger(n, r, i, x);

@@ -41,6 +41,11 @@ size_t text_utf16_length(const char *s);
  * whether it was cut. NULL when out of memory. */
 const char *text_cell(arena *a, const char *s, bool *cut);
 
+/* The edit distance between two short texts (insertions, deletions,
+ * substitutions and swaps of neighbours, by byte); texts over 63 bytes
+ * count as far apart. For "did you mean" hints. */
+size_t text_edit_distance(const char *a, const char *b);
+
 /* A file name as people and UTF-8 formats see it (docs/security.md, "Names"):
  * every byte that is not part of a printable UTF-8 character (invalid UTF-8,
  * C0 and C1 controls, DEL, U+2028/U+2029) is written \xHH, and a backslash

@@ -82,25 +82,11 @@ static bool check_bevillinger(const document *doc, const config *cfg, findings *
     return true;
 }
 
-static void format_thousands(int64_t v, char *buf, size_t size)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
-    size_t len = strlen(digits), o = 0;
-    if (v < 0 && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = '.';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
 static bool check_personale(const personale *p, const config *cfg, findings *f)
 {
-    char path[128], a[32], b[32];
-    int64_t sum_ansatte = 0, sum_arbejdsstyrke = 0;
+    char path[128], a[48], b[48], stated[32], computed_text[32];
+    /* Wide sums: any number of counts of any size add up without overflow. */
+    __int128 sum_ansatte = 0, sum_arbejdsstyrke = 0;
     bool any_arbejdsstyrke = false;
     for (size_t k = 0; k < p->n_niveauer; k++) {
         const niveau *nv = &p->niveauer[k];
@@ -113,23 +99,26 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
             double computed = (double)nv->ansatte / (double)nv->i_alt;
             if (fabs(computed - nv->pct_ansatte) > cfg->pct_tolerance + 1e-12) {
                 snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@pct", k + 1);
+                value_format_decimal(nv->pct_ansatte * 100, 1, stated, sizeof stated);
+                value_format_decimal(computed * 100, 2, computed_text, sizeof computed_text);
+                value_format_thousands(nv->ansatte, a, sizeof a);
+                value_format_thousands(nv->i_alt, b, sizeof b);
                 REPORT(f, F_PCT_MISMATCH, nv->line, path,
-                       "\"%s\": oplyst %.1f %%, men %lld / %lld giver %.2f %%", nv->name,
-                       nv->pct_ansatte * 100, (long long)nv->ansatte, (long long)nv->i_alt,
-                       computed * 100);
+                       "\"%s\": oplyst %s %%, men %s / %s giver %s %%", nv->name, stated, a, b,
+                       computed_text);
             }
         }
     }
     if (p->total_ansatte >= 0 && p->total_ansatte != sum_ansatte) {
-        format_thousands(p->total_ansatte, a, sizeof a);
-        format_thousands(sum_ansatte, b, sizeof b);
+        value_format_thousands(p->total_ansatte, a, sizeof a);
+        value_format_thousands(sum_ansatte, b, sizeof b);
         REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@ansatte",
                "oplyst total ansatte er %s, men niveauerne summer til %s", a, b);
     }
     if (p->total_arbejdsstyrke >= 0 && any_arbejdsstyrke &&
         p->total_arbejdsstyrke != sum_arbejdsstyrke) {
-        format_thousands(p->total_arbejdsstyrke, a, sizeof a);
-        format_thousands(sum_arbejdsstyrke, b, sizeof b);
+        value_format_thousands(p->total_arbejdsstyrke, a, sizeof a);
+        value_format_thousands(sum_arbejdsstyrke, b, sizeof b);
         REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@arbejdsstyrke",
                "oplyst total arbejdsstyrke er %s, men niveauerne summer til %s", a, b);
     }
@@ -140,7 +129,7 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
  * so a department sees it when it checks its delivery. */
 static bool check_text_lengths(const document *doc, findings *f)
 {
-    char path[128];
+    char path[128], a[48];
     for (size_t i = 0; i < doc->n_indsatser; i++) {
         const indsats *x = &doc->indsatser[i];
         const struct {
@@ -156,8 +145,8 @@ static bool check_text_lengths(const document *doc, findings *f)
             snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/%s", i + 1,
                      texts[k].element);
             REPORT(f, F_TEXT_TRUNCATED, x->line, path,
-                   "<%s> er %zu tegn; et regnearksfelt rummer %d, så teksten afkortes",
-                   texts[k].element, units, TEXT_CELL_MAX);
+                   "<%s> er %s tegn; et regnearksfelt rummer 32.767, så teksten afkortes",
+                   texts[k].element, (value_format_thousands((__int128)units, a, sizeof a), a));
         }
         for (size_t j = 0; j < x->n_indikatorer; j++) {
             const indikator *ind = &x->indikatorer[j];

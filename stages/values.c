@@ -537,3 +537,32 @@ int period_compare_void(const void *a, const void *b)
 {
     return period_compare(a, b);
 }
+
+void value_format_thousands(__int128 v, char *buf, size_t size)
+{
+    char digits[48];
+    size_t len = 0;
+    unsigned __int128 u = v < 0 ? (unsigned __int128)(-(v + 1)) + 1 : (unsigned __int128)v;
+    do {
+        digits[len++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u && len < sizeof digits);
+    size_t o = 0;
+    if (v < 0 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = len; i > 0 && o + 2 < size; i--) {
+        buf[o++] = digits[i - 1];
+        if (i > 1 && (i - 1) % 3 == 0)
+            buf[o++] = '.';
+    }
+    if (size)
+        buf[o < size ? o : size - 1] = '\0';
+}
+
+void value_format_decimal(double v, int decimals, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*f", decimals, v);
+    char *dot = strchr(buf, '.');
+    if (dot)
+        *dot = ',';
+}

@@ -9,6 +9,7 @@
 #define STATUSNOTAT_VALUES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum { NUMBER_FORMAT_DA, NUMBER_FORMAT_ISO } number_format;
@@ -31,6 +32,12 @@ typedef struct {
 
 /* Canonical spellings: "2008-H2" (buf of 8) and "2008-10-01" (buf of 11). */
 void period_format(const sn_period *p, char buf[8]);
+/* A whole number the Danish way, thousands grouped with '.': 29.271. Wide
+ * enough for any sum of int64 values. */
+void value_format_thousands(__int128 v, char *buf, size_t size);
+/* A number with `decimals` decimals the Danish way, with a decimal comma. */
+void value_format_decimal(double v, int decimals, char *buf, size_t size);
+
 /* <0, 0, >0 as a is before, the same as, or after b. */
 int period_compare(const sn_period *a, const sn_period *b);
 /* The same for qsort() over sn_period. */

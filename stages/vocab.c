@@ -37,6 +37,26 @@ int vocab_find_code(const vocab *v, const char *code)
     return -1;
 }
 
+const char *vocab_list(arena *a, const vocab *v, bool codes)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < v->n; i++)
+        len += strlen(codes ? v->items[i].code : v->items[i].label) + 2;
+    char *out = arena_alloc(a, len), *w = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        if (i) {
+            *w++ = ',';
+            *w++ = ' ';
+        }
+        for (const char *c = codes ? v->items[i].code : v->items[i].label; *c; c++)
+            *w++ = *c;
+    }
+    *w = '\0';
+    return out;
+}
+
 int config_budget_year_index(const config *c, int year)
 {
     for (size_t i = 0; i < c->n_budget_years; i++)

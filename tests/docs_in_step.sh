@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # docs_in_step.sh SRC BIN — the documentation says what the program does:
-# every finding code is in docs/findings.md, and every exit code is in
+# every finding code is in docs/findings.md with a real example, and every exit code is in
 # README, --help and the man page.
 set -u
 src=$1 bin=$2
@@ -9,6 +9,15 @@ for code in $(grep -oE '^FINDING\([A-Z_]+' "$src/stages/finding_codes.h" | cut -
   if grep -q "| \`$code\` |" "$src/docs/findings.md"; then passed=$((passed+1)); else
     echo "FAIL: $code is not in docs/findings.md"; failures=$((failures+1)); fi
 done
+# Each example message stands in an expected output of tests/cases (but the
+# four no single file can show).
+while IFS= read -r example; do
+  code=${example%%|*} text=${example#*|}
+  case "$code" in FILE_TOO_LARGE|ID_CONFLICT|DOCUMENT_OLDER|INTERNAL) passed=$((passed+1)); continue ;; esac
+  if grep -qF -- " $code: $text" "$src"/tests/cases/*.expect; then passed=$((passed+1)); else
+    echo "FAIL: the example of $code in docs/findings.md is not what tests/cases shows: $text"
+    failures=$((failures+1)); fi
+done < <(sed -nE 's/^\| `([A-Z_]+)` \| [a-z]+ \| .* \| `(.*)` \|$/\1|\2/p' "$src/docs/findings.md")
 help=$("$bin" --help)
 for n in 0 1 2 3 4; do
   if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help" &&
