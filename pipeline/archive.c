@@ -36,7 +36,7 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
     snprintf(path, sizeof path, "%s/lock", dir);
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (f < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         return LOCK_ERROR;
     }
     if (flock(f, LOCK_EX | LOCK_NB) != 0) {
@@ -46,19 +46,19 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
             ssize_t n = pread(f, holder, sizeof holder - 1, 0);
             holder[n > 0 ? n : 0] = '\0';
             holder[strcspn(holder, "\n")] = '\0';
-            snprintf(err, errlen, "%s is held by another run (%s)", path,
-                     holder[0] ? holder : "unknown process");
+            snprintf(err, errlen, "%s holdes af en anden kørsel (%s)", path,
+                     holder[0] ? holder : "ukendt proces");
             close(f);
             return LOCK_BUSY;
         }
-        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(e));
         close(f);
         return LOCK_ERROR;
     }
     char holder[128];
     int n = snprintf(holder, sizeof holder, "pid %ld since %ld\n", (long)getpid(), (long)time(NULL));
     if (ftruncate(f, 0) != 0 || pwrite(f, holder, (size_t)n, 0) != n) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         close(f);
         return LOCK_ERROR;
     }
@@ -94,7 +94,7 @@ int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen
         return 0;
     if (errno == ENOENT)
         return 0;   /* no run yet */
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
     return -1;
 }
 
@@ -193,7 +193,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
     char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, "%s: ikke nok hukommelse", path);
         return -1;
     }
     size_t len = strlen(text);
@@ -309,7 +309,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     run_manifest *m = a ? arena_alloc(a, sizeof *m) : NULL;
     int rc = -1;
     if (!m) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     m->a = a;
@@ -332,7 +332,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
         m->previous_manifest_sha256 = "";
     if (!format || strcmp(format, "statusnotat-manifest/1") != 0 || !m->id || strcmp(m->id, id) != 0 ||
         !json_is_array(inputs) || !json_is_array(periods)) {
-        snprintf(err, errlen, "%s: not a statusnotat manifest of run %s", path, id);
+        snprintf(err, errlen, "%s: er ikke manifestet for kørsel %s", path, id);
         goto done;
     }
     m->n_inputs = json_array_size(inputs);
@@ -340,19 +340,19 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     m->n_periods = json_array_size(periods);
     m->periods = arena_alloc_array(a, m->n_periods ? m->n_periods : 1, sizeof *m->periods);
     if (!m->inputs || !m->periods) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     for (size_t i = 0; i < m->n_inputs; i++)
         if (!read_input(a, json_array_get(inputs, i), cfg, &m->inputs[i])) {
-            snprintf(err, errlen, "%s: inputs[%zu] is incomplete or names a department the "
-                     "configuration does not know", path, i);
+            snprintf(err, errlen, "%s: inputs[%zu] er ufuldstændigt eller nævner en forvaltning, "
+                     "konfigurationen ikke kender", path, i);
             goto done;
         }
     for (size_t i = 0; i < m->n_periods; i++) {
         const char *p = json_string_value(json_array_get(periods, i));
         if (!p || !value_period(p, &m->periods[i])) {
-            snprintf(err, errlen, "%s: periods[%zu] is not a period", path, i);
+            snprintf(err, errlen, "%s: periods[%zu] er ikke en periode", path, i);
             goto done;
         }
     }
@@ -425,7 +425,7 @@ int archive_stage_delivery(archive_run *r, size_t index, int fd, uint64_t limit,
     int staged = durable_open_delivery(out->path, &st);
     unsigned char magic[2] = {0, 0};
     if (staged < 0 || read(staged, magic, 2) < 0) {
-        snprintf(err, errlen, "%s: %s", out->path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", out->path, durable_errno_text(errno));
         if (staged >= 0)
             close(staged);
         return -1;
@@ -462,7 +462,7 @@ static int sha256_of(const char *path, char hex[65], char *err, size_t errlen)
 {
     if (durable_sha256_file(path, hex) == 0)
         return 0;
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
     return -1;
 }
 
@@ -472,7 +472,7 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     char path[4400], config_sha[65], previous[65] = "";
     snprintf(path, sizeof path, "%s/incoming", r->staging);
     if (durable_remove_tree(path) != 0 && errno != ENOENT) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         return -1;
     }
     snprintf(path, sizeof path, "%s/config.json", r->staging);
@@ -508,12 +508,12 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     crash_point("before_commit");
     if (durable_sync_dir(path) != 0 || durable_sync_dir(r->staging) != 0 ||
         rename(r->staging, r->final) != 0) {
-        snprintf(err, errlen, "%s: %s", r->final, strerror(errno));
+        snprintf(err, errlen, "%s: %s", r->final, durable_errno_text(errno));
         return -1;
     }
     snprintf(path, sizeof path, "%s/runs", r->archive);
     if (durable_sync_dir(path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         return -1;
     }
     return 0;
@@ -608,7 +608,7 @@ int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, 
     if (!d) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         return -1;
     }
     struct dirent *e;
@@ -660,7 +660,7 @@ static void verify_hash(verifier *v, const char *dir, const char *rel, const cha
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     v->checked++;
     if (durable_sha256_file(path, got) != 0)
-        problem(v, rel, "%s kan ikke læses: %s", what, strerror(errno));
+        problem(v, rel, "%s kan ikke læses: %s", what, durable_errno_text(errno));
     else if (strcmp(got, want) != 0)
         problem(v, rel, "%s har ikke den SHA-256, arkivet har registreret (%.12s…, ikke %.12s…)",
                 what, got, want);

@@ -20,7 +20,7 @@ static int write_one(const period_report *report, const char *out_dir, const cha
     period_format(&period, name);
     int n = snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, stem, name);
     if (n < 0 || (size_t)n >= sizeof path) {
-        snprintf(err, errlen, "%s: path too long", out_dir);
+        snprintf(err, errlen, "%s: stien er for lang", out_dir);
         return -1;
     }
     emit_options eo = {.path = path, .created = o->created};
@@ -43,7 +43,7 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
     size_t n_sources = 0, n_docs = 0;
     if (!sources || !docs || !scratch || !departments) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
@@ -64,7 +64,7 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources};
     period_report *all = aggregate_period(&in, a);
     if (!all) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     if (write_one(all, o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
@@ -75,7 +75,7 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
         in.department = (int)d;
         period_report *one = aggregate_period(&in, a);
         if (!one) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "ikke nok hukommelse");
             goto done;
         }
         if (write_one(one, o->out_dir, cfg->departments.items[d].file_code, period, o, err,

@@ -11,6 +11,7 @@
 
 #include "build.h"
 #include "commands.h"
+#include "durable.h"
 #include "config_load.h"
 #include "inbox.h"
 #include "ledger.h"
@@ -203,7 +204,7 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (!inbox_dir || !out_dir || optind != argc) {
-        fprintf(stderr, "statusnotat run: --inbox and --out are required, and nothing else\n");
+        fprintf(stderr, "statusnotat run: --inbox og --out skal angives, og intet andet\n");
         run_usage(stderr);
         return EXIT_USAGE;
     }
@@ -212,7 +213,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     time_t created;
     if (run_time(&created) != 0) {
-        fprintf(stderr, "statusnotat run: SOURCE_DATE_EPOCH is not a number of seconds\n");
+        fprintf(stderr, "statusnotat run: SOURCE_DATE_EPOCH er ikke et antal sekunder\n");
         return EXIT_USAGE;
     }
     char default_config[4096];
@@ -235,12 +236,12 @@ int cmd_run(int argc, char **argv)
     sn_period *periods = NULL;
     name_list files = {0};
     if (inbox_list(inbox_dir, &files) != 0) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, strerror(errno));
+        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, durable_errno_text(errno));
         rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
         goto done;
     }
     if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, strerror(errno));
+        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, durable_errno_text(errno));
         goto done;
     }
     l = ledger_new(cfg, CACHE_BUDGET);
@@ -286,7 +287,7 @@ int cmd_run(int argc, char **argv)
         rc = EXIT_FAILURE_IO;
     goto done;
 oom:
-    fprintf(stderr, "statusnotat run: out of memory\n");
+    fprintf(stderr, "statusnotat run: ikke nok hukommelse\n");
     rc = EXIT_FAILURE_IO;
 done:
     free(periods);

@@ -151,7 +151,7 @@ int cmd_rerun(int argc, char **argv)
         return EXIT_USAGE;
     sn_period period;
     if (period_text && !value_period(period_text, &period)) {
-        fprintf(stderr, "statusnotat rerun: --period %s is not a period (e.g. 2008-H2)\n", period_text);
+        fprintf(stderr, "statusnotat rerun: --period %s er ikke en periode (fx 2008-H2 eller \"2. halvår 2008\")\n", period_text);
         return EXIT_USAGE;
     }
     if (!is_archive("rerun", archive))

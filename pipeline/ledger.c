@@ -327,11 +327,11 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
     if (e->cache.doc)
         return e->cache.doc;
     if (process_file(e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
-        snprintf(err, errlen, "%s: out of memory", e->path);
+        snprintf(err, errlen, "%s: ikke nok hukommelse", e->path);
         return NULL;
     }
     if (strcmp(scratch->source.sha256_hex, e->path_sha256_hex) != 0 || !scratch->accepted) {
-        snprintf(err, errlen, "%s: the file is not what was admitted (changed, or unreadable)",
+        snprintf(err, errlen, "%s: filen er ikke den, der blev modtaget (ændret eller ulæselig)",
                  e->path);
         return NULL;
     }

@@ -58,7 +58,7 @@ struct config *cli_load_config(const char *path)
     if (!path)
         path = config_default_path(buf, sizeof buf);
     if (config_load(path, &c, err, sizeof err) != 0) {
-        fprintf(stderr, "statusnotat: configuration error: %s\n", err);
+        fprintf(stderr, "statusnotat: fejl i konfigurationen (configuration error): %s\n", err);
         return NULL;
     }
     return c;
@@ -68,7 +68,7 @@ bool cli_dir_ok(const char *command, const char *option, const char *dir)
 {
     if (!dir || strlen(dir) <= CLI_MAX_DIR)
         return true;
-    fprintf(stderr, "statusnotat %s: %s is longer than %d bytes\n", command, option, CLI_MAX_DIR);
+    fprintf(stderr, "statusnotat %s: %s er længere end %d bytes\n", command, option, CLI_MAX_DIR);
     return false;
 }
 
@@ -96,6 +96,6 @@ int main(int argc, char **argv)
             return rc;
         }
     }
-    fprintf(stderr, "statusnotat: '%s' is not a command. See 'statusnotat --help'.\n", name);
+    fprintf(stderr, "statusnotat: '%s' er ikke en kommando. Se 'statusnotat --help'.\n", name);
     return EXIT_USAGE;
 }

@@ -15,6 +15,7 @@
 #include "archive.h"
 #include "build.h"
 #include "commands.h"
+#include "durable.h"
 #include "config_load.h"
 #include "crashpoint.h"
 #include "inbox.h"
@@ -89,7 +90,7 @@ static int open_log(night *n, const char *dir)
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
     n->log = fopen(path, "a");
     if (!n->log) {
-        snprintf(n->err, n->errlen, "%s: %s", path, strerror(errno));
+        snprintf(n->err, n->errlen, "%s: %s", path, durable_errno_text(errno));
         return -1;
     }
     size_t i;
@@ -235,7 +236,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         if (present && (e->row.status != SOURCE_REJECTED || quarantined)) {
             if (unlink(path) != 0)
                 log_event(n, "error", "not_removed",
-                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", strerror(errno)));
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", durable_errno_text(errno)));
             else
                 crash_point("inbox");
         }
@@ -252,7 +253,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *repo
         }
     }
     if (durable_sync_dir(n->inbox) != 0 && errno != ENOENT)
-        log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", strerror(errno)));
+        log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", durable_errno_text(errno)));
     return 0;
 }
 
@@ -339,7 +340,7 @@ static int finish_run(night *n, const run_manifest *m, size_t run, json_t *left,
     }
     snprintf(path, sizeof path, "%s/runs/%s/manifest.json", n->archive, m->id);
     if (durable_sha256_file(path, manifest_sha) != 0) {
-        snprintf(n->err, n->errlen, "%s: %s", path, strerror(errno));
+        snprintf(n->err, n->errlen, "%s: %s", path, durable_errno_text(errno));
         goto done;
     }
     iso_utc((time_t)m->recorded_time, when);
@@ -716,7 +717,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     }
 
     if (inbox_list(o->inbox, &files) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, strerror(errno));
+        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, durable_errno_text(errno));
         if (errno == ENOENT || errno == ENOTDIR)
             res->exit_code = EXIT_USAGE;
         goto fail;

@@ -49,10 +49,31 @@ const char *durable_open_failure(int e)
     case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
     case ENOENT: return "filen findes ikke (længere)";
     case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
-    case ENAMETOOLONG: return "filnavnet er for langt";
+    default: return durable_errno_text(e);
+    }
+}
+
+const char *durable_errno_text(int e)
+{
+    switch (e) {
+    case ENOENT: return "findes ikke";
+    case EACCES: case EPERM: return "ingen adgang";
+    case ENOSPC: return "disken er fuld";
+    case EDQUOT: return "diskkvoten er brugt op";
+    case EROFS: return "filsystemet er skrivebeskyttet";
+    case EIO: return "læse- eller skrivefejl på disken";
+    case ENOTDIR: return "en del af stien er ikke en mappe";
+    case EISDIR: return "der står en mappe";
+    case EEXIST: return "findes allerede";
+    case ENOTEMPTY: return "mappen er ikke tom";
+    case ENAMETOOLONG: return "navnet er for langt";
     case EMFILE: case ENFILE: return "for mange åbne filer";
-    case EIO: return "læsefejl på disken";
-    default: return "filen kan ikke læses";
+    case ENOMEM: return "ikke nok hukommelse";
+    case ELOOP: return "et symbolsk link";
+    case EFTYPE_NOT_REGULAR: return "ikke en almindelig fil";
+    case EXDEV: return "på et andet filsystem";
+    case EBUSY: return "optaget";
+    default: return "systemfejl";
     }
 }
 
@@ -114,7 +135,7 @@ int durable_mkdirs(const char *path, char *err, size_t errlen)
             char saved = *p;
             *p = '\0';
             if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: %s", buf, strerror(errno));
+                snprintf(err, errlen, "%s: %s", buf, durable_errno_text(errno));
                 return -1;
             }
             *p = saved;
@@ -318,7 +339,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
     }
     c.out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (c.out < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
         goto done;
     }
     for (;;) {
@@ -326,7 +347,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(err, errlen, "læsning fejlede: %s", strerror(errno));
+            snprintf(err, errlen, "læsning fejlede: %s", durable_errno_text(errno));
             goto done;
         }
         r->in_bytes += (uint64_t)n;
@@ -341,7 +362,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         }
         int pr = push(&c, t, buf, (size_t)n, n == 0, err, errlen);
         if (pr == -2)
-            snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+            snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
         if (pr != 0)
             goto done;
         if (n == 0)
@@ -354,7 +375,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
     int out = c.out;
     c.out = -1;
     if (close(out) != 0 || durable_commit(tmp, dst) != 0) {
-        snprintf(err, errlen, "%s: %s", dst, strerror(errno));
+        snprintf(err, errlen, "%s: %s", dst, durable_errno_text(errno));
         goto done;
     }
     rc = 0;
@@ -379,7 +400,7 @@ int durable_copy(const char *src, const char *dst, durable_transform t, durable_
     int fd = durable_open_delivery(src, &st);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", src,
-                 errno == EFTYPE_NOT_REGULAR ? "ikke en almindelig fil" : strerror(errno));
+                 durable_errno_text(errno));
         memset(r, 0, sizeof *r);
         return -1;
     }
@@ -397,14 +418,14 @@ int durable_write(const char *path, const void *data, size_t len, char *err, siz
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 || write_all(fd, data, len) != 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
         if (fd >= 0)
             close(fd);
         unlink(tmp);
         return -1;
     }
     if (close(fd) != 0 || durable_commit(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         unlink(tmp);
         return -1;
     }

@@ -31,6 +31,10 @@ int durable_open_delivery(const char *path, struct stat *st);
 /* Why a delivery could not be opened or read (an errno), in Danish. */
 const char *durable_open_failure(int e);
 
+/* An errno in a few Danish words ("disken er fuld"), for messages people
+ * read; the system's own wording goes in logs as a detail. */
+const char *durable_errno_text(int e);
+
 /* What a copy does to the bytes on the way. */
 typedef enum { DURABLE_COPY, DURABLE_GZIP, DURABLE_GUNZIP } durable_transform;
 

@@ -842,7 +842,7 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     e.wb = workbook_new_opt(tmp, &options);
     if (!e.wb) {
-        snprintf(err, errlen, "%s: cannot create the workbook", tmp);
+        snprintf(err, errlen, "%s: regnearket kan ikke oprettes", tmp);
         arena_free(e.a);
         return -1;
     }
@@ -881,13 +881,14 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     int rc = 0;
     lxw_error closed = workbook_close(e.wb);
     if (e.error != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: writing %s: %s", o->path, e.detail, lxw_strerror(e.error));
+        snprintf(err, errlen, "%s: regnearket kan ikke skrives (%s: %s)", o->path, e.detail,
+                 lxw_strerror(e.error));
         rc = -1;
     } else if (closed != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: %s", o->path, lxw_strerror(closed));
+        snprintf(err, errlen, "%s: regnearket kan ikke gemmes (%s)", o->path, lxw_strerror(closed));
         rc = -1;
     } else if (durable_commit(tmp, o->path) != 0) {
-        snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", o->path, durable_errno_text(errno));
         rc = -1;
     }
     if (rc != 0)

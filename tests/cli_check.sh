@@ -73,7 +73,7 @@ then ok; else fail "--json content"; fi
 "$bin" --version | grep -qE '^statusnotat [0-9]+\.[0-9]+\.[0-9]+'; expect_exit 0 $? "--version"
 echo '{"format": "statusnotat-config/1"}' >"$tmp/bad.json"
 "$bin" check --config "$tmp/bad.json" OEKF-2008-H2.xml 2>"$tmp/cfg.err"; expect_exit 2 $? "bad config"
-has "$tmp/cfg.err" "configuration error: .*bad\.json: departments" "config error names file and key"
+has "$tmp/cfg.err" "configuration error): .*bad\.json: departments" "config error names file and key"
 
 echo "cli_check: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]

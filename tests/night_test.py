@@ -265,7 +265,7 @@ def lock(root):
         start = time.time()
         p = run(w, EPOCH, expect=3)
         check(time.time() - start < 5, "a second run exits at once")
-        check("held by another run" in p.stderr, f"clear message: {p.stderr}")
+        check("holdes af en anden kørsel" in p.stderr, f"clear message: {p.stderr}")
         check(os.listdir(w["inbox"]) == ["OEKF-2008-H2.xml"], "the locked-out run touched nothing")
     # A holder that dies does not block the next night.
     holder = subprocess.Popen([sys.executable, "-c",
