@@ -784,12 +784,25 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         res->n_files++;
         if (n.ev->admitted)
             n.ev->admitted(n.ev->ctx, &e->row);
+        /* The errors with their details (libxml2's or the system's words). */
+        json_t *errors = json_array();
+        for (size_t f = 0; errors && f < e->row.n_findings; f++) {
+            const finding *x = &e->row.findings[f];
+            if (x->severity != SEVERITY_ERROR)
+                continue;
+            json_t *one = json_pack("{s:s, s:I, s:s}", "code", finding_code_name(x->code), "line",
+                                    (json_int_t)x->line, "message", x->message);
+            if (one && x->detail)
+                json_object_set_new(one, "detail", json_string(x->detail));
+            json_array_append_new(errors, one);
+        }
         log_event(&n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
-                  json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "file", e->row.id.name, "sha256",
+                  json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
                             e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",
                             source_status_code(e->row.status), "errors",
                             (json_int_t)source_row_count(&e->row, SEVERITY_ERROR), "findings",
-                            (json_int_t)e->row.n_findings));
+                            (json_int_t)e->row.n_findings, "error_findings",
+                            errors ? errors : json_array()));
     }
     crash_point("intake");
 
