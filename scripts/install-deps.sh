@@ -2,7 +2,7 @@
 # install-deps.sh — installs what statusnotat needs from Debian's packages.
 #   scripts/install-deps.sh            build and run
 #   scripts/install-deps.sh --test     also what the tests need (cmocka, openpyxl)
-#   scripts/install-deps.sh --office   also LibreOffice (the real-client workbook test)
+#   scripts/install-deps.sh --office   also LibreOffice and poppler (the real-client and print tests)
 #   scripts/install-deps.sh --bench    also what scripts/bench.sh uses
 # Packages already installed are not fetched again, so this is cheap to repeat.
 set -euo pipefail
@@ -12,7 +12,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema) ;;
-    --office) packages+=(libreoffice-calc-nogui python3-uno) ;;
+    --office) packages+=(libreoffice-calc-nogui python3-uno poppler-utils) ;;
     --bench) packages+=(python3 bc unzip time) ;;
     *) echo "usage: $0 [--test] [--office] [--bench]" >&2; exit 2 ;;
   esac

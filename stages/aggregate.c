@@ -288,7 +288,7 @@ period_report *aggregate_period(const aggregate_input *in, arena *a)
     }
     for (size_t y = 0; y < r->n_budget; y++) {
         r->budget[y].year = c->budget_years[y];
-        r->budget[y].frame = c->frame[y];
+        r->budget[y].frame = in->department < 0 ? c->frame[y] : -1;
     }
     if (b.oom)
         return NULL;
@@ -329,6 +329,14 @@ period_report *aggregate_period(const aggregate_input *in, arena *a)
         for (size_t e = 0; e < r->n_effects; e++)
             if (c->effect_limited[e])
                 r->latest_limited += r->effects[e].bevilling.kroner[y];
+        int year = c->budget_years[y];
+        for (size_t d = 0; d < in->n_docs; d++)
+            for (size_t i = 0; i < in->docs[d].doc->n_indsatser; i++) {
+                const indsats *x = &in->docs[d].doc->indsatser[i];
+                for (size_t j = 0; j < x->n_bevillinger; j++)
+                    if (x->bevillinger[j].year == year)
+                        r->city_latest_total += (kroner_sum)x->bevillinger[j].kroner;
+            }
     }
     return r;
 }

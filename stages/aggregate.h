@@ -110,7 +110,8 @@ typedef struct {
 typedef struct {
     int year;
     kroner_sum granted;
-    int64_t frame;               /* -1 when the year has no frame */
+    int64_t frame;               /* -1 when the year has no frame, or in a department's
+                                    workbook: the frame is the whole municipality's */
 } budget_row;
 
 typedef struct {
@@ -162,6 +163,8 @@ typedef struct {
     int latest_year_index;       /* -1 when no document grants any money */
     kroner_sum latest_total;     /* kroner granted in the latest year */
     kroner_sum latest_limited;   /* of which on limited/none/undocumented effect */
+    kroner_sum city_latest_total;   /* the whole municipality's, that year (= latest_total
+                                       in the municipality's own workbook) */
     bool has_staff;
     kroner_sum staff_ansatte, staff_arbejdsstyrke;      /* sums of the rows */
     bool stated_totals;          /* some document states totals */

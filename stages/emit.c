@@ -16,10 +16,16 @@
 #include "durable.h"
 #include "text.h"
 
-enum { MAX_COLS = 64, MAX_WIDTH = 60 };
+/* Column widths in Excel's units (characters of the default font). A text
+ * longer than WRAP_WIDTH wraps inside its cell instead of being cut off by
+ * the next one. A4 landscape holds about PAGE_WIDTH units at 100 %; a sheet
+ * printed narrower than MIN_SCALE goes across pages instead. */
+enum { MAX_COLS = 64, MAX_WIDTH = 40, WRAP_WIDTH = 40 };
+#define PAGE_WIDTH 105.0
+#define MIN_SCALE 0.65
 
 typedef struct {
-    lxw_format *header, *wrap, *kroner, *count, *number, *pct, *date, *year,
+    lxw_format *header, *header_number, *wrap, *kroner, *count, *number, *pct, *date, *year,
         *total_label, *total_kroner, *total_count, *total_pct, *title, *subtitle, *section,
         *label, *big_kroner, *big_pct, *flag_count, *note;
 } formats;
@@ -43,6 +49,8 @@ typedef struct {
     lxw_worksheet *ws;
     const char *name;
     double width[MAX_COLS];
+    lxw_row_t tall_row;          /* the last row given a height for wrapped text */
+    unsigned tall_lines;         /* its lines */
 } sheet;
 
 static void check(emitter *e, lxw_error err, const char *what)
@@ -71,8 +79,23 @@ static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
 {
     if (!text)
         return;
+    double chars = (double)text_utf8_length(text) + 1;
+    if (!fmt && chars > WRAP_WIDTH) {
+        /* Long titles and messages wrap, never cut; the row is made tall
+         * enough (not every viewer fits rows to wrapped text by itself). */
+        fmt = s->e->f.wrap;
+        /* a character is about 0.85 of a width unit in the default font */
+        unsigned lines = (unsigned)(chars * 0.85 / (WRAP_WIDTH - 1)) + 1;
+        if (lines > 20)
+            lines = 20;
+        if (s->tall_row != row || lines > s->tall_lines) {
+            s->tall_row = row;
+            s->tall_lines = lines;
+            check(s->e, worksheet_set_row(s->ws, row, 15.0 * lines, NULL), s->name);
+        }
+    }
     check(s->e, worksheet_write_string(s->ws, row, col, text, fmt), s->name);
-    note_width(s, col, (double)text_utf8_length(text) + 1);
+    note_width(s, col, chars);
 }
 
 static void put_number(sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *fmt)
@@ -123,13 +146,17 @@ static const char *col_name(emitter *e, lxw_col_t col)
 
 /* Adds an Excel table with the given headers at first_row; returns the first
  * row below it. A table holds at least one (empty) data row. */
+/* A table with its header row; the headers of the columns in `numbers` (a
+ * bit per column) stand right-aligned over their numbers. */
 static lxw_row_t add_table(sheet *s, const char *name, lxw_row_t first_row, size_t n_rows,
-                           const char *const *headers, size_t n_cols)
+                           const char *const *headers, size_t n_cols, uint64_t numbers)
 {
     lxw_table_column columns[MAX_COLS];
     lxw_table_column *pointers[MAX_COLS + 1];
     for (size_t i = 0; i < n_cols && i < MAX_COLS; i++) {
-        columns[i] = (lxw_table_column){.header = (char *)headers[i], .header_format = s->e->f.header};
+        columns[i] = (lxw_table_column){
+            .header = (char *)headers[i],
+            .header_format = numbers >> i & 1 ? s->e->f.header_number : s->e->f.header};
         pointers[i] = &columns[i];
         note_width(s, (lxw_col_t)i, (double)text_utf8_length(headers[i]) + 3);
     }
@@ -151,17 +178,27 @@ static void put_subtotal(sheet *s, lxw_row_t row, lxw_col_t col, const char *tab
     put_formula(s, row, col, formula(s->e, "=SUBTOTAL(109,%s[%s])", table, column), value, fmt);
 }
 
+/* Widths, and the print set-up: A4 landscape, one page wide when that keeps
+ * the text at MIN_SCALE or more, else across pages at MIN_SCALE with the
+ * header row and the first column on every page. */
 static void finish_sheet(sheet *s, size_t n_cols, bool freeze)
 {
+    double total = 0;
     for (size_t c = 0; c < n_cols && c < MAX_COLS; c++) {
         double w = s->width[c] < 8 ? 8 : s->width[c] > MAX_WIDTH ? MAX_WIDTH : s->width[c];
+        total += w + 0.7;   /* the cell padding */
         check(s->e, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), s->name);
     }
     if (freeze)
         worksheet_freeze_panes(s->ws, 1, 0);
     worksheet_set_landscape(s->ws);
     worksheet_set_paper(s->ws, 9);   /* A4 */
-    worksheet_fit_to_pages(s->ws, 1, 0);
+    if (total * MIN_SCALE <= PAGE_WIDTH) {
+        worksheet_fit_to_pages(s->ws, 1, 0);
+    } else {
+        worksheet_set_print_scale(s->ws, (uint16_t)(MIN_SCALE * 100));
+        check(s->e, worksheet_repeat_columns(s->ws, 0, 0), s->name);
+    }
     if (freeze)
         check(s->e, worksheet_repeat_rows(s->ws, 0, 0), s->name);
     check(s->e, worksheet_set_footer(s->ws, "&L&A&R&P / &N"), s->name);
@@ -196,7 +233,9 @@ static void sheet_indsatser(emitter *e)
     for (size_t y = 0; y < n_years; y++)
         headers[n_cols++] = year_header(e, y);
     headers[n_cols++] = "Kilde";
-    lxw_row_t total_row = add_table(&s, "Indsatser", 0, r->n_indsatser, headers, n_cols);
+    /* the Bevilling columns are numbers: 8 .. 8 + years - 1 */
+    lxw_row_t total_row = add_table(&s, "Indsatser", 0, r->n_indsatser, headers, n_cols,
+                                    ((1ull << n_years) - 1) << 8);
     double *totals = arena_alloc_array(e->a, n_years ? n_years : 1, sizeof *totals);
     if (!totals) {
         check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Indsatser");
@@ -244,7 +283,7 @@ static void sheet_effekt(emitter *e)
     for (size_t y = 0; y < n_years; y++)
         headers[n_cols++] = year_header(e, y);
     headers[n_cols++] = "Andel seneste år";
-    lxw_row_t total_row = add_table(&s, "EffektBevilling", 0, r->n_effects, headers, n_cols);
+    lxw_row_t total_row = add_table(&s, "EffektBevilling", 0, r->n_effects, headers, n_cols, ~1ull);
     e->effect_first_row = 1;
     e->effect_total_row = total_row;
     int latest = r->latest_year_index;
@@ -290,7 +329,7 @@ static void sheet_effekt(emitter *e)
         dheaders[n_dcols++] = c->effects.items[k].label;
     dheaders[n_dcols++] = "I alt";
     lxw_row_t dtotal_row = add_table(&s, "EffektForvaltning", head, r->n_effect_departments,
-                                     dheaders, n_dcols);
+                                     dheaders, n_dcols, ~1ull);
     size_t *col_totals = arena_alloc_array(e->a, n_dcols, sizeof *col_totals);
     if (!col_totals) {
         check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Effekt");
@@ -332,7 +371,7 @@ static void sheet_bevilling(emitter *e)
     if (!s.ws)
         return;
     static const char *const profile[] = {"År", "Bevilget", "Ramme", "Difference"};
-    lxw_row_t after = add_table(&s, "Bevillingsprofil", 0, r->n_budget, profile, 4);
+    lxw_row_t after = add_table(&s, "Bevillingsprofil", 0, r->n_budget, profile, 4, ~0ull);
     e->budget_first_row = 1;
     for (size_t y = 0; y < r->n_budget; y++) {
         const budget_row *b = &r->budget[y];
@@ -352,7 +391,7 @@ static void sheet_bevilling(emitter *e)
     size_t n_cols = 1;
     for (size_t y = 0; y < n_years; y++)
         headers[n_cols++] = year_header(e, y);
-    lxw_row_t total_row = add_table(&s, "BevillingTema", head, r->n_themes, headers, n_cols);
+    lxw_row_t total_row = add_table(&s, "BevillingTema", head, r->n_themes, headers, n_cols, ~1ull);
     for (size_t t = 0; t < r->n_themes; t++) {
         const theme_row *x = &r->themes[t];
         lxw_row_t row = head + 1 + (lxw_row_t)t;
@@ -382,7 +421,7 @@ static void sheet_personale(emitter *e)
         "Uddannelsesniveau", "Ansatte", "Andel af ansatte", "Arbejdsstyrke",
         "Andel af arbejdsstyrke", "Repræsentation", "Oplyst pct. ansatte",
         "Oplyst pct. arbejdsstyrke"};
-    lxw_row_t total = add_table(&s, "Personale", 0, r->n_staff, headers, 8);
+    lxw_row_t total = add_table(&s, "Personale", 0, r->n_staff, headers, 8, ~1ull);
     e->staff_first_row = 1;
     e->staff_total_row = total;
     e->n_staff_rows = r->n_staff;
@@ -454,7 +493,8 @@ static void sheet_indikatorer(emitter *e)
         return;
     static const char *const headers[] = {"Forvaltning", "Indsats-id", "Indikator", "Værdi", "Fra",
                                           "Til", "Ud af", "Enhed", "Dato", "År", "Tekst"};
-    add_table(&s, "Indikatorer", 0, r->n_indicators, headers, 11);
+    /* Værdi, Fra, Til, Ud af (3-6), Dato, År (8-9) */
+    add_table(&s, "Indikatorer", 0, r->n_indicators, headers, 11, 0xFull << 3 | 0x3ull << 8);
     for (size_t i = 0; i < r->n_indicators && e->error == LXW_NO_ERROR; i++) {
         const indicator_row *x = &r->indicators[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
@@ -496,7 +536,7 @@ static void sheet_validering(emitter *e)
     if (!s.ws)
         return;
     static const char *const headers[] = {"Alvor", "Kode", "Fil", "Linje", "Sti", "Besked", "Handling"};
-    add_table(&s, "Fund", 0, r->n_fund, headers, 7);
+    add_table(&s, "Fund", 0, r->n_fund, headers, 7, 1ull << 3);   /* Linje */
     for (size_t i = 0; i < r->n_fund && e->error == LXW_NO_ERROR; i++) {
         const fund_row *x = &r->fund[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
@@ -523,7 +563,7 @@ static void sheet_kilder(emitter *e)
         return;
     static const char *const headers[] = {"Fil", "SHA-256", "Bytes", "Forvaltning", "Periode",
                                           "Indsendt", "Status", "Erstattet af"};
-    add_table(&s, "Kilder", 0, r->n_sources, headers, 8);
+    add_table(&s, "Kilder", 0, r->n_sources, headers, 8, 1ull << 2 | 1ull << 5);   /* Bytes, Indsendt */
     for (size_t i = 0; i < r->n_sources && e->error == LXW_NO_ERROR; i++) {
         const source_row *x = r->sources[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
@@ -572,9 +612,12 @@ static const char *limited_labels(emitter *e)
     return out;
 }
 
+/* A chart on Overblik. `limited` (NULL, or one flag per category of a single
+ * series) colours the limited-effect categories apart from the others. */
 static void overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t type,
                            const char *title, const char *categories, const char *const *values,
-                           const char *const *names, size_t n_series, const char *num_format)
+                           const char *const *names, size_t n_series, const char *num_format,
+                           const bool *limited, size_t n_points)
 {
     lxw_chart *chart = workbook_add_chart(e->wb, type);
     if (!chart) {
@@ -588,8 +631,22 @@ static void overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t 
             return;
         }
         chart_series_set_name(series, names[i]);
+        if (limited && n_points && n_points <= 64) {
+            lxw_chart_fill fills[64];
+            lxw_chart_point points[64];
+            lxw_chart_point *list[65];
+            for (size_t k = 0; k < n_points; k++) {
+                fills[k] = (lxw_chart_fill){.color = limited[k] ? 0xC0504D : 0x4F81BD};
+                points[k] = (lxw_chart_point){.fill = &fills[k]};
+                list[k] = &points[k];
+            }
+            list[n_points] = NULL;
+            check(e, chart_series_set_points(series, list), title);
+        }
     }
     chart_title_set_name(chart, title);
+    lxw_chart_font title_font = {.size = 12, .bold = LXW_EXPLICIT_FALSE};
+    chart_title_set_name_font(chart, &title_font);
     /* In a bar chart the x axis is the (horizontal) value axis; categories
      * run bottom-up unless the category axis is reversed. */
     chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, num_format);
@@ -597,7 +654,7 @@ static void overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t 
         chart_axis_set_reverse(chart->y_axis);
     chart_legend_set_position(chart, n_series > 1 ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
     lxw_chart_options options = {.x_scale = 1.4, .y_scale = 1.1, .x_offset = 10, .y_offset = 4};
-    check(e, worksheet_insert_chart_opt(ws, at, 4, chart, &options), title);
+    check(e, worksheet_insert_chart_opt(ws, at, 0, chart, &options), title);
 }
 
 static void sheet_overblik(emitter *e)
@@ -612,7 +669,9 @@ static void sheet_overblik(emitter *e)
     size_t n_years = c->n_budget_years;
     int latest = r->latest_year_index;
 
-    put_string(&s, 0, 0, formula(e, "Statusredegørelse %s", period), e->f.title);
+    char spoken[24];
+    period_spoken(&r->period, spoken);
+    put_string(&s, 0, 0, formula(e, "Statusredegørelse %s", spoken), e->f.title);
     put_string(&s, 1, 0, formula(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
                e->f.subtitle);
     lxw_row_t row = 3;
@@ -654,20 +713,47 @@ static void sheet_overblik(emitter *e)
         put_formula(&s, row, 2, formula(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
                     share, e->f.big_pct);
         row++;
+        lxw_row_t city_row = granted_row;
+        if (r->department >= 0) {
+            /* A department's money against the municipality's, never the frame. */
+            city_row = row;
+            put_string(&s, row, 0, formula(e, "Kommunens samlede bevilling i %d", year), e->f.label);
+            put_number(&s, row++, 1, (double)r->city_latest_total, e->f.big_kroner);
+            put_string(&s, row, 0, formula(e, "Forvaltningens andel af kommunens bevilling i %d", year),
+                       e->f.label);
+            put_formula(&s, row++, 2, formula(e, "=IF(B%u=0,0,B%u/B%u)", city_row + 1, granted_row + 1,
+                                              city_row + 1),
+                        r->city_latest_total ? (double)r->latest_total / (double)r->city_latest_total : 0,
+                        e->f.big_pct);
+        }
         if (c->frame[latest] >= 0) {
             lxw_row_t frame_row = row;
-            put_string(&s, row, 0, formula(e, "Ramme %d", year), e->f.label);
-            put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", budget_xl_row), (double)c->frame[latest],
-                        e->f.big_kroner);
-            put_string(&s, row, 0, "Ramme minus bevilget", e->f.label);
-            put_formula(&s, row++, 1, formula(e, "=B%u-B%u", frame_row + 1, granted_row + 1),
-                        (double)(c->frame[latest] - r->latest_total), e->f.big_kroner);
+            const char *whose = r->department >= 0 ? "Kommunens ramme" : "Ramme";
+            put_string(&s, row, 0, formula(e, "%s %d", whose, year), e->f.label);
+            if (r->department >= 0)
+                put_number(&s, row++, 1, (double)c->frame[latest], e->f.big_kroner);
+            else
+                put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", budget_xl_row),
+                            (double)c->frame[latest], e->f.big_kroner);
+            put_string(&s, row, 0,
+                       r->department >= 0 ? "Kommunens ramme minus kommunens samlede bevilling"
+                                          : "Ramme minus bevilget",
+                       e->f.label);
+            put_formula(&s, row++, 1, formula(e, "=B%u-B%u", frame_row + 1, city_row + 1),
+                        (double)c->frame[latest] - r->city_latest_total, e->f.big_kroner);
         }
         for (size_t y = (size_t)latest + 1; y < n_years; y++)
             if (c->frame[y] >= 0) {
-                put_string(&s, row, 0, formula(e, "Ramme %d", c->budget_years[y]), e->f.label);
-                put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", e->budget_first_row + (lxw_row_t)y + 1),
-                            (double)c->frame[y], e->f.big_kroner);
+                put_string(&s, row, 0,
+                           formula(e, "%s %d", r->department >= 0 ? "Kommunens ramme" : "Ramme",
+                                   c->budget_years[y]),
+                           e->f.label);
+                if (r->department >= 0)
+                    put_number(&s, row++, 1, (double)c->frame[y], e->f.big_kroner);
+                else
+                    put_formula(&s, row++, 1,
+                                formula(e, "=Bevilling!C%u", e->budget_first_row + (lxw_row_t)y + 1),
+                                (double)c->frame[y], e->f.big_kroner);
             }
     } else {
         put_string(&s, row++, 0, "Ingen bevillinger i budgetårene", e->f.section);
@@ -698,29 +784,44 @@ static void sheet_overblik(emitter *e)
     s.width[1] = 18;
     s.width[2] = 12;
 
-    /* Charts: budget by effect, budget against frame, staffing shares. */
+    /* Charts under the figures (beside them the page would print too small):
+     * budget by effect, budget against frame, staffing shares. */
+    lxw_row_t chart_row = row + 2;
     lxw_row_t first = e->effect_first_row + 1, last = e->effect_first_row + (lxw_row_t)r->n_effects;
-    if (latest >= 0) {
+    bool any_money = false;
+    for (size_t y = 0; y < r->n_budget; y++)
+        any_money |= r->budget[y].granted != 0;
+    if (latest >= 0 && r->latest_total != 0) {   /* no empty chart */
         const char *latest_col = col_name(e, (lxw_col_t)(2 + latest));
         const char *values[] = {formula(e, "=Effekt!$%s$%u:$%s$%u", latest_col, first, latest_col, last)};
         const char *names[] = {formula(e, "Bevilling %d", c->budget_years[latest])};
-        overview_chart(e, s.ws, 0, LXW_CHART_BAR,
+        put_string(&s, chart_row - 1, 0,
+                   formula(e, "I diagrammet er %s markeret med rødt", limited_labels(e)), e->f.note);
+        overview_chart(e, s.ws, chart_row, LXW_CHART_BAR,
                        formula(e, "Bevilling %d efter effekt", c->budget_years[latest]),
-                       formula(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0");
+                       formula(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0",
+                       c->effect_limited, r->n_effects);
     }
     lxw_row_t b1 = e->budget_first_row + 1, b2 = e->budget_first_row + (lxw_row_t)r->n_budget;
     const char *bvalues[] = {formula(e, "=Bevilling!$B$%u:$B$%u", b1, b2),
                              formula(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
     const char *bnames[] = {"Bevilget", "Ramme"};
-    overview_chart(e, s.ws, 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
-                   formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0");
+    if (r->department < 0)
+        overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
+                       formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0", NULL, 0);
+    else if (any_money)   /* a department's money alone: the frame is the municipality's */
+        overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Forvaltningens bevilling pr. år",
+                       formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 1, "#,##0",
+                       NULL, 0);
     if (r->has_staff && r->n_staff) {
         lxw_row_t p1 = e->staff_first_row + 1, p2 = e->staff_first_row + (lxw_row_t)e->n_staff_rows;
         const char *pvalues[] = {formula(e, "=Personale!$C$%u:$C$%u", p1, p2),
                                  formula(e, "=Personale!$E$%u:$E$%u", p1, p2)};
         const char *pnames[] = {"Andel af ansatte", "Andel af arbejdsstyrke"};
-        overview_chart(e, s.ws, 36, LXW_CHART_COLUMN, "Ansatte mod arbejdsstyrke pr. uddannelsesniveau",
-                       formula(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%");
+        overview_chart(e, s.ws, chart_row + 36, LXW_CHART_COLUMN,
+                       "Ansatte mod arbejdsstyrke pr. uddannelsesniveau",
+                       formula(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%",
+                       NULL, 0);
     }
     worksheet_set_landscape(s.ws);
     worksheet_set_paper(s.ws, 9);
@@ -745,10 +846,8 @@ static lxw_format *make_format(emitter *e, const char *num_format, bool bold, bo
         format_set_num_format(f, num_format);
     if (bold)
         format_set_bold(f);
-    if (wrap) {
+    if (wrap)   /* bottom-aligned like the other cells of its row */
         format_set_text_wrap(f);
-        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
-    }
     return f;
 }
 
@@ -757,6 +856,7 @@ static void make_formats(emitter *e)
     formats *f = &e->f;
     const char *kr = "#,##0";
     f->header = make_format(e, NULL, true, true);
+    f->header_number = make_format(e, NULL, true, true);
     f->wrap = make_format(e, NULL, false, true);
     f->kroner = make_format(e, kr, false, false);
     f->count = make_format(e, "#,##0", false, false);
@@ -791,6 +891,8 @@ static void make_formats(emitter *e)
     format_set_font_color(f->note, LXW_COLOR_RED);
     format_set_italic(f->note);
     format_set_bg_color(f->header, 0xDDEBF7);
+    format_set_bg_color(f->header_number, 0xDDEBF7);
+    format_set_align(f->header_number, LXW_ALIGN_RIGHT);
 }
 
 /* Excel's last row is 1 048 576; every table has a header row and a total or

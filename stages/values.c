@@ -566,3 +566,8 @@ void value_format_decimal(double v, int decimals, char *buf, size_t size)
     if (dot)
         *dot = ',';
 }
+
+void period_spoken(const sn_period *p, char buf[24])
+{
+    snprintf(buf, 24, "%u. halvår %04u", (unsigned)p->half % 10u, (unsigned)p->year % 10000u);
+}

@@ -32,6 +32,8 @@ typedef struct {
 
 /* Canonical spellings: "2008-H2" (buf of 8) and "2008-10-01" (buf of 11). */
 void period_format(const sn_period *p, char buf[8]);
+/* The period as people say it: "2. halvår 2008". */
+void period_spoken(const sn_period *p, char buf[24]);
 /* A whole number the Danish way, thousands grouped with '.': 29.271. Wide
  * enough for any sum of int64 values. */
 void value_format_thousands(__int128 v, char *buf, size_t size);
