@@ -18,6 +18,11 @@ while IFS= read -r example; do
     echo "FAIL: the example of $code in docs/findings.md is not what tests/cases shows: $text"
     failures=$((failures+1)); fi
 done < <(sed -nE 's/^\| `([A-Z_]+)` \| [a-z]+ \| .* \| `(.*)` \|$/\1|\2/p' "$src/docs/findings.md")
+# Each subcommand's --help lists its exit codes.
+for cmd in check run runs rerun verify; do
+  if "$bin" "$cmd" --help | grep -qE '^ *exit: 0 '; then passed=$((passed+1)); else
+    echo "FAIL: statusnotat $cmd --help does not list its exit codes"; failures=$((failures+1)); fi
+done
 help=$("$bin" --help)
 for n in 0 1 2 3 4; do
   if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help" &&
