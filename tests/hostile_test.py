@@ -461,8 +461,10 @@ def tamper():
              checks=((verify, "report.json"), (rerun1, book)))
     p = run(w, cmd=verify)
     check(p.returncode == 0, "restored, the archive is intact again")
-    p = run(w, cmd=[BIN, "verify", "--archive", os.path.join(ROOT, "nowhere")])
-    check(p.returncode == 2, "verify on a folder that is not an archive exits 2")
+    for cmd in (["verify"], ["runs"], ["rerun", "--run", r1, "--out", os.path.join(ROOT, "x")]):
+        p = run(w, cmd=[BIN, cmd[0], "--archive", os.path.join(ROOT, "nowhere")] + cmd[1:])
+        check(p.returncode == 2 and "ikke et statusnotat-arkiv" in out_text(p),
+              f"{cmd[0]} on a folder that is not an archive exits 2 and says so: {out_text(p)}")
 
 
 # ---- 10. Cost follows the work ---------------------------------------------------------
