@@ -30,6 +30,43 @@ typedef struct {
         *label, *big_kroner, *big_pct, *flag_count, *note;
 } formats;
 
+/* Where a table stands on its sheet (0-based rows): its header row, its
+ * data rows and the row under it (the total). */
+typedef struct {
+    lxw_row_t header;
+    lxw_row_t first, last;       /* data rows; one empty row when there is no data */
+    lxw_row_t total;
+} table_place;
+
+/* Every table's place, decided once from the report before anything is
+ * written: the sheet writers put their tables there, and the charts on
+ * Overblik read their ranges from here. Cell formulas on other sheets use
+ * the tables' structured references and need no place at all. */
+typedef struct {
+    table_place effect_bevilling, effect_forvaltning, bevillingsprofil, bevilling_tema,
+        personale;
+} workbook_layout;
+
+/* A table of n rows with its header at `header`. */
+static table_place place_table(lxw_row_t header, size_t n)
+{
+    table_place t = {.header = header, .first = header + 1};
+    t.last = header + (lxw_row_t)(n ? n : 1);
+    t.total = t.last + 1;
+    return t;
+}
+
+static workbook_layout plan_layout(const period_report *r)
+{
+    workbook_layout l;
+    l.effect_bevilling = place_table(0, r->n_effects);
+    l.effect_forvaltning = place_table(l.effect_bevilling.total + 3, r->n_effect_departments);
+    l.bevillingsprofil = place_table(0, r->n_budget);
+    l.bevilling_tema = place_table(l.bevillingsprofil.total + 2, r->n_themes);
+    l.personale = place_table(0, r->n_staff);
+    return l;
+}
+
 typedef struct {
     lxw_workbook *wb;
     const period_report *r;
@@ -38,10 +75,7 @@ typedef struct {
     formats f;
     lxw_error error;          /* the first error; later writes are skipped */
     char detail[128];         /* what was being written when it happened */
-    /* Where things landed, for formulas and charts on other sheets. */
-    lxw_row_t effect_first_row, effect_total_row, budget_first_row;
-    lxw_row_t staff_first_row, staff_total_row;
-    size_t n_staff_rows;
+    workbook_layout layout;   /* where every table stands, decided once (plan_layout) */
 } emitter;
 
 typedef struct {
@@ -213,6 +247,28 @@ static sheet new_sheet(emitter *e, const char *name)
     return s;
 }
 
+/* A text as a formula's string literal: "…" with " doubled. */
+static const char *quoted(emitter *e, const char *text)
+{
+    size_t n = 3;
+    for (const char *p = text; *p; p++)
+        n += *p == '"' ? 2 : 1;
+    char *q = arena_alloc(e->a, n), *w = q;
+    if (!q) {
+        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "formula");
+        return "\"\"";
+    }
+    *w++ = '"';
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            *w++ = '"';
+        *w++ = *p;
+    }
+    *w++ = '"';
+    *w = '\0';
+    return q;
+}
+
 static const char *year_header(emitter *e, size_t y)
 {
     return formula(e, "Bevilling %d", e->cfg->budget_years[y]);
@@ -283,16 +339,16 @@ static void sheet_effekt(emitter *e)
     for (size_t y = 0; y < n_years; y++)
         headers[n_cols++] = year_header(e, y);
     headers[n_cols++] = "Andel seneste år";
-    lxw_row_t total_row = add_table(&s, "EffektBevilling", 0, r->n_effects, headers, n_cols, ~1ull);
-    e->effect_first_row = 1;
-    e->effect_total_row = total_row;
+    const table_place *place = &e->layout.effect_bevilling;
+    lxw_row_t total_row = add_table(&s, "EffektBevilling", place->header, r->n_effects, headers,
+                                    n_cols, ~1ull);
     int latest = r->latest_year_index;
     lxw_col_t share_col = (lxw_col_t)(2 + n_years);
     const char *latest_col = latest >= 0 ? col_name(e, (lxw_col_t)(2 + latest)) : NULL;
     size_t count_total = 0;
     for (size_t i = 0; i < r->n_effects; i++) {
         const effect_row *x = &r->effects[i];
-        lxw_row_t row = (lxw_row_t)(1 + i);
+        lxw_row_t row = place->first + (lxw_row_t)i;
         const char *label = c->effects.items[x->effect].label;
         const char *a = cell_name(e, row, 0);
         put_string(&s, row, 0, label, NULL);
@@ -322,7 +378,7 @@ static void sheet_effekt(emitter *e)
                      r->latest_total ? 1.0 : 0.0, e->f.total_pct);
 
     /* EffektForvaltning: counts over Indsatser by department and effect. */
-    lxw_row_t head = total_row + 3;
+    lxw_row_t head = e->layout.effect_forvaltning.header;
     const char *dheaders[MAX_COLS] = {"Forvaltning"};
     size_t n_dcols = 1;
     for (size_t k = 0; k < c->effects.n && n_dcols < MAX_COLS - 1; k++)
@@ -371,11 +427,11 @@ static void sheet_bevilling(emitter *e)
     if (!s.ws)
         return;
     static const char *const profile[] = {"År", "Bevilget", "Ramme", "Difference"};
-    lxw_row_t after = add_table(&s, "Bevillingsprofil", 0, r->n_budget, profile, 4, ~0ull);
-    e->budget_first_row = 1;
+    const table_place *place = &e->layout.bevillingsprofil;
+    add_table(&s, "Bevillingsprofil", place->header, r->n_budget, profile, 4, ~0ull);
     for (size_t y = 0; y < r->n_budget; y++) {
         const budget_row *b = &r->budget[y];
-        lxw_row_t row = (lxw_row_t)(1 + y);
+        lxw_row_t row = place->first + (lxw_row_t)y;
         put_number(&s, row, 0, b->year, e->f.year);
         put_formula(&s, row, 1, formula(e, "=SUM(Indsatser[%s])", year_header(e, y)),
                     (double)b->granted, e->f.kroner);
@@ -386,7 +442,7 @@ static void sheet_bevilling(emitter *e)
         }
     }
 
-    lxw_row_t head = after + 2;
+    lxw_row_t head = e->layout.bevilling_tema.header;
     const char *headers[MAX_COLS] = {"Tema"};
     size_t n_cols = 1;
     for (size_t y = 0; y < n_years; y++)
@@ -421,14 +477,12 @@ static void sheet_personale(emitter *e)
         "Uddannelsesniveau", "Ansatte", "Andel af ansatte", "Arbejdsstyrke",
         "Andel af arbejdsstyrke", "Repræsentation", "Oplyst pct. ansatte",
         "Oplyst pct. arbejdsstyrke"};
-    lxw_row_t total = add_table(&s, "Personale", 0, r->n_staff, headers, 8, ~1ull);
-    e->staff_first_row = 1;
-    e->staff_total_row = total;
-    e->n_staff_rows = r->n_staff;
+    const table_place *place = &e->layout.personale;
+    lxw_row_t total = add_table(&s, "Personale", place->header, r->n_staff, headers, 8, ~1ull);
     bool any_workforce = false;
     for (size_t i = 0; i < r->n_staff; i++) {
         const staff_row *x = &r->staff[i];
-        lxw_row_t row = (lxw_row_t)(1 + i), xr = row + 1, xt = total + 1;
+        lxw_row_t row = place->first + (lxw_row_t)i, xr = row + 1, xt = total + 1;
         double share = r->staff_ansatte ? (double)x->ansatte / (double)r->staff_ansatte : 0;
         put_string(&s, row, 0, x->level, NULL);
         put_number(&s, row, 1, (double)x->ansatte, e->f.count);
@@ -690,20 +744,20 @@ static void sheet_overblik(emitter *e)
 
     if (latest >= 0) {
         int year = c->budget_years[latest];
-        lxw_row_t budget_xl_row = e->budget_first_row + (lxw_row_t)latest + 1;   /* 1-based */
-        const char *latest_col = col_name(e, (lxw_col_t)(2 + latest));
         put_string(&s, row++, 0, formula(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
                    e->f.section);
         lxw_row_t granted_row = row;
         put_string(&s, row, 0, formula(e, "Bevilget i %d", year), e->f.label);
-        put_formula(&s, row++, 1, formula(e, "=Bevilling!B%u", budget_xl_row), (double)r->latest_total,
-                    e->f.big_kroner);
+        put_formula(&s, row++, 1,
+                    formula(e, "=SUMIFS(Bevillingsprofil[Bevilget],Bevillingsprofil[År],%d)", year),
+                    (double)r->latest_total, e->f.big_kroner);
         /* The council's question: how much buys no documented effect. */
         const char *sum = "=";
         for (size_t k = 0; k < r->n_effects; k++)
             if (c->effect_limited[k])
-                sum = formula(e, "%s%sEffekt!%s%u", sum, sum[1] ? "+" : "", latest_col,
-                              e->effect_first_row + (lxw_row_t)k + 1);
+                sum = formula(e, "%s%sSUMIFS(EffektBevilling[%s],EffektBevilling[Effekt],%s)", sum,
+                              sum[1] ? "+" : "", year_header(e, (size_t)latest),
+                              quoted(e, c->effects.items[k].label));
         if (!sum[1])
             sum = "=0";
         put_string(&s, row, 0, formula(e, "Heraf på indsatser med %s", limited_labels(e)), e->f.wrap);
@@ -733,7 +787,8 @@ static void sheet_overblik(emitter *e)
             if (r->department >= 0)
                 put_number(&s, row++, 1, (double)c->frame[latest], e->f.big_kroner);
             else
-                put_formula(&s, row++, 1, formula(e, "=Bevilling!C%u", budget_xl_row),
+                put_formula(&s, row++, 1,
+                            formula(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)", year),
                             (double)c->frame[latest], e->f.big_kroner);
             put_string(&s, row, 0,
                        r->department >= 0 ? "Kommunens ramme minus kommunens samlede bevilling"
@@ -752,7 +807,8 @@ static void sheet_overblik(emitter *e)
                     put_number(&s, row++, 1, (double)c->frame[y], e->f.big_kroner);
                 else
                     put_formula(&s, row++, 1,
-                                formula(e, "=Bevilling!C%u", e->budget_first_row + (lxw_row_t)y + 1),
+                                formula(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)",
+                                        c->budget_years[y]),
                                 (double)c->frame[y], e->f.big_kroner);
             }
     } else {
@@ -761,12 +817,11 @@ static void sheet_overblik(emitter *e)
     row++;
 
     if (r->has_staff) {
-        lxw_row_t t = e->staff_total_row + 1;
         put_string(&s, row++, 0, "Personale med ikke-vestlig baggrund", e->f.section);
         put_string(&s, row, 0, "Ansatte (sum af uddannelsesniveauer)", e->f.label);
-        put_formula(&s, row++, 1, formula(e, "=Personale!B%u", t), (double)r->staff_ansatte, e->f.count);
+        put_formula(&s, row++, 1, "=SUM(Personale[Ansatte])", (double)r->staff_ansatte, e->f.count);
         put_string(&s, row, 0, "Arbejdsstyrke (sum af uddannelsesniveauer)", e->f.label);
-        put_formula(&s, row++, 1, formula(e, "=Personale!D%u", t), (double)r->staff_arbejdsstyrke,
+        put_formula(&s, row++, 1, "=SUM(Personale[Arbejdsstyrke])", (double)r->staff_arbejdsstyrke,
                     e->f.count);
         if (r->stated_arbejdsstyrke >= 0 && r->stated_arbejdsstyrke != r->staff_arbejdsstyrke) {
             put_string(&s, row, 0, "Oplyst arbejdsstyrke i alt — afviger fra summen", e->f.label);
@@ -787,7 +842,10 @@ static void sheet_overblik(emitter *e)
     /* Charts under the figures (beside them the page would print too small):
      * budget by effect, budget against frame, staffing shares. */
     lxw_row_t chart_row = row + 2;
-    lxw_row_t first = e->effect_first_row + 1, last = e->effect_first_row + (lxw_row_t)r->n_effects;
+    /* Chart ranges are cells (a chart takes no structured reference), read
+     * from the one layout the sheet writers used; 1-based here. */
+    const workbook_layout *l = &e->layout;
+    lxw_row_t first = l->effect_bevilling.first + 1, last = l->effect_bevilling.last + 1;
     bool any_money = false;
     for (size_t y = 0; y < r->n_budget; y++)
         any_money |= r->budget[y].granted != 0;
@@ -802,7 +860,7 @@ static void sheet_overblik(emitter *e)
                        formula(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0",
                        c->effect_limited, r->n_effects);
     }
-    lxw_row_t b1 = e->budget_first_row + 1, b2 = e->budget_first_row + (lxw_row_t)r->n_budget;
+    lxw_row_t b1 = l->bevillingsprofil.first + 1, b2 = l->bevillingsprofil.last + 1;
     const char *bvalues[] = {formula(e, "=Bevilling!$B$%u:$B$%u", b1, b2),
                              formula(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
     const char *bnames[] = {"Bevilget", "Ramme"};
@@ -814,7 +872,7 @@ static void sheet_overblik(emitter *e)
                        formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 1, "#,##0",
                        NULL, 0);
     if (r->has_staff && r->n_staff) {
-        lxw_row_t p1 = e->staff_first_row + 1, p2 = e->staff_first_row + (lxw_row_t)e->n_staff_rows;
+        lxw_row_t p1 = l->personale.first + 1, p2 = l->personale.last + 1;
         const char *pvalues[] = {formula(e, "=Personale!$C$%u:$C$%u", p1, p2),
                                  formula(e, "=Personale!$E$%u:$E$%u", p1, p2)};
         const char *pnames[] = {"Andel af ansatte", "Andel af arbejdsstyrke"};
@@ -965,12 +1023,7 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     /* Overblik is the first sheet but refers to rows of the others. Every
      * table starts at row 0 of its sheet and has max(n, 1) data rows, so the
      * layout follows from the report alone and is fixed before writing. */
-    e.effect_first_row = 1;
-    e.effect_total_row = (lxw_row_t)(1 + (r->n_effects ? r->n_effects : 1));
-    e.budget_first_row = 1;
-    e.staff_first_row = 1;
-    e.staff_total_row = (lxw_row_t)(1 + (r->n_staff ? r->n_staff : 1));
-    e.n_staff_rows = r->n_staff;
+    e.layout = plan_layout(r);
     sheet_overblik(&e);
     sheet_indsatser(&e);
     sheet_effekt(&e);

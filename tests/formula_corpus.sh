@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# formula_corpus.sh BIN SRC — every formula and chart of the fixtures' workbooks
+# and of a seeded corpus (tests/bench/generate.py: every department, three
+# half years) recalculated and checked by tests/formula_check.py, without
+# LibreOffice and without trusting the values the program cached.
+set -u
+bin=$1 src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+SOURCE_DATE_EPOCH=1228780800 "$bin" run --inbox "$src/fixtures" --out "$tmp/fixtures" >/dev/null 2>&1
+/usr/bin/python3 "$src/tests/bench/generate.py" "$tmp/corpus-in" 3 40 >/dev/null
+SOURCE_DATE_EPOCH=1228780800 "$bin" run --inbox "$tmp/corpus-in" --out "$tmp/corpus" >/dev/null 2>&1
+exec /usr/bin/python3 "$src/tests/formula_check.py" "$tmp"/fixtures/*.xlsx "$tmp"/corpus/*.xlsx
