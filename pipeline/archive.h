@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "aggregate.h"
+#include "source.h"
 #include "durable.h"
 #include "config.h"
 #include "finding.h"

@@ -1,6 +1,8 @@
 /* ledger.c — arrival order, duplicates, supersession, id conflicts; see ledger.h. */
 #include "ledger.h"
 
+#include "elements.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +67,7 @@ ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
 static bool same_period(const source_row *r, const admission *a)
 {
-    return r->id.has_period && a->id.has_period && r->id.period.year == a->id.period.year &&
-           r->id.period.half == a->id.period.half;
+    return r->id.has_period && a->id.has_period && period_compare(&r->id.period, &a->id.period) == 0;
 }
 
 static int compare_ids(const void *a, const void *b)
@@ -87,7 +88,7 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
             if (!bsearch(&a->ids[k], e->sorted_ids, e->n_ids, sizeof *e->sorted_ids, compare_ids))
                 continue;
             char path[96];
-            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", k + 1);
+            element_path(path, sizeof path, EL_INDSATS, (size_t[]){k + 1}, "id");
             if (!findings_add(f, F_ID_CONFLICT, a->id_lines ? a->id_lines[k] : 0, path,
                               "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
                               l->cfg->departments.items[e->row.id.department].label, e->row.id.name))
@@ -292,14 +293,6 @@ ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, si
     return e;
 }
 
-static int compare_periods(const void *pa, const void *pb)
-{
-    const sn_period *a = pa, *b = pb;
-    if (a->year != b->year)
-        return a->year < b->year ? -1 : 1;
-    return (a->half > b->half) - (a->half < b->half);
-}
-
 size_t ledger_periods(const ledger *l, sn_period **out)
 {
     *out = malloc((l->n ? l->n : 1) * sizeof **out);
@@ -312,11 +305,11 @@ size_t ledger_periods(const ledger *l, sn_period **out)
             continue;
         bool seen = false;
         for (size_t k = 0; k < n && !seen; k++)
-            seen = compare_periods(&(*out)[k], &r->period) == 0;
+            seen = period_compare(&(*out)[k], &r->period) == 0;
         if (!seen)
             (*out)[n++] = r->period;
     }
-    qsort(*out, n, sizeof **out, compare_periods);
+    qsort(*out, n, sizeof **out, period_compare_void);
     return n;
 }
 

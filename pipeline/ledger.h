@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "aggregate.h"
+#include "source.h"
 #include "process.h"
 
 /* What admission needs to know of a source. */

@@ -36,7 +36,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "aggregate.h"
+#include "source.h"
 #include "config.h"
 #include "values.h"
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elements.h"
 #include "ingest.h"
 #include "normalize.h"
 #include "validate.h"
@@ -12,12 +13,14 @@
  * BOL-03: …"), not only its position in the path. */
 static bool name_indsatser(processed_file *out)
 {
-    static const char marker[] = "/statusnotat/indsatser/indsats[";
+    char marker[64];
+    size_t len = strlen(element_path(marker, sizeof marker, EL_INDSATS, (size_t[]){1}, NULL)) - 2;
+    marker[len] = '\0';   /* "/statusnotat/indsatser/indsats[" */
     for (size_t i = 0; out->doc && i < out->findings.n; i++) {
         finding *x = &out->findings.items[i];
-        if (!x->path || strncmp(x->path, marker, sizeof marker - 1) != 0)
+        if (!x->path || strncmp(x->path, marker, len) != 0)
             continue;
-        size_t k = strtoul(x->path + sizeof marker - 1, NULL, 10);
+        size_t k = strtoul(x->path + len, NULL, 10);
         if (k == 0 || k > out->doc->n_indsatser)
             continue;
         const char *id = out->doc->indsatser[k - 1].id;

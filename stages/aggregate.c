@@ -6,36 +6,6 @@
 
 #include "text.h"
 
-const char *source_status_label(source_status s)
-{
-    switch (s) {
-    case SOURCE_ACCEPTED: return "godkendt";
-    case SOURCE_REJECTED: return "afvist";
-    case SOURCE_SUPERSEDED: return "erstattet";
-    case SOURCE_DUPLICATE: return "dublet";
-    }
-    return "?";
-}
-
-const char *source_status_code(source_status s)
-{
-    switch (s) {
-    case SOURCE_ACCEPTED: return "accepted";
-    case SOURCE_REJECTED: return "rejected";
-    case SOURCE_SUPERSEDED: return "superseded";
-    case SOURCE_DUPLICATE: return "duplicate";
-    }
-    return "?";
-}
-
-size_t source_row_count(const source_row *r, severity s)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < r->n_findings; k++)
-        n += r->findings[k].severity == s;
-    return n;
-}
-
 typedef struct {
     const aggregate_input *in;
     const config *cfg;

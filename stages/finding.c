@@ -83,7 +83,8 @@ bool findings_set_detail(findings *f, const char *detail)
 {
     if (!f->last_kept || !f->n || !detail)
         return true;
-    const char *d = text_one_line(f->arena, detail);
+    const char *copy = arena_strdup(f->arena, detail);
+    const char *d = copy ? text_one_line(f->arena, copy) : NULL;
     f->items[f->n - 1].detail = d;
     return d != NULL;
 }

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "durable.h"
+#include "elements.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------------ */
@@ -392,61 +393,6 @@ static int stream_close(void *ctx)
 /* ------------------------------------------------------------------------ */
 /* The structure of FORMAT.md.                                               */
 
-typedef enum {
-    EL_ROOT, EL_HOVED, EL_FORVALTNING, EL_PERIODE, EL_INDSENDT, EL_KONTAKT,
-    EL_INDSATSER, EL_INDSATS, EL_TITEL, EL_TEMA, EL_BEVILLING, EL_STATUS, EL_EFFEKT,
-    EL_INDIKATOR, EL_ANBEFALING, EL_BEMAERKNING,
-    EL_PERSONALE, EL_NIVEAU, EL_ANSATTE, EL_ARBEJDSSTYRKE, EL_TOTAL,
-    EL_COUNT
-} element_kind;
-
-enum { MAX_ATTRS = 4 };
-
-typedef struct {
-    const char *name;
-    int parent;                 /* element_kind, or -1 for the root */
-    int min, max;               /* occurrences under the parent; max 0 = unbounded */
-    bool has_text;
-    const char *attrs[MAX_ATTRS];
-    bool required[MAX_ATTRS];
-} element_rule;
-
-static const element_rule rules[EL_COUNT] = {
-    [EL_ROOT]          = {"statusnotat", -1, 1, 1, false, {"version", "talformat"}, {true}},
-    [EL_HOVED]         = {"hoved", EL_ROOT, 1, 1, false, {0}, {0}},
-    [EL_FORVALTNING]   = {"forvaltning", EL_HOVED, 1, 1, true, {"kode"}, {false}},
-    [EL_PERIODE]       = {"periode", EL_HOVED, 1, 1, true, {0}, {0}},
-    [EL_INDSENDT]      = {"indsendt", EL_HOVED, 1, 1, true, {0}, {0}},
-    [EL_KONTAKT]       = {"kontakt", EL_HOVED, 0, 1, true, {0}, {0}},
-    [EL_INDSATSER]     = {"indsatser", EL_ROOT, 1, 1, false, {0}, {0}},
-    [EL_INDSATS]       = {"indsats", EL_INDSATSER, 1, 0, false, {"id"}, {true}},
-    [EL_TITEL]         = {"titel", EL_INDSATS, 1, 1, true, {0}, {0}},
-    [EL_TEMA]          = {"tema", EL_INDSATS, 1, 1, true, {0}, {0}},
-    [EL_BEVILLING]     = {"bevilling", EL_INDSATS, 0, 0, true, {"aar"}, {true}},
-    [EL_STATUS]        = {"status", EL_INDSATS, 1, 1, true, {0}, {0}},
-    [EL_EFFEKT]        = {"effekt", EL_INDSATS, 1, 1, true, {"vurdering"}, {false}},
-    [EL_INDIKATOR]     = {"indikator", EL_INDSATS, 0, 0, true, {"navn", "enhed", "dato", "aar"},
-                          {true, false, false, false}},
-    [EL_ANBEFALING]    = {"anbefaling", EL_INDSATS, 0, 1, true, {0}, {0}},
-    [EL_BEMAERKNING]   = {"bemaerkning", EL_INDSATS, 0, 1, true, {0}, {0}},
-    [EL_PERSONALE]     = {"personale", EL_ROOT, 0, 1, false, {"opgjort"}, {false}},
-    [EL_NIVEAU]        = {"niveau", EL_PERSONALE, 1, 0, false, {"navn"}, {true}},
-    [EL_ANSATTE]       = {"ansatte", EL_NIVEAU, 1, 1, false, {"antal", "i_alt", "pct"},
-                          {true, false, false}},
-    [EL_ARBEJDSSTYRKE] = {"arbejdsstyrke", EL_NIVEAU, 0, 1, false, {"antal", "pct"},
-                          {true, false}},
-    [EL_TOTAL]         = {"total", EL_PERSONALE, 0, 1, false, {"ansatte", "arbejdsstyrke"},
-                          {false, false}},
-};
-
-static int child_kind(int parent, const char *name)
-{
-    for (int k = 0; k < EL_COUNT; k++)
-        if (rules[k].parent == parent && strcmp(rules[k].name, name) == 0)
-            return k;
-    return -1;
-}
-
 /* ------------------------------------------------------------------------ */
 /* The reader's state.                                                        */
 
@@ -485,6 +431,7 @@ typedef struct {
     char xml_message[300];
     bool root_closed;
     bool root_seen;
+    char pathbuf[128];
 } reader_state;
 
 static uint32_t current_line(reader_state *st)
@@ -504,7 +451,7 @@ static const char *path_of(reader_state *st, int depth, const char *extra)
     buf[0] = '\0';
     for (int i = 0; i < depth && o < sizeof buf; i++) {
         const frame *fr = &st->stack[i];
-        const element_rule *r = &rules[fr->kind];
+        const element_rule *r = &element_rules[fr->kind];
         int w;
         if (r->max == 1)
             w = snprintf(buf + o, sizeof buf - o, "/%s", r->name);
@@ -754,18 +701,18 @@ static void store_text(reader_state *st, frame *fr)
 static void close_element(reader_state *st)
 {
     frame *fr = &st->stack[st->depth - 1];
-    const element_rule *r = &rules[fr->kind];
+    const element_rule *r = &element_rules[fr->kind];
     if (r->has_text)
         store_text(st, fr);
     /* Required children that never came. */
     for (int k = 0; k < EL_COUNT; k++) {
-        if (rules[k].parent != fr->kind || rules[k].min == 0 || fr->child_count[k] > 0 ||
+        if (element_rules[k].parent != fr->kind || element_rules[k].min == 0 || fr->child_count[k] > 0 ||
             (fr->suggested & (1u << k)))
             continue;
         char extra[64];
-        snprintf(extra, sizeof extra, "/%s", rules[k].name);
+        snprintf(extra, sizeof extra, "/%s", element_rules[k].name);
         REPORT(st, F_ELEMENT_MISSING, fr->line, path_of(st, st->depth, extra),
-               "<%s> mangler i <%s>", rules[k].name, r->name);
+               "<%s> mangler i <%s>", element_rules[k].name, r->name);
     }
     st->depth--;
     st->text_len = 0;
@@ -777,7 +724,7 @@ static void close_element(reader_state *st)
  * reports unknown and missing ones. */
 static void read_attributes(reader_state *st, frame *fr)
 {
-    const element_rule *r = &rules[fr->kind];
+    const element_rule *r = &element_rules[fr->kind];
     while (xmlTextReaderMoveToNextAttribute(st->reader) == 1) {
         if (xmlTextReaderIsNamespaceDecl(st->reader) == 1)
             continue;
@@ -833,7 +780,7 @@ static bool check_root(reader_state *st, const char *name, const char *ns, uint3
         return false;
     }
     if (!ns || strcmp(ns, STATUSNOTAT_NAMESPACE) != 0) {
-        REPORT(st, F_NAMESPACE_INVALID, line, "/statusnotat",
+        REPORT(st, F_NAMESPACE_INVALID, line, element_path(st->pathbuf, sizeof st->pathbuf, EL_ROOT, NULL, NULL),
                "<statusnotat> skal have navnerummet %s (har %.100s)", STATUSNOTAT_NAMESPACE,
                ns ? ns : "intet navnerum");
         return false;
@@ -845,7 +792,8 @@ static bool check_root_attributes(reader_state *st, frame *fr)
 {
     const raw_text *version = &fr->attrs[0], *talformat = &fr->attrs[1];
     if (version->text && strcmp(version->text, "1.0") != 0) {
-        REPORT(st, F_VERSION_UNSUPPORTED, fr->line, "/statusnotat/@version",
+        REPORT(st, F_VERSION_UNSUPPORTED, fr->line,
+               element_path(st->pathbuf, sizeof st->pathbuf, EL_ROOT, NULL, "version"),
                "version \"%.40s\" understøttes ikke (kun 1.0)", version->text);
         return false;
     }
@@ -853,7 +801,8 @@ static bool check_root_attributes(reader_state *st, frame *fr)
         return false;   /* ATTRIBUTE_MISSING already said */
     if (talformat->text && strcmp(talformat->text, "da") != 0 &&
         strcmp(talformat->text, "iso") != 0) {
-        REPORT(st, F_TALFORMAT_INVALID, fr->line, "/statusnotat/@talformat",
+        REPORT(st, F_TALFORMAT_INVALID, fr->line,
+               element_path(st->pathbuf, sizeof st->pathbuf, EL_ROOT, NULL, "talformat"),
                "talformat \"%.40s\" er hverken \"da\" eller \"iso\"", talformat->text);
         return false;
     }
@@ -866,26 +815,26 @@ static bool check_root_attributes(reader_state *st, frame *fr)
 static void report_unknown_element(reader_state *st, const char *name, int parent_kind,
                                    uint32_t line, const char *path)
 {
-    const char *parent = parent_kind >= 0 ? rules[parent_kind].name : "";
+    const char *parent = parent_kind >= 0 ? element_rules[parent_kind].name : "";
     int best = -1;
     size_t best_distance = 3;
     char allowed[400] = "";
     size_t o = 0;
     for (int k = 0; k < EL_COUNT; k++) {
-        if (rules[k].parent != parent_kind)
+        if (element_rules[k].parent != parent_kind)
             continue;
-        size_t d = text_edit_distance(name, rules[k].name);
-        if (d < best_distance && d * 3 <= strlen(rules[k].name)) {
+        size_t d = text_edit_distance(name, element_rules[k].name);
+        if (d < best_distance && d * 3 <= strlen(element_rules[k].name)) {
             best = k;
             best_distance = d;
         }
-        int n = snprintf(allowed + o, sizeof allowed - o, "%s<%s>", o ? ", " : "", rules[k].name);
+        int n = snprintf(allowed + o, sizeof allowed - o, "%s<%s>", o ? ", " : "", element_rules[k].name);
         if (n > 0 && (size_t)n < sizeof allowed - o)
             o += (size_t)n;
     }
     if (best >= 0) {
         REPORT(st, F_ELEMENT_UNKNOWN, line, path, "<%.60s> er ikke tilladt i <%s>; mente du <%s>?",
-               name, parent, rules[best].name);
+               name, parent, element_rules[best].name);
         if (st->depth > 0)
             st->stack[st->depth - 1].suggested |= 1u << best;
     } else if (o) {
@@ -925,7 +874,7 @@ static bool on_element(reader_state *st)
     }
 
     int parent_kind = st->depth ? st->stack[st->depth - 1].kind : -1;
-    int kind = st->depth == 0 ? EL_ROOT : child_kind(parent_kind, name);
+    int kind = st->depth == 0 ? EL_ROOT : element_child(parent_kind, name);
     if (kind < 0 || !ns || st->depth >= MAX_DEPTH) {
         char extra[80];
         snprintf(extra, sizeof extra, "/%.60s", name);
@@ -941,12 +890,12 @@ static bool on_element(reader_state *st)
     if (st->depth > 0) {
         frame *parent = &st->stack[st->depth - 1];
         index = ++parent->child_count[kind];
-        if (rules[kind].max && index > (uint32_t)rules[kind].max) {
+        if (element_rules[kind].max && index > (uint32_t)element_rules[kind].max) {
             char extra[80];
             snprintf(extra, sizeof extra, "/%s[%u]", name, index);
             REPORT(st, F_ELEMENT_REPEATED, line, path_of(st, st->depth, extra),
-                   "<%s> må kun forekomme %d gang i <%s>", name, rules[kind].max,
-                   rules[parent_kind].name);
+                   "<%s> må kun forekomme %d gang i <%s>", name, element_rules[kind].max,
+                   element_rules[parent_kind].name);
             return true;
         }
     }
@@ -974,7 +923,7 @@ static void on_text(reader_state *st, int type)
     if (st->depth == 0 || !value)
         return;
     frame *fr = &st->stack[st->depth - 1];
-    if (rules[fr->kind].has_text) {
+    if (element_rules[fr->kind].has_text) {
         if (!append_text(st, value))
             st->oom = true;
         return;
@@ -986,7 +935,7 @@ static void on_text(reader_state *st, int type)
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
             fr->text_reported = true;
             REPORT(st, F_TEXT_UNEXPECTED, fr->line, path_of(st, st->depth, NULL),
-                   "<%s> må kun indeholde elementer, ikke tekst", rules[fr->kind].name);
+                   "<%s> må kun indeholde elementer, ikke tekst", element_rules[fr->kind].name);
             return;
         }
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "elements.h"
 #include "text.h"
 
 typedef struct {
@@ -13,6 +14,7 @@ typedef struct {
     findings *f;
     number_format fmt;
     bool oom;
+    char path[160];              /* the last element path built (at()) */
 } norm;
 
 #define REPORT(n, code, line, path, ...)                                 \
@@ -21,11 +23,10 @@ typedef struct {
             (n)->oom = true;                                             \
     } while (0)
 
-/* Paths are built only when a finding needs one. */
-static const char *indsats_path(char *buf, size_t size, size_t i, const char *rest)
+/* Paths are built only when a finding needs one, from the element table. */
+static const char *at(norm *n, element_kind kind, const size_t *index, const char *attribute)
 {
-    snprintf(buf, size, "/statusnotat/indsatser/indsats[%zu]%s", i + 1, rest);
-    return buf;
+    return element_path(n->path, sizeof n->path, kind, index, attribute);
 }
 
 static bool empty(const raw_text *t)
@@ -103,20 +104,20 @@ static void normalize_department(norm *n, const raw_document *raw, document *doc
     int by_name = empty(name) ? -1 : vocab_match(v, name->text);
     doc->department = -1;
     if (!empty(code) && by_code < 0) {
-        REPORT(n, F_DEPARTMENT_UNKNOWN, code->line, "/statusnotat/hoved/forvaltning/@kode",
+        REPORT(n, F_DEPARTMENT_UNKNOWN, code->line, at(n, EL_FORVALTNING, NULL, "kode"),
                "ukendt forvaltningskode \"%s\"; gyldige koder er %s", code->text,
                known(n, v));
         return;
     }
     if (by_code >= 0 && by_name >= 0 && by_code != by_name) {
-        REPORT(n, F_DEPARTMENT_CONFLICT, name->line, "/statusnotat/hoved/forvaltning",
+        REPORT(n, F_DEPARTMENT_CONFLICT, name->line, at(n, EL_FORVALTNING, NULL, NULL),
                "kode \"%s\" er %s, men navnet \"%s\" er %s", code->text,
                v->items[by_code].label, name->text, v->items[by_name].label);
         return;
     }
     doc->department = by_code >= 0 ? by_code : by_name;
     if (doc->department < 0 && name->text)   /* an absent element is ELEMENT_MISSING */
-        REPORT(n, F_DEPARTMENT_UNKNOWN, name->line, "/statusnotat/hoved/forvaltning",
+        REPORT(n, F_DEPARTMENT_UNKNOWN, name->line, at(n, EL_FORVALTNING, NULL, NULL),
                "ukendt forvaltning \"%s\"; skriv navnet eller en af koderne %s", name->text,
                known(n, v));
 }
@@ -131,14 +132,14 @@ static void normalize_header(norm *n, const raw_document *raw, document *doc)
     if (raw->periode.text) {
         doc->has_period = value_period(raw->periode.text, &doc->period);
         if (!doc->has_period)
-            REPORT(n, F_PERIOD_INVALID, raw->periode.line, "/statusnotat/hoved/periode",
+            REPORT(n, F_PERIOD_INVALID, raw->periode.line, at(n, EL_PERIODE, NULL, NULL),
                    "\"%s\" er ikke en gyldig periode (fx 2008-H2 eller 2. halvår 2008)",
                    raw->periode.text);
     }
     if (raw->indsendt.text) {
         doc->has_indsendt = value_date(raw->indsendt.text, &doc->indsendt);
         if (!doc->has_indsendt)
-            REPORT(n, F_DATE_INVALID, raw->indsendt.line, "/statusnotat/hoved/indsendt",
+            REPORT(n, F_DATE_INVALID, raw->indsendt.line, at(n, EL_INDSENDT, NULL, NULL),
                    "\"%s\" er ikke en gyldig dato", raw->indsendt.text);
     }
     doc->kontakt = empty(&raw->kontakt) ? NULL : raw->kontakt.text;
@@ -168,20 +169,19 @@ static void normalize_bevillinger(norm *n, const raw_indsats *r, size_t i, indsa
     for (size_t j = 0; j < r->bevillinger.n; j++) {
         bevilling b = {.line = rb[j].line};
         bool ok = true;
-        char rest[48];
         if (rb[j].aar.text && !value_year(rb[j].aar.text, &b.year)) {
-            snprintf(rest, sizeof rest, "/bevilling[%zu]/@aar", j + 1);
-            REPORT(n, F_YEAR_INVALID, rb[j].line, indsats_path(path, sizeof path, i, rest),
+            REPORT(n, F_YEAR_INVALID, rb[j].line,
+                   element_path(path, sizeof path, EL_BEVILLING, (size_t[]){i + 1, j + 1}, "aar"),
                    "aar=\"%s\" er ikke et gyldigt årstal", rb[j].aar.text);
             ok = false;
         }
         const char *amount = rb[j].amount.text ? rb[j].amount.text : "";
         amount_result ar = value_amount(amount, n->fmt, &b.kroner);
         if (ar != AMOUNT_OK) {
-            snprintf(rest, sizeof rest, "/bevilling[%zu]", j + 1);
             const char *hint =
                 ar == AMOUNT_BAD_NUMBER || ar == AMOUNT_BAD_UNIT ? amount_hint(n, amount) : "";
-            REPORT(n, F_AMOUNT_INVALID, rb[j].line, indsats_path(path, sizeof path, i, rest),
+            REPORT(n, F_AMOUNT_INVALID, rb[j].line,
+                   element_path(path, sizeof path, EL_BEVILLING, (size_t[]){i + 1, j + 1}, NULL),
                    "ugyldigt beløb \"%s\" (talformat %s): %s", amount,
                    n->fmt == NUMBER_FORMAT_DA ? "da" : "iso", hint[0] ? hint : amount_result_text(ar));
             ok = false;
@@ -194,7 +194,7 @@ static void normalize_bevillinger(norm *n, const raw_indsats *r, size_t i, indsa
 static void normalize_indikatorer(norm *n, const raw_indsats *r, size_t i, indsats *x)
 {
     const raw_indikator *ri = r->indikatorer.items;
-    char path[160], rest[48];
+    char path[160];
     x->indikatorer = arena_alloc_array(n->a, r->indikatorer.n ? r->indikatorer.n : 1,
                                        sizeof *x->indikatorer);
     if (!x->indikatorer) {
@@ -209,23 +209,23 @@ static void normalize_indikatorer(norm *n, const raw_indsats *r, size_t i, indsa
         ind->text = ri[j].value.text ? ri[j].value.text : "";
         value_indicator(ind->text, n->fmt, &ind->value);
         if (ind->value.kind == INDICATOR_TEXT) {
-            snprintf(rest, sizeof rest, "/indikator[%zu]", j + 1);
-            REPORT(n, F_INDICATOR_TEXT, ri[j].line, indsats_path(path, sizeof path, i, rest),
+            REPORT(n, F_INDICATOR_TEXT, ri[j].line,
+                   element_path(path, sizeof path, EL_INDIKATOR, (size_t[]){i + 1, j + 1}, NULL),
                    "indikatoren \"%s\" har værdien \"%s\", som ikke er et tal, en procent, et "
                    "interval eller \"X ud af Y\"; den gemmes som tekst", ind->name, ind->text);
         }
         if (ri[j].dato.text) {
             ind->has_date = value_date(ri[j].dato.text, &ind->date);
             if (!ind->has_date) {
-                snprintf(rest, sizeof rest, "/indikator[%zu]/@dato", j + 1);
-                REPORT(n, F_INDICATOR_DATE, ri[j].line, indsats_path(path, sizeof path, i, rest),
+                REPORT(n, F_INDICATOR_DATE, ri[j].line,
+                       element_path(path, sizeof path, EL_INDIKATOR, (size_t[]){i + 1, j + 1}, "dato"),
                        "dato=\"%s\" er ikke en gyldig dato", ri[j].dato.text);
             }
         }
         if (ri[j].aar.text && !value_year(ri[j].aar.text, &ind->year)) {
             ind->year = 0;
-            snprintf(rest, sizeof rest, "/indikator[%zu]/@aar", j + 1);
-            REPORT(n, F_INDICATOR_YEAR, ri[j].line, indsats_path(path, sizeof path, i, rest),
+            REPORT(n, F_INDICATOR_YEAR, ri[j].line,
+                   element_path(path, sizeof path, EL_INDIKATOR, (size_t[]){i + 1, j + 1}, "aar"),
                    "aar=\"%s\" er ikke et gyldigt årstal", ri[j].aar.text);
         }
     }
@@ -240,7 +240,7 @@ static void normalize_effect(norm *n, const raw_indsats *r, size_t i, indsats *x
         x->effect = vocab_match(&c->effects, r->vurdering.text);
         if (x->effect < 0)
             REPORT(n, F_EFFECT_UNKNOWN, r->vurdering.line,
-                   indsats_path(path, sizeof path, i, "/effekt/@vurdering"),
+                   element_path(path, sizeof path, EL_EFFEKT, (size_t[]){i + 1}, "vurdering"),
                    "vurdering=\"%s\" er ikke en kendt effektkategori; brug en af %s",
                    r->vurdering.text, known(n, &c->effects));
         return;
@@ -253,7 +253,7 @@ static void normalize_effect(norm *n, const raw_indsats *r, size_t i, indsats *x
     x->effect = config_derive_effect(c, folded);
     x->effect_derived = true;
     if (r->effekt.text)   /* an absent <effekt> is ELEMENT_MISSING already */
-        REPORT(n, F_EFFECT_DERIVED, r->effekt.line, indsats_path(path, sizeof path, i, "/effekt"),
+        REPORT(n, F_EFFECT_DERIVED, r->effekt.line, element_path(path, sizeof path, EL_EFFEKT, (size_t[]){i + 1}, NULL),
                "effekt uden vurdering; udledt af teksten som \"%s\" (tilføj vurdering=\"%s\")",
                c->effects.items[x->effect].label, c->effects.items[x->effect].code);
 }
@@ -265,21 +265,21 @@ static void normalize_indsats(norm *n, const raw_indsats *r, size_t i, indsats *
     x->line = r->line;
     x->id = r->id.text ? r->id.text : "";
     if (r->id.text && !valid_id(r->id.text))
-        REPORT(n, F_ID_INVALID, r->line, indsats_path(path, sizeof path, i, "/@id"),
+        REPORT(n, F_ID_INVALID, r->line, element_path(path, sizeof path, EL_INDSATS, (size_t[]){i + 1}, "id"),
                "id=\"%s\" skal være 2-20 tegn af A-Z, 0-9 og -", r->id.text);
     x->title = r->titel.text ? r->titel.text : "";
     if (r->titel.text && !r->titel.text[0])
-        REPORT(n, F_VALUE_EMPTY, r->titel.line, indsats_path(path, sizeof path, i, "/titel"),
+        REPORT(n, F_VALUE_EMPTY, r->titel.line, element_path(path, sizeof path, EL_TITEL, (size_t[]){i + 1}, NULL),
                "<titel> er tom");
     x->theme_text = r->tema.text ? r->tema.text : "";
     x->theme = -1;
     if (r->tema.text && !r->tema.text[0]) {
-        REPORT(n, F_VALUE_EMPTY, r->tema.line, indsats_path(path, sizeof path, i, "/tema"),
+        REPORT(n, F_VALUE_EMPTY, r->tema.line, element_path(path, sizeof path, EL_TEMA, (size_t[]){i + 1}, NULL),
                "<tema> er tom");
     } else if (r->tema.text) {
         x->theme = vocab_match(&c->themes, r->tema.text);
         if (x->theme < 0)
-            REPORT(n, F_THEME_UNKNOWN, r->tema.line, indsats_path(path, sizeof path, i, "/tema"),
+            REPORT(n, F_THEME_UNKNOWN, r->tema.line, element_path(path, sizeof path, EL_TEMA, (size_t[]){i + 1}, NULL),
                    "temaet \"%s\" er ikke blandt de kendte og tælles under \"%s\"", r->tema.text,
                    c->other_theme);
     }
@@ -287,7 +287,7 @@ static void normalize_indsats(norm *n, const raw_indsats *r, size_t i, indsats *
     if (r->status.text) {
         x->status = vocab_match(&c->statuses, r->status.text);
         if (x->status < 0)
-            REPORT(n, F_STATUS_UNKNOWN, r->status.line, indsats_path(path, sizeof path, i, "/status"),
+            REPORT(n, F_STATUS_UNKNOWN, r->status.line, element_path(path, sizeof path, EL_STATUS, (size_t[]){i + 1}, NULL),
                    "status \"%s\" er ikke en af: %s", r->status.text, known(n, &c->statuses));
     }
     normalize_effect(n, r, i, x);
@@ -296,7 +296,7 @@ static void normalize_indsats(norm *n, const raw_indsats *r, size_t i, indsats *
         x->anbefaling = vocab_match(&c->anbefalinger, r->anbefaling.text);
         if (x->anbefaling < 0)
             REPORT(n, F_ANBEFALING_UNKNOWN, r->anbefaling.line,
-                   indsats_path(path, sizeof path, i, "/anbefaling"),
+                   element_path(path, sizeof path, EL_ANBEFALING, (size_t[]){i + 1}, NULL),
                    "anbefaling \"%s\" er ikke en af: %s", r->anbefaling.text,
                    known(n, &c->anbefalinger));
     }
@@ -341,7 +341,7 @@ static personale *normalize_personale(norm *n, const raw_personale *r)
     if (r->opgjort.text) {
         p->has_opgjort = value_date(r->opgjort.text, &p->opgjort);
         if (!p->has_opgjort)
-            REPORT(n, F_OPGJORT_INVALID, r->line, "/statusnotat/personale/@opgjort",
+            REPORT(n, F_OPGJORT_INVALID, r->line, at(n, EL_PERSONALE, NULL, "opgjort"),
                    "opgjort=\"%s\" er ikke en gyldig dato", r->opgjort.text);
     }
     const raw_niveau *rn = r->niveauer.items;
@@ -355,16 +355,16 @@ static personale *normalize_personale(norm *n, const raw_personale *r)
         const raw_niveau *x = &rn[k];
         nv->name = x->navn.text ? x->navn.text : "";
         nv->line = x->line;
-        snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@antal", k + 1);
+        element_path(path, sizeof path, EL_ANSATTE, (size_t[]){k + 1}, "antal");
         nv->ansatte = count_attr(n, &x->ansatte_antal, x->ansatte_line, path, "antal");
-        snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@i_alt", k + 1);
+        element_path(path, sizeof path, EL_ANSATTE, (size_t[]){k + 1}, "i_alt");
         nv->i_alt = count_attr(n, &x->ansatte_i_alt, x->ansatte_line, path, "i_alt");
-        snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@pct", k + 1);
+        element_path(path, sizeof path, EL_ANSATTE, (size_t[]){k + 1}, "pct");
         nv->has_pct_ansatte = pct_attr(n, &x->ansatte_pct, x->ansatte_line, path, &nv->pct_ansatte);
-        snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/arbejdsstyrke/@antal", k + 1);
+        element_path(path, sizeof path, EL_ARBEJDSSTYRKE, (size_t[]){k + 1}, "antal");
         nv->arbejdsstyrke =
             count_attr(n, &x->arbejdsstyrke_antal, x->arbejdsstyrke_line, path, "antal");
-        snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/arbejdsstyrke/@pct", k + 1);
+        element_path(path, sizeof path, EL_ARBEJDSSTYRKE, (size_t[]){k + 1}, "pct");
         nv->has_pct_arbejdsstyrke = pct_attr(n, &x->arbejdsstyrke_pct, x->arbejdsstyrke_line,
                                              path, &nv->pct_arbejdsstyrke);
         if (nv->ansatte < 0)
@@ -375,9 +375,9 @@ static personale *normalize_personale(norm *n, const raw_personale *r)
             nv->arbejdsstyrke = -1;
     }
     p->total_ansatte = count_attr(n, &r->total_ansatte, r->total_line,
-                                  "/statusnotat/personale/total/@ansatte", "ansatte");
+                                  at(n, EL_TOTAL, NULL, "ansatte"), "ansatte");
     p->total_arbejdsstyrke = count_attr(n, &r->total_arbejdsstyrke, r->total_line,
-                                        "/statusnotat/personale/total/@arbejdsstyrke",
+                                        at(n, EL_TOTAL, NULL, "arbejdsstyrke"),
                                         "arbejdsstyrke");
     if (p->total_ansatte < -1)
         p->total_ansatte = -1;
@@ -388,7 +388,7 @@ static personale *normalize_personale(norm *n, const raw_personale *r)
 
 document *normalize_document(const raw_document *raw, const config *cfg, arena *a, findings *f)
 {
-    norm n = {cfg, a, f, NUMBER_FORMAT_DA, false};
+    norm n = {.cfg = cfg, .a = a, .f = f, .fmt = NUMBER_FORMAT_DA};
     document *doc = arena_alloc(a, sizeof *doc);
     if (!doc)
         return NULL;

@@ -1,6 +1,8 @@
 /* validate.c — cross-value rules; see validate.h. */
 #include "validate.h"
 
+#include "elements.h"
+
 #include "text.h"
 
 #include <math.h>
@@ -51,7 +53,7 @@ static bool check_ids(const document *doc, findings *f)
             continue;
         const indsats *x = &doc->indsatser[ids[i].index];
         char path[96];
-        snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/@id", ids[i].index + 1);
+        element_path(path, sizeof path, EL_INDSATS, (size_t[]){ids[i].index + 1}, "id");
         ok = findings_add(f, F_ID_DUPLICATE, x->line, path, "id=\"%s\" er allerede brugt i linje %u",
                           x->id, doc->indsatser[ids[first].index].line);
     }
@@ -66,8 +68,7 @@ static bool check_bevillinger(const document *doc, const config *cfg, findings *
         const indsats *x = &doc->indsatser[i];
         for (size_t j = 0; j < x->n_bevillinger; j++) {
             const bevilling *b = &x->bevillinger[j];
-            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/bevilling[%zu]/@aar",
-                     i + 1, j + 1);
+            element_path(path, sizeof path, EL_BEVILLING, (size_t[]){i + 1, j + 1}, "aar");
             for (size_t k = 0; k < j; k++)
                 if (x->bevillinger[k].year == b->year)
                     REPORT(f, F_YEAR_REPEATED, b->line, path,
@@ -98,7 +99,7 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
         if (nv->has_pct_ansatte && nv->i_alt > 0) {
             double computed = (double)nv->ansatte / (double)nv->i_alt;
             if (fabs(computed - nv->pct_ansatte) > cfg->pct_tolerance + 1e-12) {
-                snprintf(path, sizeof path, "/statusnotat/personale/niveau[%zu]/ansatte/@pct", k + 1);
+                element_path(path, sizeof path, EL_ANSATTE, (size_t[]){k + 1}, "pct");
                 value_format_decimal(nv->pct_ansatte * 100, 1, stated, sizeof stated);
                 value_format_decimal(computed * 100, 2, computed_text, sizeof computed_text);
                 value_format_thousands(nv->ansatte, a, sizeof a);
@@ -112,14 +113,16 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
     if (p->total_ansatte >= 0 && p->total_ansatte != sum_ansatte) {
         value_format_thousands(p->total_ansatte, a, sizeof a);
         value_format_thousands(sum_ansatte, b, sizeof b);
-        REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@ansatte",
+        REPORT(f, F_TOTAL_MISMATCH, p->total_line,
+               element_path(path, sizeof path, EL_TOTAL, NULL, "ansatte"),
                "oplyst total ansatte er %s, men niveauerne summer til %s", a, b);
     }
     if (p->total_arbejdsstyrke >= 0 && any_arbejdsstyrke &&
         p->total_arbejdsstyrke != sum_arbejdsstyrke) {
         value_format_thousands(p->total_arbejdsstyrke, a, sizeof a);
         value_format_thousands(sum_arbejdsstyrke, b, sizeof b);
-        REPORT(f, F_TOTAL_MISMATCH, p->total_line, "/statusnotat/personale/total/@arbejdsstyrke",
+        REPORT(f, F_TOTAL_MISMATCH, p->total_line,
+               element_path(path, sizeof path, EL_TOTAL, NULL, "arbejdsstyrke"),
                "oplyst total arbejdsstyrke er %s, men niveauerne summer til %s", a, b);
     }
     return true;
@@ -134,16 +137,16 @@ static bool check_text_lengths(const document *doc, findings *f)
         const indsats *x = &doc->indsatser[i];
         const struct {
             const char *text, *element;
-        } texts[] = {{x->title, "titel"}, {x->effect_text, "effekt"}, {x->bemaerkning, "bemaerkning"},
-                     {x->theme_text, "tema"}};
+            element_kind kind;
+        } texts[] = {{x->title, "titel", EL_TITEL}, {x->effect_text, "effekt", EL_EFFEKT},
+                     {x->bemaerkning, "bemaerkning", EL_BEMAERKNING}, {x->theme_text, "tema", EL_TEMA}};
         for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
             if (!texts[k].text)
                 continue;
             size_t units = text_utf16_length(texts[k].text);
             if (units <= TEXT_CELL_MAX)
                 continue;
-            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/%s", i + 1,
-                     texts[k].element);
+            element_path(path, sizeof path, texts[k].kind, (size_t[]){i + 1}, NULL);
             REPORT(f, F_TEXT_TRUNCATED, x->line, path,
                    "<%s> er %s tegn; et regnearksfelt rummer 32.767, så teksten afkortes",
                    texts[k].element, (value_format_thousands((__int128)units, a, sizeof a), a));
@@ -153,8 +156,7 @@ static bool check_text_lengths(const document *doc, findings *f)
             if (text_utf16_length(ind->text) <= TEXT_CELL_MAX &&
                 text_utf16_length(ind->name) <= TEXT_CELL_MAX)
                 continue;
-            snprintf(path, sizeof path, "/statusnotat/indsatser/indsats[%zu]/indikator[%zu]", i + 1,
-                     j + 1);
+            element_path(path, sizeof path, EL_INDIKATOR, (size_t[]){i + 1, j + 1}, NULL);
             REPORT(f, F_TEXT_TRUNCATED, ind->line, path,
                    "indikatoren er længere end de %d tegn, et regnearksfelt rummer; den afkortes",
                    TEXT_CELL_MAX);
