@@ -15,16 +15,6 @@ typedef struct {
     bool oom;
 } builder;
 
-static const char *cell(builder *b, const char *s)
-{
-    if (!s)
-        return NULL;
-    const char *c = text_cell(b->a, s, NULL);
-    if (!c)
-        b->oom = true;
-    return c ? c : "";
-}
-
 static void *alloc_array(builder *b, size_t n, size_t size)
 {
     void *p = arena_alloc_array(b->a, n ? n : 1, size);
@@ -92,14 +82,14 @@ static void add_indsats(builder *b, const document *doc, const indsats *x, const
     period_report *r = b->r;
     indsats_row *row = &r->indsatser[r->n_indsatser++];
     row->department = c->departments.items[doc->department].label;
-    row->id = cell(b, x->id);
-    row->title = cell(b, x->title);
+    row->id = x->id;
+    row->title = x->title;
     row->theme = x->theme >= 0 ? c->themes.items[x->theme].label : c->other_theme;
     row->status = c->statuses.items[x->status].label;
     row->effect = c->effects.items[x->effect].label;
     row->effect_derived = x->effect_derived;
     row->anbefaling = x->anbefaling >= 0 ? c->anbefalinger.items[x->anbefaling].label : NULL;
-    row->source = cell(b, source);
+    row->source = source;
     if (!new_amounts(b, &row->bevilling, false))
         return;
 
@@ -121,9 +111,9 @@ static void add_indsats(builder *b, const document *doc, const indsats *x, const
         indicator_row *ir = &r->indicators[r->n_indicators++];
         ir->department = row->department;
         ir->id = row->id;
-        ir->name = cell(b, ind->name);
-        ir->unit = cell(b, ind->unit);
-        ir->text = cell(b, ind->text);
+        ir->name = ind->name;
+        ir->unit = ind->unit;
+        ir->text = ind->text;
         ir->value = ind->value;
         ir->has_date = ind->has_date;
         ir->date = ind->date;
@@ -150,7 +140,7 @@ static void add_staff(builder *b, const personale *p, size_t *contributors)
         staff_row *s = &r->staff[row];
         if (row == r->n_staff) {
             r->n_staff++;
-            s->level = cell(b, nv->name);
+            s->level = nv->name;
             s->arbejdsstyrke = -1;
         }
         contributors[row]++;
@@ -211,8 +201,8 @@ static void add_sources(builder *b)
                 continue;
             fund_row *f = &r->fund[r->n_fund++];
             f->finding = x;
-            f->message = cell(b, x->message);
-            f->path = cell(b, x->path);
+            f->message = x->message;
+            f->path = x->path;
             f->action = finding_code_action(x->code);
         }
     }

@@ -7,9 +7,10 @@
  *      the report to.
  * Out: a period_report: the rows of Indsatser, EffektBevilling,
  *      EffektForvaltning, Bevillingsprofil, BevillingTema, Personale,
- *      Indikatorer, Fund and Kilder, and the headline figures of Overblik.
- *      Texts are ready for a cell: control characters removed, cut to what an
- *      Excel cell holds. Every row lives in the arena given.
+ *      Indikatorer, Fund and Kilder, and the headline figures of Overblik —
+ *      every total computed here, once; emit only writes them. Texts are as
+ *      the documents have them (emit makes each safe for a cell). Every row
+ *      lives in the arena given.
  *
  * Sums are exact integers (kroner, counts); emit writes them as formulas that
  * carry these values. */
@@ -101,7 +102,7 @@ typedef struct {
 
 typedef struct {
     const finding *finding;
-    const char *message;         /* cell-safe */
+    const char *message;
     const char *path;
     const char *action;          /* Handling */
 } fund_row;

@@ -113,6 +113,13 @@ static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
 {
     if (!text)
         return;
+    /* The one place a text is made safe for a cell: control characters and
+     * invalid UTF-8 out, cut to what a cell holds. */
+    text = text_cell(s->e->a, text, NULL);
+    if (!text) {
+        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+        return;
+    }
     double chars = (double)text_utf8_length(text) + 1;
     if (!fmt && chars > WRAP_WIDTH) {
         /* Long titles and messages wrap, never cut; the row is made tall
@@ -292,11 +299,6 @@ static void sheet_indsatser(emitter *e)
     /* the Bevilling columns are numbers: 8 .. 8 + years - 1 */
     lxw_row_t total_row = add_table(&s, "Indsatser", 0, r->n_indsatser, headers, n_cols,
                                     ((1ull << n_years) - 1) << 8);
-    double *totals = arena_alloc_array(e->a, n_years ? n_years : 1, sizeof *totals);
-    if (!totals) {
-        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Indsatser");
-        return;
-    }
     for (size_t i = 0; i < r->n_indsatser && e->error == LXW_NO_ERROR; i++) {
         const indsats_row *x = &r->indsatser[i];
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -311,14 +313,13 @@ static void sheet_indsatser(emitter *e)
         for (size_t y = 0; y < n_years; y++) {
             if (x->bevilling.has[y])
                 put_number(&s, row, (lxw_col_t)(8 + y), (double)x->bevilling.kroner[y], e->f.kroner);
-            totals[y] += x->bevilling.kroner[y];
         }
         put_string(&s, row, (lxw_col_t)(8 + n_years), x->source, NULL);
     }
     put_string(&s, total_row, 0, "I alt", e->f.total_label);
     for (size_t y = 0; y < n_years; y++)
-        put_subtotal(&s, total_row, (lxw_col_t)(8 + y), "Indsatser", headers[8 + y], (double)totals[y],
-                     e->f.total_kroner);
+        put_subtotal(&s, total_row, (lxw_col_t)(8 + y), "Indsatser", headers[8 + y],
+                     r->budget[y].granted, e->f.total_kroner);
     finish_sheet(&s, n_cols, true);
 }
 
@@ -345,7 +346,6 @@ static void sheet_effekt(emitter *e)
     int latest = r->latest_year_index;
     lxw_col_t share_col = (lxw_col_t)(2 + n_years);
     const char *latest_col = latest >= 0 ? col_name(e, (lxw_col_t)(2 + latest)) : NULL;
-    size_t count_total = 0;
     for (size_t i = 0; i < r->n_effects; i++) {
         const effect_row *x = &r->effects[i];
         lxw_row_t row = place->first + (lxw_row_t)i;
@@ -354,7 +354,6 @@ static void sheet_effekt(emitter *e)
         put_string(&s, row, 0, label, NULL);
         put_formula(&s, row, 1, formula(e, "=COUNTIFS(Indsatser[Effekt],%s)", a), (double)x->count,
                     e->f.count);
-        count_total += x->count;
         for (size_t y = 0; y < n_years; y++)
             put_formula(&s, row, (lxw_col_t)(2 + y),
                         formula(e, "=SUMIFS(Indsatser[%s],Indsatser[Effekt],%s)", headers[2 + y], a),
@@ -369,7 +368,7 @@ static void sheet_effekt(emitter *e)
         }
     }
     put_string(&s, total_row, 0, "I alt", e->f.total_label);
-    put_subtotal(&s, total_row, 1, "EffektBevilling", headers[1], (double)count_total, e->f.total_count);
+    put_subtotal(&s, total_row, 1, "EffektBevilling", headers[1], (double)r->n_indsatser, e->f.total_count);
     for (size_t y = 0; y < n_years; y++)
         put_subtotal(&s, total_row, (lxw_col_t)(2 + y), "EffektBevilling", headers[2 + y],
                      (double)r->budget[y].granted, e->f.total_kroner);
@@ -386,11 +385,6 @@ static void sheet_effekt(emitter *e)
     dheaders[n_dcols++] = "I alt";
     lxw_row_t dtotal_row = add_table(&s, "EffektForvaltning", head, r->n_effect_departments,
                                      dheaders, n_dcols, ~1ull);
-    size_t *col_totals = arena_alloc_array(e->a, n_dcols, sizeof *col_totals);
-    if (!col_totals) {
-        check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Effekt");
-        return;
-    }
     for (size_t i = 0; i < r->n_effect_departments; i++) {
         const effect_department_row *x = &r->effect_departments[i];
         lxw_row_t row = head + 1 + (lxw_row_t)i;
@@ -402,17 +396,17 @@ static void sheet_effekt(emitter *e)
                         formula(e, "=COUNTIFS(Indsatser[Forvaltning],%s,Indsatser[Effekt],%s$%u)", a,
                                 col, head + 1),
                         (double)x->counts[k], e->f.count);
-            col_totals[1 + k] += x->counts[k];
         }
         put_formula(&s, row, (lxw_col_t)(n_dcols - 1),
                     formula(e, "=SUM(B%u:%s%u)", row + 1, col_name(e, (lxw_col_t)(n_dcols - 2)), row + 1),
                     (double)x->total, e->f.count);
-        col_totals[n_dcols - 1] += x->total;
     }
     put_string(&s, dtotal_row, 0, "I alt", e->f.total_label);
+    /* The totals are aggregate's: per effect, and all initiatives. */
     for (size_t k = 1; k < n_dcols; k++)
         put_subtotal(&s, dtotal_row, (lxw_col_t)k, "EffektForvaltning", dheaders[k],
-                     (double)col_totals[k], e->f.total_count);
+                     (double)(k + 1 < n_dcols ? r->effects[k - 1].count : r->n_indsatser),
+                     e->f.total_count);
     finish_sheet(&s, n_cols > n_dcols ? n_cols : n_dcols, true);
 }
 
@@ -622,7 +616,7 @@ static void sheet_kilder(emitter *e)
         const source_row *x = r->sources[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
         char period[8];
-        put_string(&s, row, 0, text_cell(e->a, x->id.name, NULL), NULL);
+        put_string(&s, row, 0, x->id.name, NULL);
         put_string(&s, row, 1, x->id.sha256_hex, NULL);
         put_number(&s, row, 2, (double)x->id.bytes, e->f.count);
         if (x->id.department >= 0)
@@ -635,7 +629,7 @@ static void sheet_kilder(emitter *e)
             put_date(&s, row, 5, &x->id.indsendt);
         put_string(&s, row, 6, source_status_label(x->status), NULL);
         if (x->superseded_by)
-            put_string(&s, row, 7, text_cell(e->a, x->superseded_by, NULL), NULL);
+            put_string(&s, row, 7, x->superseded_by, NULL);
     }
     finish_sheet(&s, 8, true);
 }
