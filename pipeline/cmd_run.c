@@ -19,9 +19,6 @@
 #include "report.h"
 #include "text.h"
 
-/* Parsed documents kept between intake and the workbooks; past this they are
- * parsed again when their period is built. */
-#define CACHE_BUDGET (32u << 20)
 
 static void run_usage(FILE *out)
 {
@@ -244,7 +241,7 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, durable_errno_text(errno));
         goto done;
     }
-    l = ledger_new(cfg, CACHE_BUDGET);
+    l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
     names = arena_new();
     if (!l || !names)
         goto oom;

@@ -220,7 +220,7 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     findings added;
     findings_init(&added, scratch, a->id.name);
     e->seq = l->n;
-    e->run = a->run;
+    e->run_index = a->run_index;
     e->valid = a->valid;
     e->path = arena_strdup(l->a, a->path);
     e->archived = arena_strdup(l->a, a->archived ? a->archived : "");
@@ -239,7 +239,7 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     return e;
 }
 
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run)
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index)
 {
     const document *doc = p->doc;
     const char **ids = NULL;
@@ -265,7 +265,7 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
                .indsendt = doc ? doc->indsendt : (sn_date){0}},
         .path = path, .valid = p->accepted,
         .ids = ids, .id_lines = lines, .n_ids = doc ? doc->n_indsatser : 0,
-        .findings = p->findings.items, .n_findings = p->findings.n, .run = run,
+        .findings = p->findings.items, .n_findings = p->findings.n, .run_index = run_index,
     };
     ledger_entry *e = ledger_admit_record(l, &a);
     free(ids);
@@ -283,12 +283,12 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
     return e;
 }
 
-ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run)
+ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run_index)
 {
     processed_file p;
     ledger_entry *e = NULL;
     if (process_file(path, name, l->cfg, &p) == 0)
-        e = ledger_admit(l, &p, path, run);
+        e = ledger_admit(l, &p, path, run_index);
     processed_file_release(&p);   /* empty when the ledger kept it */
     return e;
 }

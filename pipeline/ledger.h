@@ -39,7 +39,7 @@ typedef struct {
     size_t n_ids;
     const finding *findings;     /* from processing */
     size_t n_findings;
-    size_t run;                  /* the run it arrived in */
+    size_t run_index;            /* the run it arrived in: its position among the runs */
 } admission;
 
 typedef struct ledger_entry {
@@ -49,7 +49,7 @@ typedef struct ledger_entry {
     const char *path_sha256_hex;
     const config *load_cfg;
     size_t seq;                  /* arrival order */
-    size_t run;
+    size_t run_index;            /* the run it arrived in (admission.run_index) */
     bool valid;                  /* processing found no error (admission may still reject) */
     const char **ids;            /* of an accepted document, in document order */
     uint32_t *id_lines;          /* the line of each */
@@ -61,6 +61,10 @@ typedef struct ledger_entry {
 
 typedef struct ledger ledger;
 
+/* How much parsed documents the ledger keeps between intake and the
+ * workbooks; past it they are parsed again from their file. */
+#define LEDGER_CACHE_BUDGET (32u << 20)
+
 ledger *ledger_new(const config *cfg, size_t cache_budget_bytes);
 void ledger_free(ledger *l);
 
@@ -70,11 +74,11 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a);
 
 /* The same for a file just processed: takes p over (afterwards p is empty),
  * keeping its document in the cache when accepted and the budget allows. */
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run);
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index);
 
 /* Processes the file at path (shown as `name`) and admits it. Returns the
  * entry, or NULL when out of memory. */
-ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run);
+ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, size_t run_index);
 
 /* Records where an entry's bytes are archived (after the run stored them). */
 bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *archived,

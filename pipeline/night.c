@@ -23,7 +23,6 @@
 #include "report.h"
 #include "text.h"
 
-#define CACHE_BUDGET (32u << 20)
 
 typedef struct {
     const char *archive, *inbox, *out;
@@ -118,7 +117,7 @@ static void close_log(night *n)
 
 /* ---- Replay ------------------------------------------------------------------- */
 
-static admission admission_of(night *n, const manifest_input *in, size_t run, char *path,
+static admission admission_of(night *n, const manifest_input *in, size_t run_index, char *path,
                               size_t path_size)
 {
     snprintf(path, path_size, "%s/%s", n->archive, in->archived);
@@ -126,15 +125,15 @@ static admission admission_of(night *n, const manifest_input *in, size_t run, ch
         .id = in->id, .path = path, .archived = in->archived,
         .path_sha256_hex = in->archived_sha256, .load_cfg = &n->archive_cfg, .valid = in->valid,
         .ids = in->ids, .id_lines = in->id_lines, .n_ids = in->n_ids,
-        .findings = in->findings, .n_findings = in->n_findings, .run = run,
+        .findings = in->findings, .n_findings = in->n_findings, .run_index = run_index,
     };
 }
 
-static int replay_run(night *n, const run_manifest *m, size_t run)
+static int replay_run(night *n, const run_manifest *m, size_t run_index)
 {
     for (size_t i = 0; i < m->n_inputs; i++) {
         char path[4400];
-        admission a = admission_of(n, &m->inputs[i], run, path, sizeof path);
+        admission a = admission_of(n, &m->inputs[i], run_index, path, sizeof path);
         ledger_entry *e = ledger_admit_record(n->l, &a);
         if (!e) {
             snprintf(n->err, n->errlen, "ikke nok hukommelse");
@@ -197,12 +196,12 @@ static bool inbox_holds(night *n, const ledger_entry *e, char *path, size_t size
 /* Each file of the run that the inbox still holds leaves it: into quarantine
  * when it was rejected, else away. A file that cannot be moved stays, and
  * is logged; nothing here fails the run. */
-static int clear_inbox(night *n, const run_manifest *m, size_t run, json_t *report_inputs)
+static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t *report_inputs)
 {
     size_t k = 0;
     for (size_t i = 0; i < ledger_count(n->l); i++) {
         ledger_entry *e = ledger_get(n->l, i);
-        if (e->run != run)
+        if (e->run_index != run_index)
             continue;
         const manifest_input *in = &m->inputs[k++];
         char path[4400], rel[512] = "";
@@ -308,7 +307,7 @@ static json_t *build_periods(night *n, const run_manifest *m, const build_option
 
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
  * `deferred` list what the night did not take (NULL when recovering). */
-static int finish_run(night *n, const run_manifest *m, size_t run, json_t *left, json_t *deferred)
+static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t *left, json_t *deferred)
 {
     char path[4400], manifest_sha[65] = "", when[32];
     json_t *workbooks = json_array(), *inputs = json_array(), *failed = NULL, *periods = json_array();
@@ -327,10 +326,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run, json_t *left,
         snprintf(n->err, n->errlen, "%s: regnearkene kan ikke registreres i rapporten", m->id);
         goto done;
     }
-    if (clear_inbox(n, m, run, inputs) != 0)
+    if (clear_inbox(n, m, run_index, inputs) != 0)
         goto done;
     for (size_t i = 0; i < ledger_count(n->l); i++)
-        if (ledger_get(n->l, i)->run == run)
+        if (ledger_get(n->l, i)->run_index == run_index)
             counts[ledger_get(n->l, i)->row.status]++;
     for (size_t i = 0; i < m->n_periods; i++) {
         char p[8];
@@ -420,7 +419,7 @@ static int replay_all(night *n, const name_list *runs)
             if (rc == 0) {
                 snprintf(n->res->recovered, sizeof n->res->recovered, "%s", old->id);
                 for (size_t i = 0; i < ledger_count(n->l); i++)
-                    if (ledger_get(n->l, i)->run == r &&
+                    if (ledger_get(n->l, i)->run_index == r &&
                         ledger_get(n->l, i)->row.status == SOURCE_REJECTED)
                         n->res->counts[SOURCE_REJECTED]++;
             }
@@ -461,7 +460,7 @@ static int leave(night *n, json_t *left, const char *name, finding_code code, co
 
 /* Step 2: every delivery opened once and copied into staging. Returns the
  * number staged, or (size_t)-1 on a failure of the run itself. */
-static size_t take_inbox(night *n, archive_run *run, const name_list *files, intake *taken,
+static size_t take_inbox(night *n, archive_run *staging, const name_list *files, intake *taken,
                          arena *a, json_t *left, json_t *deferred)
 {
     size_t k = 0;
@@ -509,7 +508,7 @@ static size_t take_inbox(night *n, archive_run *run, const name_list *files, int
         intake *t = &taken[k];
         t->name = name;
         iso_utc(st.st_mtime, t->received);
-        int rc = archive_stage_delivery(run, k, fd, n->cfg->max_file_bytes, &t->staged, n->err,
+        int rc = archive_stage_delivery(staging, k, fd, n->cfg->max_file_bytes, &t->staged, n->err,
                                         n->errlen);
         close(fd);
         if (rc != 0)
@@ -531,12 +530,12 @@ static size_t take_inbox(night *n, archive_run *run, const name_list *files, int
 }
 
 /* Step 4's copies: each new input's bytes stored once. */
-static int store_copies(night *n, archive_run *run, size_t run_index, const intake *taken)
+static int store_copies(night *n, archive_run *staging, size_t run_index, const intake *taken)
 {
     size_t k = 0;
     for (size_t i = 0; i < ledger_count(n->l); i++) {
         ledger_entry *e = ledger_get(n->l, i);
-        if (e->run != run_index)
+        if (e->run_index != run_index)
             continue;
         const intake *t = &taken[k++];
         ledger_entry *earlier = ledger_find_copy(n->l, e->row.id.sha256_hex);
@@ -547,7 +546,7 @@ static int store_copies(night *n, archive_run *run, size_t run_index, const inta
             continue;
         }
         char rel[256], sha[65], path[4400];
-        if (archive_store(run, k - 1, &t->staged, rel, sha, n->err, n->errlen) != 0)
+        if (archive_store(staging, k - 1, &t->staged, rel, sha, n->err, n->errlen) != 0)
             return -1;
         snprintf(path, sizeof path, "%s/%s", n->archive, rel);
         if (!ledger_set_copy(n->l, e, path, rel, sha))
@@ -562,7 +561,7 @@ oom:
 }
 
 /* The manifest of the new run, from the ledger entries of `run`. */
-static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t seq,
+static run_manifest *manifest_of(night *n, size_t run_index, const char *id, size_t seq,
                                  const night_options *o, const intake *taken, size_t n_taken)
 {
     arena *a = arena_new();
@@ -587,7 +586,7 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
     size_t k = 0;
     for (size_t i = 0; i < ledger_count(n->l); i++) {
         ledger_entry *e = ledger_get(n->l, i);
-        if (e->run != run)
+        if (e->run_index != run_index)
             continue;
         manifest_input *in = &m->inputs[k];
         in->id = e->row.id;
@@ -630,15 +629,15 @@ static run_manifest *manifest_of(night *n, size_t run, const char *id, size_t se
 
 /* Step 4: the run's copies, configuration, manifest and log, renamed into
  * runs/<id> in one step. */
-static int commit(night *n, archive_run *run, run_manifest *m, const night_options *o)
+static int commit(night *n, archive_run *staging, run_manifest *m, const night_options *o)
 {
     log_event(n, "info", "committed", NULL);
-    if (open_log(n, run->staging) != 0)
+    if (open_log(n, staging->staging) != 0)
         return -1;
     close_log(n);
-    if (archive_commit(run, m, n->cfg, o->config_path, n->err, n->errlen) != 0)
+    if (archive_commit(staging, m, n->cfg, o->config_path, n->err, n->errlen) != 0)
         return -1;
-    return open_log(n, run->final);
+    return open_log(n, staging->final);
 }
 
 /* The exit code of what the night did (commands.h). */
@@ -679,7 +678,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     arena *a = NULL;
     intake *taken = NULL;
     json_t *left = json_array(), *deferred = json_array();
-    archive_run run = {0};
+    archive_run staging = {0};
     bool replayed = false;
     res->exit_code = EXIT_FAILURE_IO;
 
@@ -696,7 +695,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         return;
     }
     n.pending_log = json_array();
-    n.l = ledger_new(o->cfg, CACHE_BUDGET);
+    n.l = ledger_new(o->cfg, LEDGER_CACHE_BUDGET);
     a = arena_new();
     if (!n.pending_log || !n.l || !a || !left || !deferred ||
         durable_mkdirs(o->out, res->err, sizeof res->err) != 0)
@@ -730,7 +729,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     size_t n_taken = 0;
     if (files.n) {
         taken = calloc(files.n, sizeof *taken);
-        if (!taken || archive_run_begin(&run, o->archive, id, res->err, sizeof res->err) != 0)
+        if (!taken || archive_run_begin(&staging, o->archive, id, res->err, sizeof res->err) != 0)
             goto fail;
         n.run_id = id;
         char when[32];
@@ -738,13 +737,13 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         log_event(&n, "info", "run_start",
                   json_pack("{s:s, s:s, s:s, s:s, s:I}", "recorded_utc", when, "inbox", o->inbox,
                             "out", o->out, "config", o->config_path, "files", (json_int_t)files.n));
-        n_taken = take_inbox(&n, &run, &files, taken, a, left, deferred);
+        n_taken = take_inbox(&n, &staging, &files, taken, a, left, deferred);
         if (n_taken == (size_t)-1)
             goto fail;
     }
     if (n_taken == 0) {
         /* Nothing to admit: no run is made, nothing in the archive changes. */
-        archive_run_abandon(&run);
+        archive_run_abandon(&staging);
         n.run_id = NULL;
         res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED]);
         goto done;
@@ -807,7 +806,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     crash_point("intake");
 
     /* Step 4. */
-    if (store_copies(&n, &run, run_index, taken) != 0)
+    if (store_copies(&n, &staging, run_index, taken) != 0)
         goto fail;
     crash_point("staged");
     m = manifest_of(&n, run_index, id, runs.n + 1, o, taken, n_taken);
@@ -815,7 +814,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
         goto fail;
     }
-    if (commit(&n, &run, m, o) != 0)
+    if (commit(&n, &staging, m, o) != 0)
         goto fail;
     snprintf(res->run_id, sizeof res->run_id, "%s", id);
     crash_point("committed");
@@ -828,7 +827,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
 
 fail:
     if (!res->run_id[0])
-        archive_run_abandon(&run);
+        archive_run_abandon(&staging);
     log_event(&n, "error", "run_failed", json_pack("{s:s}", "error", res->err));
 done:
     night_free(&n);
@@ -965,7 +964,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     n.archive_cfg.max_expanded_bytes =
         cfg->max_file_bytes > cfg->max_expanded_bytes ? cfg->max_file_bytes : cfg->max_expanded_bytes;
     n.archive_cfg.max_file_bytes = cfg->max_file_bytes + cfg->max_file_bytes / 64 + 65536;
-    n.l = ledger_new(cfg, CACHE_BUDGET);
+    n.l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
     if (!n.l || durable_mkdirs(out, res->err, sizeof res->err) != 0)
         goto done;
     for (size_t r = 0; r <= target; r++) {

@@ -158,9 +158,10 @@ static void put_date(sheet *s, lxw_row_t row, lxw_col_t col, const sn_date *d)
     note_width(s, col, 12);
 }
 
-/* A formula built with printf, kept in the workbook's arena. */
+/* Text built with printf — a formula, a label, a title — kept in the
+ * workbook's arena. */
 __attribute__((format(printf, 2, 3)))
-static const char *formula(emitter *e, const char *fmt, ...)
+static const char *format_text(emitter *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -175,14 +176,14 @@ static const char *cell_name(emitter *e, lxw_row_t row, lxw_col_t col)
 {
     char buf[32];
     lxw_rowcol_to_cell(buf, row, col);
-    return formula(e, "%s", buf);
+    return format_text(e, "%s", buf);
 }
 
 static const char *col_name(emitter *e, lxw_col_t col)
 {
     char buf[16];
     lxw_col_to_name(buf, col, 0);
-    return formula(e, "%s", buf);
+    return format_text(e, "%s", buf);
 }
 
 /* Adds an Excel table with the given headers at first_row; returns the first
@@ -216,7 +217,7 @@ static lxw_row_t add_table(sheet *s, const char *name, lxw_row_t first_row, size
 static void put_subtotal(sheet *s, lxw_row_t row, lxw_col_t col, const char *table,
                          const char *column, double value, lxw_format *fmt)
 {
-    put_formula(s, row, col, formula(s->e, "=SUBTOTAL(109,%s[%s])", table, column), value, fmt);
+    put_formula(s, row, col, format_text(s->e, "=SUBTOTAL(109,%s[%s])", table, column), value, fmt);
 }
 
 /* Widths, and the print set-up: A4 landscape, one page wide when that keeps
@@ -278,7 +279,7 @@ static const char *quoted(emitter *e, const char *text)
 
 static const char *year_header(emitter *e, size_t y)
 {
-    return formula(e, "Bevilling %d", e->cfg->budget_years[y]);
+    return format_text(e, "Bevilling %d", e->cfg->budget_years[y]);
 }
 
 /* ---- Indsatser ------------------------------------------------------------ */
@@ -352,17 +353,17 @@ static void sheet_effekt(emitter *e)
         const char *label = c->effects.items[x->effect].label;
         const char *a = cell_name(e, row, 0);
         put_string(&s, row, 0, label, NULL);
-        put_formula(&s, row, 1, formula(e, "=COUNTIFS(Indsatser[Effekt],%s)", a), (double)x->count,
+        put_formula(&s, row, 1, format_text(e, "=COUNTIFS(Indsatser[Effekt],%s)", a), (double)x->count,
                     e->f.count);
         for (size_t y = 0; y < n_years; y++)
             put_formula(&s, row, (lxw_col_t)(2 + y),
-                        formula(e, "=SUMIFS(Indsatser[%s],Indsatser[Effekt],%s)", headers[2 + y], a),
+                        format_text(e, "=SUMIFS(Indsatser[%s],Indsatser[Effekt],%s)", headers[2 + y], a),
                         (double)x->bevilling.kroner[y], e->f.kroner);
         if (latest >= 0) {
             double share = r->latest_total ? (double)x->bevilling.kroner[latest] / (double)r->latest_total
                                            : 0;
             put_formula(&s, row, share_col,
-                        formula(e, "=IF(%s$%u=0,0,%s%u/%s$%u)", latest_col, total_row + 1, latest_col,
+                        format_text(e, "=IF(%s$%u=0,0,%s%u/%s$%u)", latest_col, total_row + 1, latest_col,
                                 row + 1, latest_col, total_row + 1),
                         share, e->f.pct);
         }
@@ -388,17 +389,17 @@ static void sheet_effekt(emitter *e)
     for (size_t i = 0; i < r->n_effect_departments; i++) {
         const effect_department_row *x = &r->effect_departments[i];
         lxw_row_t row = head + 1 + (lxw_row_t)i;
-        const char *a = formula(e, "$A%u", row + 1);
+        const char *a = format_text(e, "$A%u", row + 1);
         put_string(&s, row, 0, c->departments.items[x->department].label, NULL);
         for (size_t k = 0; k < c->effects.n; k++) {
             const char *col = col_name(e, (lxw_col_t)(1 + k));
             put_formula(&s, row, (lxw_col_t)(1 + k),
-                        formula(e, "=COUNTIFS(Indsatser[Forvaltning],%s,Indsatser[Effekt],%s$%u)", a,
+                        format_text(e, "=COUNTIFS(Indsatser[Forvaltning],%s,Indsatser[Effekt],%s$%u)", a,
                                 col, head + 1),
                         (double)x->counts[k], e->f.count);
         }
         put_formula(&s, row, (lxw_col_t)(n_dcols - 1),
-                    formula(e, "=SUM(B%u:%s%u)", row + 1, col_name(e, (lxw_col_t)(n_dcols - 2)), row + 1),
+                    format_text(e, "=SUM(B%u:%s%u)", row + 1, col_name(e, (lxw_col_t)(n_dcols - 2)), row + 1),
                     (double)x->total, e->f.count);
     }
     put_string(&s, dtotal_row, 0, "I alt", e->f.total_label);
@@ -427,11 +428,11 @@ static void sheet_bevilling(emitter *e)
         const budget_row *b = &r->budget[y];
         lxw_row_t row = place->first + (lxw_row_t)y;
         put_number(&s, row, 0, b->year, e->f.year);
-        put_formula(&s, row, 1, formula(e, "=SUM(Indsatser[%s])", year_header(e, y)),
+        put_formula(&s, row, 1, format_text(e, "=SUM(Indsatser[%s])", year_header(e, y)),
                     (double)b->granted, e->f.kroner);
         if (b->frame >= 0) {
             put_number(&s, row, 2, (double)b->frame, e->f.kroner);
-            put_formula(&s, row, 3, formula(e, "=C%u-B%u", row + 1, row + 1),
+            put_formula(&s, row, 3, format_text(e, "=C%u-B%u", row + 1, row + 1),
                         (double)(b->frame - b->granted), e->f.kroner);
         }
     }
@@ -448,7 +449,7 @@ static void sheet_bevilling(emitter *e)
         put_string(&s, row, 0, x->theme, NULL);
         for (size_t y = 0; y < n_years; y++)
             put_formula(&s, row, (lxw_col_t)(1 + y),
-                        formula(e, "=SUMIFS(Indsatser[%s],Indsatser[Tema],$A%u)", headers[1 + y],
+                        format_text(e, "=SUMIFS(Indsatser[%s],Indsatser[Tema],$A%u)", headers[1 + y],
                                 row + 1),
                         (double)x->bevilling.kroner[y], e->f.kroner);
     }
@@ -480,16 +481,16 @@ static void sheet_personale(emitter *e)
         double share = r->staff_ansatte ? (double)x->ansatte / (double)r->staff_ansatte : 0;
         put_string(&s, row, 0, x->level, NULL);
         put_number(&s, row, 1, (double)x->ansatte, e->f.count);
-        put_formula(&s, row, 2, formula(e, "=IF(B$%u=0,0,B%u/B$%u)", xt, xr, xt), share, e->f.pct);
+        put_formula(&s, row, 2, format_text(e, "=IF(B$%u=0,0,B%u/B$%u)", xt, xr, xt), share, e->f.pct);
         if (x->arbejdsstyrke >= 0) {
             any_workforce = true;
             double wshare = r->staff_arbejdsstyrke
                                 ? (double)x->arbejdsstyrke / (double)r->staff_arbejdsstyrke
                                 : 0;
             put_number(&s, row, 3, (double)x->arbejdsstyrke, e->f.count);
-            put_formula(&s, row, 4, formula(e, "=IF(D$%u=0,0,D%u/D$%u)", xt, xr, xt), wshare, e->f.pct);
+            put_formula(&s, row, 4, format_text(e, "=IF(D$%u=0,0,D%u/D$%u)", xt, xr, xt), wshare, e->f.pct);
             if (wshare > 0)
-                put_formula(&s, row, 5, formula(e, "=C%u/E%u", xr, xr), share / wshare, e->f.number);
+                put_formula(&s, row, 5, format_text(e, "=C%u/E%u", xr, xr), share / wshare, e->f.number);
         }
         if (x->has_stated_ansatte)
             put_number(&s, row, 6, x->stated_ansatte, e->f.pct);
@@ -623,7 +624,7 @@ static void sheet_kilder(emitter *e)
             put_string(&s, row, 3, c->departments.items[x->id.department].label, NULL);
         if (x->id.has_period) {
             period_format(&x->id.period, period);
-            put_string(&s, row, 4, formula(e, "%s", period), NULL);
+            put_string(&s, row, 4, format_text(e, "%s", period), NULL);
         }
         if (x->id.has_indsendt)
             put_date(&s, row, 5, &x->id.indsendt);
@@ -655,7 +656,7 @@ static const char *limited_labels(emitter *e)
                  (unsigned char)lower[1] <= 0x9E)
             lower[1] = (char)(lower[1] + 0x20);
         k++;
-        out = formula(e, "%s%s%s", out, k == 1 ? "" : k == n ? " eller " : ", ", lower);
+        out = format_text(e, "%s%s%s", out, k == 1 ? "" : k == n ? " eller " : ", ", lower);
     }
     return out;
 }
@@ -719,8 +720,8 @@ static void sheet_overblik(emitter *e)
 
     char spoken[24];
     period_spoken(&r->period, spoken);
-    put_string(&s, 0, 0, formula(e, "Statusredegørelse %s", spoken), e->f.title);
-    put_string(&s, 1, 0, formula(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
+    put_string(&s, 0, 0, format_text(e, "Statusredegørelse %s", spoken), e->f.title);
+    put_string(&s, 1, 0, format_text(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
                e->f.subtitle);
     lxw_row_t row = 3;
     put_string(&s, row++, 0, "Dokumenter", e->f.section);
@@ -738,38 +739,38 @@ static void sheet_overblik(emitter *e)
 
     if (latest >= 0) {
         int year = c->budget_years[latest];
-        put_string(&s, row++, 0, formula(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
+        put_string(&s, row++, 0, format_text(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
                    e->f.section);
         lxw_row_t granted_row = row;
-        put_string(&s, row, 0, formula(e, "Bevilget i %d", year), e->f.label);
+        put_string(&s, row, 0, format_text(e, "Bevilget i %d", year), e->f.label);
         put_formula(&s, row++, 1,
-                    formula(e, "=SUMIFS(Bevillingsprofil[Bevilget],Bevillingsprofil[År],%d)", year),
+                    format_text(e, "=SUMIFS(Bevillingsprofil[Bevilget],Bevillingsprofil[År],%d)", year),
                     (double)r->latest_total, e->f.big_kroner);
         /* The council's question: how much buys no documented effect. */
         const char *sum = "=";
         for (size_t k = 0; k < r->n_effects; k++)
             if (c->effect_limited[k])
-                sum = formula(e, "%s%sSUMIFS(EffektBevilling[%s],EffektBevilling[Effekt],%s)", sum,
+                sum = format_text(e, "%s%sSUMIFS(EffektBevilling[%s],EffektBevilling[Effekt],%s)", sum,
                               sum[1] ? "+" : "", year_header(e, (size_t)latest),
                               quoted(e, c->effects.items[k].label));
         if (!sum[1])
             sum = "=0";
-        put_string(&s, row, 0, formula(e, "Heraf på indsatser med %s", limited_labels(e)), e->f.wrap);
+        put_string(&s, row, 0, format_text(e, "Heraf på indsatser med %s", limited_labels(e)), e->f.wrap);
         check(e, worksheet_set_row(s.ws, row, 30, NULL), "Overblik");
         put_formula(&s, row, 1, sum, (double)r->latest_limited, e->f.big_kroner);
         double share = r->latest_total ? (double)r->latest_limited / (double)r->latest_total : 0;
-        put_formula(&s, row, 2, formula(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
+        put_formula(&s, row, 2, format_text(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
                     share, e->f.big_pct);
         row++;
         lxw_row_t city_row = granted_row;
         if (r->department >= 0) {
             /* A department's money against the municipality's, never the frame. */
             city_row = row;
-            put_string(&s, row, 0, formula(e, "Kommunens samlede bevilling i %d", year), e->f.label);
+            put_string(&s, row, 0, format_text(e, "Kommunens samlede bevilling i %d", year), e->f.label);
             put_number(&s, row++, 1, (double)r->city_latest_total, e->f.big_kroner);
-            put_string(&s, row, 0, formula(e, "Forvaltningens andel af kommunens bevilling i %d", year),
+            put_string(&s, row, 0, format_text(e, "Forvaltningens andel af kommunens bevilling i %d", year),
                        e->f.label);
-            put_formula(&s, row++, 2, formula(e, "=IF(B%u=0,0,B%u/B%u)", city_row + 1, granted_row + 1,
+            put_formula(&s, row++, 2, format_text(e, "=IF(B%u=0,0,B%u/B%u)", city_row + 1, granted_row + 1,
                                               city_row + 1),
                         r->city_latest_total ? (double)r->latest_total / (double)r->city_latest_total : 0,
                         e->f.big_pct);
@@ -777,31 +778,31 @@ static void sheet_overblik(emitter *e)
         if (c->frame[latest] >= 0) {
             lxw_row_t frame_row = row;
             const char *whose = r->department >= 0 ? "Kommunens ramme" : "Ramme";
-            put_string(&s, row, 0, formula(e, "%s %d", whose, year), e->f.label);
+            put_string(&s, row, 0, format_text(e, "%s %d", whose, year), e->f.label);
             if (r->department >= 0)
                 put_number(&s, row++, 1, (double)c->frame[latest], e->f.big_kroner);
             else
                 put_formula(&s, row++, 1,
-                            formula(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)", year),
+                            format_text(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)", year),
                             (double)c->frame[latest], e->f.big_kroner);
             put_string(&s, row, 0,
                        r->department >= 0 ? "Kommunens ramme minus kommunens samlede bevilling"
                                           : "Ramme minus bevilget",
                        e->f.label);
-            put_formula(&s, row++, 1, formula(e, "=B%u-B%u", frame_row + 1, city_row + 1),
+            put_formula(&s, row++, 1, format_text(e, "=B%u-B%u", frame_row + 1, city_row + 1),
                         (double)c->frame[latest] - r->city_latest_total, e->f.big_kroner);
         }
         for (size_t y = (size_t)latest + 1; y < n_years; y++)
             if (c->frame[y] >= 0) {
                 put_string(&s, row, 0,
-                           formula(e, "%s %d", r->department >= 0 ? "Kommunens ramme" : "Ramme",
+                           format_text(e, "%s %d", r->department >= 0 ? "Kommunens ramme" : "Ramme",
                                    c->budget_years[y]),
                            e->f.label);
                 if (r->department >= 0)
                     put_number(&s, row++, 1, (double)c->frame[y], e->f.big_kroner);
                 else
                     put_formula(&s, row++, 1,
-                                formula(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)",
+                                format_text(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)",
                                         c->budget_years[y]),
                                 (double)c->frame[y], e->f.big_kroner);
             }
@@ -820,7 +821,7 @@ static void sheet_overblik(emitter *e)
         if (r->stated_arbejdsstyrke >= 0 && r->stated_arbejdsstyrke != r->staff_arbejdsstyrke) {
             put_string(&s, row, 0, "Oplyst arbejdsstyrke i alt — afviger fra summen", e->f.label);
             put_number(&s, row, 1, (double)r->stated_arbejdsstyrke, e->f.flag_count);
-            put_formula(&s, row, 2, formula(e, "=B%u-B%u", row + 1, row),
+            put_formula(&s, row, 2, format_text(e, "=B%u-B%u", row + 1, row),
                         (double)(r->stated_arbejdsstyrke - r->staff_arbejdsstyrke), e->f.flag_count);
             row++;
         }
@@ -845,34 +846,34 @@ static void sheet_overblik(emitter *e)
         any_money |= r->budget[y].granted != 0;
     if (latest >= 0 && r->latest_total != 0) {   /* no empty chart */
         const char *latest_col = col_name(e, (lxw_col_t)(2 + latest));
-        const char *values[] = {formula(e, "=Effekt!$%s$%u:$%s$%u", latest_col, first, latest_col, last)};
-        const char *names[] = {formula(e, "Bevilling %d", c->budget_years[latest])};
+        const char *values[] = {format_text(e, "=Effekt!$%s$%u:$%s$%u", latest_col, first, latest_col, last)};
+        const char *names[] = {format_text(e, "Bevilling %d", c->budget_years[latest])};
         put_string(&s, chart_row - 1, 0,
-                   formula(e, "I diagrammet er %s markeret med rødt", limited_labels(e)), e->f.note);
+                   format_text(e, "I diagrammet er %s markeret med rødt", limited_labels(e)), e->f.note);
         overview_chart(e, s.ws, chart_row, LXW_CHART_BAR,
-                       formula(e, "Bevilling %d efter effekt", c->budget_years[latest]),
-                       formula(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0",
+                       format_text(e, "Bevilling %d efter effekt", c->budget_years[latest]),
+                       format_text(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0",
                        c->effect_limited, r->n_effects);
     }
     lxw_row_t b1 = l->bevillingsprofil.first + 1, b2 = l->bevillingsprofil.last + 1;
-    const char *bvalues[] = {formula(e, "=Bevilling!$B$%u:$B$%u", b1, b2),
-                             formula(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
+    const char *bvalues[] = {format_text(e, "=Bevilling!$B$%u:$B$%u", b1, b2),
+                             format_text(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
     const char *bnames[] = {"Bevilget", "Ramme"};
     if (r->department < 0)
         overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
-                       formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0", NULL, 0);
+                       format_text(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0", NULL, 0);
     else if (any_money)   /* a department's money alone: the frame is the municipality's */
         overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Forvaltningens bevilling pr. år",
-                       formula(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 1, "#,##0",
+                       format_text(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 1, "#,##0",
                        NULL, 0);
     if (r->has_staff && r->n_staff) {
         lxw_row_t p1 = l->personale.first + 1, p2 = l->personale.last + 1;
-        const char *pvalues[] = {formula(e, "=Personale!$C$%u:$C$%u", p1, p2),
-                                 formula(e, "=Personale!$E$%u:$E$%u", p1, p2)};
+        const char *pvalues[] = {format_text(e, "=Personale!$C$%u:$C$%u", p1, p2),
+                                 format_text(e, "=Personale!$E$%u:$E$%u", p1, p2)};
         const char *pnames[] = {"Andel af ansatte", "Andel af arbejdsstyrke"};
         overview_chart(e, s.ws, chart_row + 36, LXW_CHART_COLUMN,
                        "Ansatte mod arbejdsstyrke pr. uddannelsesniveau",
-                       formula(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%",
+                       format_text(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%",
                        NULL, 0);
     }
     worksheet_set_landscape(s.ws);
@@ -1002,14 +1003,14 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     }
     make_formats(&e);
     lxw_doc_properties properties = {
-        .title = (char *)formula(&e, "Statusredegørelse %s · %s", period, r->scope_label),
+        .title = (char *)format_text(&e, "Statusredegørelse %s · %s", period, r->scope_label),
         .subject = (char *)"Integrationspolitikkens konkrete initiativer: status, effekt, bevillinger "
                            "og personale",
         .author = (char *)"statusnotat",
         .company = (char *)"Københavns Kommune",
         .category = (char *)"Statusredegørelse",
         .keywords = (char *)"integrationspolitik, statusnotat, bevilling, effekt",
-        .comments = (char *)formula(&e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
+        .comments = (char *)format_text(&e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
         .created = o->created,
     };
     check(&e, workbook_set_properties(e.wb, &properties), "properties");

@@ -1,4 +1,5 @@
-/* vocab.c — matching text against the configured vocabularies; see config.h. */
+/* config.c — what config.h declares beyond loading: matching text against the
+ * configured vocabularies, budget years, the effect phrase table. */
 #include <string.h>
 
 #include "config.h"
