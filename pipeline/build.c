@@ -89,3 +89,21 @@ done:
     arena_free(a);
     return rc;
 }
+
+size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, size_t n,
+                     const sn_period *only, const build_options *o,
+                     void (*done)(void *ctx, sn_period period, const char *out_dir, const char *error),
+                     void *ctx)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        char why[1024];
+        if (only && period_compare(only, &periods[i]) != 0)
+            continue;
+        bool ok = build_period(l, cfg, periods[i], o, why, sizeof why) == 0;
+        failed += !ok;
+        if (done)
+            done(ctx, periods[i], o->out_dir, ok ? NULL : why);
+    }
+    return failed;
+}

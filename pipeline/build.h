@@ -30,4 +30,14 @@ typedef struct {
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen);
 
+/* Builds each of the periods (only `only` when it is not NULL), one at a
+ * time: a period whose workbooks cannot be written is reported to done()
+ * with its cause, and the others go on. done() gets error NULL for a period
+ * written. Returns the number of periods that failed. Both run modes (with
+ * and without an archive) and reruns build through this. */
+size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, size_t n,
+                     const sn_period *only, const build_options *o,
+                     void (*done)(void *ctx, sn_period period, const char *out_dir, const char *error),
+                     void *ctx);
+
 #endif

@@ -153,6 +153,13 @@ static int run_night(const night_options *no)
 
 /* ---- The run without an archive ---- */
 
+static void print_failed_period(void *ctx, sn_period period, const char *out_dir, const char *error)
+{
+    (void)out_dir;
+    if (error)
+        print_period(ctx, period, out_dir, error);
+}
+
 static void on_written(void *ctx, const char *path)
 {
     size_t *count = ctx;
@@ -266,16 +273,9 @@ int cmd_run(int argc, char **argv)
         goto oom;
     build_options bo = {.out_dir = out_dir, .created = created, .on_written = on_written,
                         .ctx = &written};
-    size_t failed = 0;
-    for (size_t i = 0; i < n_periods; i++) {
-        char err[1024], p[8];
-        if (build_period(l, cfg, periods[i], &bo, err, sizeof err) != 0) {
-            /* One period's failure is that period's: the others are written. */
-            period_format(&periods[i], p);
-            fprintf(stderr, "statusnotat run: regneark for %s kunne ikke skrives: %s\n", p, err);
-            failed++;
-        }
-    }
+    /* One period's failure is that period's: the others are written. */
+    night_printer quiet = {.progress = false};
+    size_t failed = build_periods(l, cfg, periods, n_periods, NULL, &bo, print_failed_period, &quiet);
     printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
            files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
            counts[SOURCE_DUPLICATE], written, out_dir);

@@ -276,33 +276,41 @@ static void on_written(void *ctx, const char *path)
     crash_point("workbook");
 }
 
-/* Builds the run's periods; a period that fails is reported and recorded,
- * and the others go on. */
-static json_t *build_periods(night *n, const run_manifest *m, const build_options *bo,
-                             const sn_period *only)
+typedef struct {
+    night *n;
+    json_t *failed;              /* [{period, error}] for the report */
+} period_ctx;
+
+/* A period built, or not: counted, logged, reported and recorded. */
+static void period_done(void *ctx, sn_period period, const char *out_dir, const char *error)
 {
-    json_t *failed = json_array();
-    for (size_t i = 0; failed && i < m->n_periods; i++) {
-        char p[8], why[1024];
-        if (only && period_compare(only, &m->periods[i]) != 0)
-            continue;
-        period_format(&m->periods[i], p);
-        n->res->n_periods++;
-        if (build_period(n->l, n->cfg, m->periods[i], bo, why, sizeof why) == 0) {
-            if (n->ev->period)
-                n->ev->period(n->ev->ctx, m->periods[i], bo->out_dir, NULL);
-            continue;
-        }
-        n->res->n_failed_periods++;
-        log_event(n, "error", "period_failed", json_pack("{s:s, s:s}", "period", p, "error", why));
-        if (n->ev->period)
-            n->ev->period(n->ev->ctx, m->periods[i], bo->out_dir, why);
-        if (json_array_append_new(failed, json_pack("{s:s, s:s}", "period", p, "error", why)) != 0) {
-            json_decref(failed);
-            failed = NULL;
-        }
+    period_ctx *pc = ctx;
+    night *n = pc->n;
+    char p[8];
+    period_format(&period, p);
+    n->res->n_periods++;
+    if (n->ev->period)
+        n->ev->period(n->ev->ctx, period, out_dir, error);
+    if (!error)
+        return;
+    n->res->n_failed_periods++;
+    log_event(n, "error", "period_failed", json_pack("{s:s, s:s}", "period", p, "error", error));
+    if (pc->failed &&
+        json_array_append_new(pc->failed, json_pack("{s:s, s:s}", "period", p, "error", error)) != 0) {
+        json_decref(pc->failed);
+        pc->failed = NULL;
     }
-    return failed;
+}
+
+/* The run's periods, each built or reported (build_periods). Returns the
+ * failed ones for the report, or NULL when out of memory. */
+static json_t *build_periods_of(night *n, const run_manifest *m, const build_options *bo,
+                                const sn_period *only)
+{
+    period_ctx pc = {n, json_array()};
+    if (pc.failed)
+        build_periods(n->l, n->cfg, m->periods, m->n_periods, only, bo, period_done, &pc);
+    return pc.failed;
 }
 
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
@@ -318,7 +326,7 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
     size_t counts[4] = {0};
     if (!workbooks || !inputs || !periods || durable_mkdirs(n->out, n->err, n->errlen) != 0)
         goto done;
-    if (!(failed = build_periods(n, m, &bo, NULL))) {
+    if (!(failed = build_periods_of(n, m, &bo, NULL))) {
         snprintf(n->err, n->errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -761,22 +769,15 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     for (size_t k = 0; k < n_taken; k++) {
         if (n.ev->progress)
             n.ev->progress(n.ev->ctx, k + 1, n_taken, taken[k].name);
-        processed_file p;
-        if (process_file(taken[k].staged.path, taken[k].name, o->cfg, &p) != 0) {
-            processed_file_release(&p);
-            snprintf(res->err, sizeof res->err, "%s: ikke nok hukommelse", taken[k].name);
-            goto fail;
-        }
-        if (strcmp(p.source.sha256_hex, taken[k].staged.sha256) != 0) {
-            processed_file_release(&p);
-            snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
-                     taken[k].staged.path);
-            goto fail;
-        }
-        ledger_entry *e = ledger_admit(n.l, &p, taken[k].staged.path, run_index);
-        processed_file_release(&p);
+        /* The same intake as a run without an archive, from the staged copy. */
+        ledger_entry *e = ledger_take_file(n.l, taken[k].staged.path, taken[k].name, run_index);
         if (!e) {
             snprintf(res->err, sizeof res->err, "%s: ikke nok hukommelse", taken[k].name);
+            goto fail;
+        }
+        if (strcmp(e->row.id.sha256_hex, taken[k].staged.sha256) != 0) {
+            snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
+                     taken[k].staged.path);
             goto fail;
         }
         res->counts[e->row.status]++;
@@ -976,7 +977,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
             written_ctx w = {written, NULL, false};
             build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time,
                                 .on_written = on_written, .ctx = &w};
-            json_t *failed = build_periods(&n, m, &bo, period);
+            json_t *failed = build_periods_of(&n, m, &bo, period);
             rc = failed && !w.failed ? 0 : -1;
             json_decref(failed);
             if (rc == 0)
