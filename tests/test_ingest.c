@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "config_load.h"
 #include "process.h"
+#include "durable.h"
 #include "support.h"
 
 /* A valid document; tests replace one part of it. */
@@ -466,6 +468,32 @@ static void hashes_whole_file(void **state)
     assert_false(p->accepted);
     assert_string_not_equal(p->source.sha256_hex, want);
     assert_int_equal(p->source.bytes, strlen(BASE));
+
+    /* Larger than the read buffer (64 KiB) many times over, and broken in its
+     * first line: the parser stops there, and the hash still covers every
+     * byte, read from a file as a delivery is. */
+    size_t n = 5 * 64 * 1024 + 123;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    memcpy(big, "<statusnotat <<", 15);
+    for (size_t i = 100; i < n; i += 97)
+        big[i] = (char)('a' + i % 26);
+    char path[] = "/tmp/statusnotat-hash-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, big, n), (ssize_t)n);
+    close(fd);
+    processed_file whole;
+    assert_int_equal(process_file(path, "big.xml", test_config(), &whole), 0);
+    unlink(path);
+    char expected[65];
+    durable_sha256(big, n, expected);
+    assert_false(whole.accepted);
+    assert_string_equal(whole.source.sha256_hex, expected);
+    assert_int_equal(whole.source.bytes, n);
+    processed_file_release(&whole);
+    free(big);
 }
 
 int main(void)
