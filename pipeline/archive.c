@@ -76,6 +76,9 @@ void archive_unlock(int fd)
     }
 }
 
+/* The manifest's format; a reader refuses any other. */
+#define MANIFEST_FORMAT "statusnotat-manifest/1"
+
 /* ---- Run ids ---------------------------------------------------------------- */
 
 static bool is_committed_run(int dir_fd, const char *name, void *ctx)
@@ -177,7 +180,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
         rc = json_array_append_new(periods, json_string(period));
     }
     json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
-                                       "format", "statusnotat-manifest/1", "run", m->id, "seq",
+                                       "format", MANIFEST_FORMAT, "run", m->id, "seq",
                                        (json_int_t)m->seq, "recorded_time",
                                        (json_int_t)m->recorded_time, "recorded_utc", utc,
                                        "program_version", m->version, "inbox", m->inbox, "out",
@@ -330,7 +333,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
         m->config_sha256 = "";
     if (!m->previous_manifest_sha256)
         m->previous_manifest_sha256 = "";
-    if (!format || strcmp(format, "statusnotat-manifest/1") != 0 || !m->id || strcmp(m->id, id) != 0 ||
+    if (!format || strcmp(format, MANIFEST_FORMAT) != 0 || !m->id || strcmp(m->id, id) != 0 ||
         !json_is_array(inputs) || !json_is_array(periods)) {
         snprintf(err, errlen, "%s: er ikke manifestet for kørsel %s", path, id);
         goto done;
@@ -681,7 +684,7 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
         return;
     }
     const char *format = json_string_value(json_object_get(root, "format"));
-    if (!format || strcmp(format, "statusnotat-manifest/1") != 0)
+    if (!format || strcmp(format, MANIFEST_FORMAT) != 0)
         problem(v, rel, "er ikke et statusnotat-manifest");
     const char *config_sha = json_string_value(json_object_get(root, "config_sha256"));
     snprintf(path, sizeof path, "runs/%s/config.json", id);

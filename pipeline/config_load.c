@@ -266,7 +266,7 @@ static int get_limit(loader *l, json_t *limits, const char *key, double min, dou
 }
 
 /* Excel's rows, less a header and a total row. */
-#define SHEET_ROWS 1048574.0
+#define SHEET_ROWS ((double)SHEET_ROWS_MAX - 2)
 
 static int load_limits(loader *l, json_t *root, config *c)
 {
@@ -295,9 +295,9 @@ static int load_limits(loader *l, json_t *root, config *c)
     if (departments * indsatser > SHEET_ROWS || departments * indikatorer > SHEET_ROWS ||
         departments * niveauer > SHEET_ROWS)
         return fail(l, "limits", "With %zu departments, a period could hold more rows than a "
-                    "sheet has (1048576): lower max_indsatser_per_document, "
+                    "sheet has (%u): lower max_indsatser_per_document, "
                     "max_indikatorer_per_document or max_niveauer_per_document.",
-                    c->departments.n);
+                    c->departments.n, SHEET_ROWS_MAX);
     json_t *tol = json_object_get(root, "pct_tolerance_points");
     if (!json_is_number(tol) || (tolerance = json_number_value(tol)) < 0 || tolerance > 100)
         return fail(l, "pct_tolerance_points", "The tolerance must be a number of percentage "

@@ -950,7 +950,7 @@ static void make_formats(emitter *e)
 
 /* Excel's last row is 1 048 576; every table has a header row and a total or
  * note row under it, and some sheets a title line above. */
-#define SHEET_MAX_DATA_ROWS (1048576u - 4u)
+#define SHEET_MAX_DATA_ROWS (SHEET_ROWS_MAX - 4u)
 
 /* A table that would not fit its sheet makes the workbook impossible: say
  * which, before anything is written. */
@@ -966,9 +966,10 @@ static bool fits_excel(const period_report *r, char *err, size_t errlen)
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         if (tables[i].rows > SHEET_MAX_DATA_ROWS) {
-            snprintf(err, errlen,
-                     "arket %s ville få %zu rækker, men et regneark kan højst have 1.048.576",
-                     tables[i].sheet, tables[i].rows);
+            char max[32];
+            value_format_thousands(SHEET_ROWS_MAX, max, sizeof max);
+            snprintf(err, errlen, "arket %s ville få %zu rækker, men et regneark kan højst have %s",
+                     tables[i].sheet, tables[i].rows, max);
             return false;
         }
     return true;

@@ -31,6 +31,8 @@ size_t text_utf8_length(const char *s);
 
 /* What one Excel cell holds: 32,767 UTF-16 code units. */
 #define TEXT_CELL_MAX 32767
+/* The rows of one Excel sheet. */
+#define SHEET_ROWS_MAX 1048576u
 
 /* Length of s in UTF-16 code units (what Excel counts). */
 size_t text_utf16_length(const char *s);

@@ -132,7 +132,7 @@ static bool check_personale(const personale *p, const config *cfg, findings *f)
  * so a department sees it when it checks its delivery. */
 static bool check_text_lengths(const document *doc, findings *f)
 {
-    char path[128], a[48];
+    char path[128], a[48], b[48];
     for (size_t i = 0; i < doc->n_indsatser; i++) {
         const indsats *x = &doc->indsatser[i];
         const struct {
@@ -148,8 +148,9 @@ static bool check_text_lengths(const document *doc, findings *f)
                 continue;
             element_path(path, sizeof path, texts[k].kind, (size_t[]){i + 1}, NULL);
             REPORT(f, F_TEXT_TRUNCATED, x->line, path,
-                   "<%s> er %s tegn; et regnearksfelt rummer 32.767, så teksten afkortes",
-                   texts[k].element, (value_format_thousands((__int128)units, a, sizeof a), a));
+                   "<%s> er %s tegn; et regnearksfelt rummer %s, så teksten afkortes",
+                   texts[k].element, (value_format_thousands((__int128)units, a, sizeof a), a),
+                   (value_format_thousands(TEXT_CELL_MAX, b, sizeof b), b));
         }
         for (size_t j = 0; j < x->n_indikatorer; j++) {
             const indikator *ind = &x->indikatorer[j];
