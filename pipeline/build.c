@@ -2,9 +2,17 @@
  * see build.h. */
 #include "build.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "emit.h"
 
@@ -90,11 +98,267 @@ done:
     return rc;
 }
 
+unsigned build_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* What a worker reports: a record of [kind][period index][length][bytes]. */
+enum { RECORD_WRITTEN = 'W', RECORD_DONE = 'D', RECORD_FAILED = 'F' };
+
+typedef struct {
+    int fd;
+    size_t period;
+} worker_ctx;
+
+static bool write_full(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        b += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool send_record(int fd, char kind, size_t period, const char *text)
+{
+    uint32_t head[2] = {(uint32_t)period, (uint32_t)(text ? strlen(text) : 0)};
+    return write_full(fd, &kind, 1) && write_full(fd, head, sizeof head) &&
+           write_full(fd, text ? text : "", head[1]);
+}
+
+static void worker_written(void *ctx, const char *path)
+{
+    worker_ctx *w = ctx;
+    send_record(w->fd, RECORD_WRITTEN, w->period, path);
+}
+
+/* A worker: takes the next period until none is left, builds it, reports. */
+static _Noreturn void work(ledger *l, const config *cfg, const sn_period *periods, size_t n,
+                           const sn_period *only, const build_options *o, size_t *next, int fd)
+{
+    worker_ctx w = {fd, 0};
+    build_options mine = *o;
+    mine.on_written = worker_written;
+    mine.ctx = &w;
+    for (;;) {
+        size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+        if (i >= n)
+            break;
+        if (only && period_compare(only, &periods[i]) != 0)
+            continue;
+        char why[1024];
+        w.period = i;
+        bool ok = build_period(l, cfg, periods[i], &mine, why, sizeof why) == 0;
+        if (!send_record(fd, ok ? RECORD_DONE : RECORD_FAILED, i, ok ? NULL : why))
+            _exit(3);
+    }
+    _exit(0);   /* no atexit, no stdio flush: the parent owns those */
+}
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} buffer;
+
+static bool buffer_read(buffer *b, int fd, bool *eof)
+{
+    if (b->cap - b->len < 65536) {
+        size_t cap = b->cap ? b->cap * 2 : 131072;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return false;
+        b->data = d;
+        b->cap = cap;
+    }
+    ssize_t r = read(fd, b->data + b->len, b->cap - b->len);
+    if (r < 0)
+        return errno == EINTR || errno == EAGAIN;
+    *eof = r == 0;
+    b->len += (size_t)r;
+    return true;
+}
+
+/* What the workers said, replayed in period order. */
+typedef struct {
+    bool reported, ok;
+    const char *error;
+    const char **written;
+    size_t n_written, cap_written;
+} period_result;
+
+static size_t build_in_workers(ledger *l, const config *cfg, const sn_period *periods, size_t n,
+                               const sn_period *only, const build_options *o,
+                               void (*done)(void *ctx, sn_period, const char *, const char *),
+                               void *ctx)
+{
+    unsigned jobs = o->jobs < n ? o->jobs : (unsigned)n;
+    size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    period_result *results = calloc(n, sizeof *results);
+    buffer *out = calloc(jobs, sizeof *out);
+    int *fds = calloc(jobs, sizeof *fds);
+    pid_t *pids = calloc(jobs, sizeof *pids);
+    size_t failed = 0;
+    char lost[160] = "byggeprocessen stoppede uventet";
+    if (next == MAP_FAILED || !results || !out || !fds || !pids) {
+        if (next != MAP_FAILED)
+            munmap(next, sizeof *next);
+        free(results);
+        free(out);
+        free(fds);
+        free(pids);
+        build_options one = *o;
+        one.jobs = 1;
+        return build_periods(l, cfg, periods, n, only, &one, done, ctx);
+    }
+    *next = 0;
+    fflush(NULL);
+    pid_t parent = getpid();
+    unsigned started = 0;
+    for (unsigned j = 0; j < jobs; j++) {
+        int p[2];
+        if (pipe(p) != 0)
+            break;
+        pid_t pid = fork();
+        if (pid < 0) {
+            close(p[0]);
+            close(p[1]);
+            break;
+        }
+        if (pid == 0) {
+            /* A worker dies with the run: a killed run leaves no worker
+             * writing workbooks or holding the archive's lock. */
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+                _exit(4);
+            close(p[0]);
+            for (unsigned k = 0; k < started; k++)
+                close(fds[k]);
+            work(l, cfg, periods, n, only, o, next, p[1]);
+        }
+        close(p[1]);
+        fds[started] = p[0];
+        pids[started++] = pid;
+    }
+    if (started == 0)   /* no worker could start: build here */
+        __atomic_store_n(next, 0, __ATOMIC_SEQ_CST);
+    /* Read every worker's reports as they come, so that none blocks. */
+    unsigned open_fds = started;
+    while (open_fds) {
+        struct pollfd pfd[64];
+        unsigned map[64], m = 0;
+        for (unsigned j = 0; j < started && m < 64; j++)
+            if (fds[j] >= 0) {
+                pfd[m] = (struct pollfd){.fd = fds[j], .events = POLLIN};
+                map[m++] = j;
+            }
+        if (poll(pfd, m, -1) < 0 && errno != EINTR)
+            break;
+        for (unsigned k = 0; k < m; k++) {
+            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            bool eof = false;
+            unsigned j = map[k];
+            if (!buffer_read(&out[j], fds[j], &eof) || eof) {
+                close(fds[j]);
+                fds[j] = -1;
+                open_fds--;
+            }
+        }
+    }
+    for (unsigned j = 0; j < started; j++) {
+        int status;
+        while (waitpid(pids[j], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (WIFSIGNALED(status))
+            snprintf(lost, sizeof lost, "byggeprocessen stoppede uventet (signal %d)", WTERMSIG(status));
+    }
+    /* Parse the records. */
+    for (unsigned j = 0; j < started; j++) {
+        size_t at = 0;
+        while (out[j].len - at >= 9) {
+            char kind = out[j].data[at];
+            uint32_t head[2];
+            memcpy(head, out[j].data + at + 1, sizeof head);
+            if (out[j].len - at - 9 < head[1] || head[0] >= n)
+                break;
+            char *text = out[j].data + at + 9;
+            at += 9 + head[1];
+            period_result *r = &results[head[0]];
+            char *copy = strndup(text, head[1]);
+            if (!copy)
+                continue;
+            if (kind == RECORD_WRITTEN) {
+                if (r->n_written == r->cap_written) {
+                    size_t cap = r->cap_written ? r->cap_written * 2 : 8;
+                    const char **w = realloc(r->written, cap * sizeof *w);
+                    if (!w) {
+                        free(copy);
+                        continue;
+                    }
+                    r->written = w;
+                    r->cap_written = cap;
+                }
+                r->written[r->n_written++] = copy;
+            } else {
+                r->reported = true;
+                r->ok = kind == RECORD_DONE;
+                r->error = kind == RECORD_DONE ? (free(copy), NULL) : copy;
+            }
+        }
+    }
+    /* Replay in period order; a period no worker finished is built here. */
+    for (size_t i = 0; i < n; i++) {
+        period_result *r = &results[i];
+        if (only && period_compare(only, &periods[i]) != 0)
+            continue;
+        if (!r->reported && started == 0) {
+            char why[1024];
+            bool ok = build_period(l, cfg, periods[i], o, why, sizeof why) == 0;
+            failed += !ok;
+            if (done)
+                done(ctx, periods[i], o->out_dir, ok ? NULL : why);
+            continue;
+        }
+        for (size_t k = 0; k < r->n_written && o->on_written; k++)
+            o->on_written(o->ctx, r->written[k]);
+        const char *error = r->reported ? (r->ok ? NULL : r->error) : lost;
+        failed += error != NULL;
+        if (done)
+            done(ctx, periods[i], o->out_dir, error);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < results[i].n_written; k++)
+            free((char *)results[i].written[k]);
+        free(results[i].written);
+        free((char *)results[i].error);
+    }
+    for (unsigned j = 0; j < jobs; j++)
+        free(out[j].data);
+    free(results);
+    free(out);
+    free(fds);
+    free(pids);
+    munmap(next, sizeof *next);
+    return failed;
+}
+
 size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                      const sn_period *only, const build_options *o,
                      void (*done)(void *ctx, sn_period period, const char *out_dir, const char *error),
                      void *ctx)
 {
+    size_t wanted = 0;
+    for (size_t i = 0; i < n; i++)
+        wanted += !only || period_compare(only, &periods[i]) == 0;
+    if (o->jobs > 1 && wanted > 1)
+        return build_in_workers(l, cfg, periods, n, only, o, done, ctx);
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
         char why[1024];

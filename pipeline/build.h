@@ -16,25 +16,37 @@
 #include <stddef.h>
 #include <time.h>
 
+/* The machine's cores: the default number of jobs. */
+unsigned build_default_jobs(void);
+
 #include "ledger.h"
 
 typedef struct {
     const char *out_dir;
     time_t created;
-    /* Called after each workbook is in place (may be NULL). */
+    /* Called after each workbook is in place (may be NULL); with jobs > 1,
+     * in this process, in period order, once the workers are done. */
     void (*on_written)(void *ctx, const char *path);
     void *ctx;
+    unsigned jobs;               /* build_periods: worker processes (0 or 1: this one) */
 } build_options;
 
 /* Returns 0, or -1 with a message in err. */
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen);
 
-/* Builds each of the periods (only `only` when it is not NULL), one at a
- * time: a period whose workbooks cannot be written is reported to done()
- * with its cause, and the others go on. done() gets error NULL for a period
- * written. Returns the number of periods that failed. Both run modes (with
- * and without an archive) and reruns build through this. */
+/* Builds each of the periods (only `only` when it is not NULL): a period
+ * whose workbooks cannot be written is reported to done() with its cause, and
+ * the others go on. done() gets error NULL for a period written. Returns the
+ * number of periods that failed. Both run modes (with and without an
+ * archive) and reruns build through this.
+ *
+ * With o->jobs > 1 the periods are built by that many forked worker
+ * processes, each taking the next period as it is free (libxml2's and
+ * libxlsxwriter's state is per process). The workers report back through
+ * pipes; on_written() and done() are then called here, in period order, so
+ * everything the caller records is the same for every number of jobs, and so
+ * are the workbooks' bytes. */
 size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                      const sn_period *only, const build_options *o,
                      void (*done)(void *ctx, sn_period period, const char *out_dir, const char *error),

@@ -61,8 +61,10 @@ int cmd_check(int argc, char **argv)
 
     int rc = EXIT_ALL_ACCEPTED;
     size_t accepted = 0, rejected = 0;
-    json_t *files = json ? json_array() : NULL;
-    if (json && !files)
+    /* --json streams: one document at a time is held, whatever the number of
+     * files; the output is still one JSON document. */
+    if (json && printf("{\n  \"program\": \"statusnotat\",\n  \"version\": \"%s\",\n"
+                       "  \"files\": [", STATUSNOTAT_VERSION) < 0)
         rc = EXIT_FAILURE_IO;
     arena *names = arena_new();   /* the names as shown: text_name_escape() */
     if (!names)
@@ -82,8 +84,11 @@ int cmd_check(int argc, char **argv)
             rejected++;
         if (json) {
             json_t *one = report_file_json(&p, cfg);
-            if (!one || json_array_append_new(files, one) != 0)
+            if (!one || fputs(accepted + rejected > 1 ? ",\n" : "\n", stdout) == EOF ||
+                json_dumpf(one, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                            JSON_REAL_PRECISION(15)) != 0)
                 rc = EXIT_FAILURE_IO;
+            json_decref(one);
         } else {
             report_file_text(stdout, &p);
         }
@@ -91,21 +96,16 @@ int cmd_check(int argc, char **argv)
     }
     if (rc != EXIT_FAILURE_IO) {
         if (json) {
-            json_t *doc = json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I}}", "program", "statusnotat",
-                                    "version", STATUSNOTAT_VERSION, "files", files, "summary",
-                                    "files", (json_int_t)(accepted + rejected), "accepted",
-                                    (json_int_t)accepted, "rejected", (json_int_t)rejected);
-            files = NULL;
-            if (report_write_json(stdout, doc) != 0)
+            if (printf("\n  ],\n  \"summary\": {\"files\": %zu, \"accepted\": %zu, "
+                       "\"rejected\": %zu}\n}\n",
+                       accepted + rejected, accepted, rejected) < 0)
                 rc = EXIT_FAILURE_IO;
-            json_decref(doc);
         } else {
             printf("%zu %s, %zu %s\n", accepted, "godkendt", rejected, "afvist");
         }
     }
-    json_decref(files);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "statusnotat check: cannot write the report\n");
+        fprintf(stderr, "statusnotat check: rapporten kan ikke skrives\n");
         rc = EXIT_FAILURE_IO;
     }
     config_free(cfg);

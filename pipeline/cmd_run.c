@@ -23,8 +23,8 @@
 static void run_usage(FILE *out)
 {
     fprintf(out,
-            "usage: statusnotat run --inbox DIR --archive DIR --out DIR [--config FILE]\n"
-            "       statusnotat run --inbox DIR --out DIR [--config FILE]\n"
+            "usage: statusnotat run --inbox DIR --archive DIR --out DIR [--config FILE] [--jobs N]\n"
+            "       statusnotat run --inbox DIR --out DIR [--config FILE] [--jobs N]\n"
             "\n"
             "Takes every .xml and .xml.gz in the inbox (in the byte order of their names),\n"
             "checks it, and writes for each period present:\n"
@@ -48,6 +48,8 @@ static void run_usage(FILE *out)
             "  --archive DIR  the archive (created if missing)\n"
             "  --out DIR      where the workbooks go (created if missing)\n"
             "  --config FILE  the configuration\n"
+            "  --jobs N       build the periods' workbooks in N processes (default: the\n"
+            "                 number of cores); the bytes are the same for every N\n"
             "  -h, --help     this text\n"
             "\n"
             "Each delivery is opened once (a symbolic link is never followed, a FIFO never\n"
@@ -191,10 +193,12 @@ int cmd_run(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},
         {"archive", required_argument, NULL, 'a'},
         {"config", required_argument, NULL, 'c'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL, *archive_dir = NULL;
+    unsigned jobs = build_default_jobs();
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "hc:", options, NULL)) != -1) {
@@ -203,6 +207,10 @@ int cmd_run(int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case 'a': archive_dir = optarg; break;
         case 'c': config_path = optarg; break;
+        case 'j':
+            if (!cli_jobs("run", optarg, &jobs))
+                return EXIT_USAGE;
+            break;
         case 'h': run_usage(stdout); return 0;
         default: run_usage(stderr); return EXIT_USAGE;
         }
@@ -228,7 +236,8 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     if (archive_dir) {
         night_options no = {.inbox = inbox_dir, .archive = archive_dir, .out = out_dir,
-                            .config_path = config_path, .cfg = cfg, .recorded = created};
+                            .config_path = config_path, .cfg = cfg, .recorded = created,
+                            .jobs = jobs};
         int night_rc = run_night(&no);
         config_free(cfg);
         return night_rc;
@@ -271,7 +280,7 @@ int cmd_run(int argc, char **argv)
     size_t n_periods = ledger_periods(l, &periods), written = 0;
     if (n_periods == (size_t)-1)
         goto oom;
-    build_options bo = {.out_dir = out_dir, .created = created, .on_written = on_written,
+    build_options bo = {.out_dir = out_dir, .created = created, .jobs = jobs, .on_written = on_written,
                         .ctx = &written};
     /* One period's failure is that period's: the others are written. */
     night_printer quiet = {.progress = false};

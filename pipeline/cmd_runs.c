@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "build.h"
 #include "commands.h"
 #include "night.h"
 #include "values.h"
@@ -53,12 +54,13 @@ static void runs_usage(FILE *out)
 
 static void rerun_usage(FILE *out)
 {
-    fprintf(out, "usage: statusnotat rerun --archive DIR --run ID --out DIR [--period PERIODE]\n"
+    fprintf(out, "usage: statusnotat rerun --archive DIR --run ID --out DIR [--period PERIODE] [--jobs N]\n"
                  "\n"
                  "Rebuilds the workbooks run ID produced from the archive alone (its manifest,\n"
                  "the archived copies and the configuration it used), byte for byte, into DIR.\n"
                  "With --period (e.g. 2008-H2) only that period's: periods are independent, so a\n"
-                 "rerun of many periods can be split into one job per period.\n"
+                 "rerun of many periods can be split into one job per period. --jobs N builds\n"
+                 "the periods in N processes (default: the number of cores), same bytes.\n"
                  "\n"
                  "Before anything is rebuilt, every archive copy, configuration and manifest it\n"
                  "reads is checked against the SHA-256 the archive recorded; afterwards every\n"
@@ -126,10 +128,12 @@ int cmd_rerun(int argc, char **argv)
         {"run", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},
         {"period", required_argument, NULL, 'p'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *archive = NULL, *run = NULL, *out = NULL, *period_text = NULL;
+    unsigned jobs = build_default_jobs();
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -138,6 +142,10 @@ int cmd_rerun(int argc, char **argv)
         case 'r': run = optarg; break;
         case 'o': out = optarg; break;
         case 'p': period_text = optarg; break;
+        case 'j':
+            if (!cli_jobs("rerun", optarg, &jobs))
+                return EXIT_USAGE;
+            break;
         case 'h': rerun_usage(stdout); return 0;
         default: rerun_usage(stderr); return EXIT_USAGE;
         }
@@ -158,7 +166,7 @@ int cmd_rerun(int argc, char **argv)
         return EXIT_USAGE;
     night_events ev = {.period = print_period, .problem = print_problem};
     night_result res;
-    night_rerun(archive, run, period_text ? &period : NULL, out, &ev, &res);
+    night_rerun(archive, run, period_text ? &period : NULL, out, jobs, &ev, &res);
     if (res.exit_code != EXIT_ALL_ACCEPTED)
         fprintf(stderr, "statusnotat rerun: %s\n", res.err);
     if (fflush(stdout) != 0 && res.exit_code == EXIT_ALL_ACCEPTED)

@@ -27,6 +27,9 @@ int cmd_runs(int argc, char **argv);
 int cmd_rerun(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
+/* --jobs N: a whole number from 1 to 256 (false, with a message, otherwise). */
+bool cli_jobs(const char *command, const char *text, unsigned *jobs);
+
 /* Loads the configuration named by --config, or the default one; prints
  * the reason to stderr and returns NULL on failure. */
 struct config;

@@ -2,6 +2,7 @@
  * exit codes. Everything else lives in the commands and the stages. */
 #include <libxml/parser.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -62,6 +63,19 @@ struct config *cli_load_config(const char *path)
         return NULL;
     }
     return c;
+}
+
+bool cli_jobs(const char *command, const char *text, unsigned *jobs)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*text && !*end && v >= 1 && v <= 256) {
+        *jobs = (unsigned)v;
+        return true;
+    }
+    fprintf(stderr, "statusnotat %s: --jobs skal være et helt tal fra 1 til 256, ikke \"%s\"\n",
+            command, text);
+    return false;
 }
 
 bool cli_dir_ok(const char *command, const char *option, const char *dir)

@@ -31,6 +31,7 @@ typedef struct {
     ledger *l;
     const night_events *ev;
     night_result *res;
+    unsigned jobs;
     /* The run being written or finished. */
     const char *run_id;
     FILE *log;                   /* runs/<id>/log.jsonl once the run exists */
@@ -320,7 +321,7 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
     char path[4400], manifest_sha[65] = "", when[32];
     json_t *workbooks = json_array(), *inputs = json_array(), *failed = NULL, *periods = json_array();
     written_ctx w = {workbooks, n, false};
-    build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time,
+    build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time, .jobs = n->jobs,
                         .on_written = on_written, .ctx = &w};
     int rc = -1;
     size_t counts[4] = {0};
@@ -672,7 +673,8 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
 {
     memset(res, 0, sizeof *res);
     night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg,
-               .ev = ev ? ev : &no_events, .res = res, .err = res->err, .errlen = sizeof res->err};
+               .ev = ev ? ev : &no_events, .res = res, .err = res->err, .errlen = sizeof res->err,
+               .jobs = o->jobs};
     n.archive_cfg = *o->cfg;
     n.archive_cfg.max_expansion_ratio = 1e12;
     n.archive_cfg.max_expanded_bytes = o->cfg->max_file_bytes > o->cfg->max_expanded_bytes
@@ -915,7 +917,7 @@ static void compare_workbooks(const char *archive, const char *run_id, json_t *w
 }
 
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
-                 const night_events *ev, night_result *res)
+                 unsigned jobs, const night_events *ev, night_result *res)
 {
     memset(res, 0, sizeof *res);
     char config_path[4400];
@@ -975,7 +977,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
         int rc = replay_run(&n, m, r);
         if (rc == 0 && r == target) {
             written_ctx w = {written, NULL, false};
-            build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time,
+            build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time, .jobs = jobs,
                                 .on_written = on_written, .ctx = &w};
             json_t *failed = build_periods_of(&n, m, &bo, period);
             rc = failed && !w.failed ? 0 : -1;

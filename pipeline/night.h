@@ -45,6 +45,7 @@ typedef struct {
     const char *config_path;     /* copied into the run */
     const config *cfg;
     time_t recorded;             /* the run's recorded time */
+    unsigned jobs;               /* worker processes building periods (build_periods) */
 } night_options;
 
 /* What a run reports as it goes (every callback may be NULL). Names are in
@@ -82,7 +83,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
  * recorded, and every workbook against report.json: any difference is exit
  * code 4 with a problem() naming the file. */
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
-                 const night_events *ev, night_result *res);
+                 unsigned jobs, const night_events *ev, night_result *res);
 
 /* One line per run, oldest first. Returns the exit code. */
 int night_list_runs(const char *archive, FILE *out);

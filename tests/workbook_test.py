@@ -334,6 +334,33 @@ def test_reruns_are_byte_identical(tmp):
             check(tmp.encode() not in blob and b"/tmp" not in blob, f"{name}: no machine path inside")
 
 
+def test_jobs_give_the_same_bytes(tmp):
+    """--jobs N builds the periods in N processes; the bytes never depend on N."""
+    inbox = os.path.join(tmp, "many-periods")
+    os.makedirs(inbox)
+    for name in os.listdir(FIXTURES):
+        shutil.copy(os.path.join(FIXTURES, name), inbox)
+    for year in (2006, 2007, 2008):
+        for half in (1, 2):
+            body = doc("SOF", "Socialforvaltningen", f"1.{6 * half}.{year}",
+                       [f"S{year}{half}-{k}" for k in range(3)]).replace("2009-H1", f"{year}-H{half}").encode()
+            with open(os.path.join(inbox, f"SOF-{year}-H{half}.xml"), "wb") as f:
+                f.write(body)
+    outs = {}
+    for jobs in (1, 2, 5):
+        out = os.path.join(tmp, f"jobs-{jobs}")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1228780800")
+        p = subprocess.run([BIN, "run", "--inbox", inbox, "--out", out, "--jobs", str(jobs)],
+                           capture_output=True, text=True, env=env)
+        check(p.returncode in (0, 1), f"--jobs {jobs}: {p.returncode} {p.stderr}")
+        outs[jobs] = {n: open(os.path.join(out, n), "rb").read() for n in sorted(os.listdir(out))}
+    check(len(outs[1]) >= 10, f"many periods' workbooks: {sorted(outs[1])}")
+    check(outs[1] == outs[2] == outs[5], "--jobs 1, 2 and 5 write the same bytes")
+    p = subprocess.run([BIN, "run", "--inbox", inbox, "--out", os.path.join(tmp, "x"), "--jobs", "0"],
+                       capture_output=True, text=True)
+    check(p.returncode == 2, "--jobs 0 is a usage error")
+
+
 def test_failed_write_keeps_the_old_workbook(tmp):
     """A workbook that cannot be written leaves the one in place untouched."""
     out = os.path.join(tmp, "atomic")
@@ -359,6 +386,7 @@ def main():
         check("AMOUNT_INVALID" in p.stderr, "rejections on stderr")
         test_combined(out)
         test_departments(out)
+        test_jobs_give_the_same_bytes(tmp)
         test_identity_and_safe_cells(tmp)
         test_reruns_are_byte_identical(tmp)
         test_failed_write_keeps_the_old_workbook(tmp)
