@@ -39,6 +39,68 @@ static int write_one(const period_report *report, const char *out_dir, const cha
     return 0;
 }
 
+/* The accepted documents of the period — of one department, or all when
+ * department < 0 — loaded from the ledger (its cache, or parsed again). */
+static int load_documents(ledger *l, const config *cfg, sn_period period, int department,
+                          period_document *docs, processed_file *scratch, size_t *n_docs,
+                          char *err, size_t errlen)
+{
+    *n_docs = 0;
+    for (size_t i = 0; i < ledger_count(l); i++) {
+        ledger_entry *e = ledger_get(l, i);
+        if (e->row.status != SOURCE_ACCEPTED || !in_period(&e->row, period) ||
+            (department >= 0 && e->row.id.department != department))
+            continue;
+        const document *doc = ledger_load(e, cfg, &scratch[*n_docs], err, errlen);
+        if (!doc)
+            return -1;
+        docs[(*n_docs)++] = (period_document){doc, e->row.id.name};
+    }
+    return 0;
+}
+
+static void release_documents(processed_file *scratch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        processed_file_release(&scratch[i]);
+}
+
+/* One workbook: its documents loaded, its report made and detached from
+ * them, the documents freed, then the workbook written — so a build holds
+ * one workbook at a time, not the period's documents besides. */
+static int build_one(ledger *l, const config *cfg, sn_period period, int department,
+                     const period_report *municipality, const source_row *sources, size_t n_sources,
+                     period_document *docs, processed_file *scratch, const char *stem,
+                     const build_options *o, period_report *summary, char *err, size_t errlen)
+{
+    size_t n_docs = 0;
+    arena *a = arena_new();
+    int rc = -1;
+    if (!a) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        return -1;
+    }
+    if (load_documents(l, cfg, period, department, docs, scratch, &n_docs, err, errlen) == 0) {
+        aggregate_input in = {cfg, period, department, docs, n_docs, sources, n_sources, municipality};
+        period_report *r = aggregate_period(&in, a);
+        bool detached = r && aggregate_detach(r, a);
+        release_documents(scratch, n_docs);
+        n_docs = 0;
+        if (!detached) {
+            snprintf(err, errlen, "ikke nok hukommelse");
+        } else {
+            if (summary) {   /* the figures a department's report takes from the municipality's */
+                summary->latest_year_index = r->latest_year_index;
+                summary->latest_total = r->latest_total;
+            }
+            rc = write_one(r, o->out_dir, stem, period, o, err, errlen);
+        }
+    }
+    release_documents(scratch, n_docs);
+    arena_free(a);
+    return rc;
+}
+
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen)
 {
@@ -49,7 +111,7 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
-    size_t n_sources = 0, n_docs = 0;
+    size_t n_sources = 0;
     if (!sources || !docs || !scratch || !departments) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
@@ -61,39 +123,18 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
         sources[n_sources++] = e->row;
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
-        if (e->row.status != SOURCE_ACCEPTED)
-            continue;
-        const document *doc = ledger_load(e, cfg, &scratch[n_docs], err, errlen);
-        if (!doc)
-            goto done;
-        docs[n_docs++] = (period_document){doc, e->row.id.name};
     }
-
-    aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources};
-    period_report *all = aggregate_period(&in, a);
-    if (!all) {
-        snprintf(err, errlen, "ikke nok hukommelse");
+    period_report municipality = {0};
+    if (build_one(l, cfg, period, -1, NULL, sources, n_sources, docs, scratch, "statusredegoerelse",
+                  o, &municipality, err, errlen) != 0)
         goto done;
-    }
-    if (write_one(all, o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
-        goto done;
-    for (size_t d = 0; d < cfg->departments.n; d++) {
-        if (!departments[d])
-            continue;
-        in.department = (int)d;
-        period_report *one = aggregate_period(&in, a);
-        if (!one) {
-            snprintf(err, errlen, "ikke nok hukommelse");
+    for (size_t d = 0; d < cfg->departments.n; d++)
+        if (departments[d] &&
+            build_one(l, cfg, period, (int)d, &municipality, sources, n_sources, docs, scratch,
+                      cfg->departments.items[d].file_code, o, NULL, err, errlen) != 0)
             goto done;
-        }
-        if (write_one(one, o->out_dir, cfg->departments.items[d].file_code, period, o, err,
-                      errlen) != 0)
-            goto done;
-    }
     rc = 0;
 done:
-    for (size_t i = 0; scratch && i < n; i++)
-        processed_file_release(&scratch[i]);
     arena_free(a);
     return rc;
 }

@@ -63,7 +63,7 @@ typedef struct ledger ledger;
 
 /* How much parsed documents the ledger keeps between intake and the
  * workbooks; past it they are parsed again from their file. */
-#define LEDGER_CACHE_BUDGET (32u << 20)
+#define LEDGER_CACHE_BUDGET (4u << 20)
 
 ledger *ledger_new(const config *cfg, size_t cache_budget_bytes);
 void ledger_free(ledger *l);

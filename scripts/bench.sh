@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 periods=${1:-4} per_doc=${2:-2000}
+export SOURCE_DATE_EPOCH=1228780800   # the same bytes from every run
 scripts/install-deps.sh --bench
 scripts/build.sh -DBUILD_TESTING=OFF >/dev/null
 cc -O2 -o build/bench_floor tests/bench/floor.c $(pkg-config --cflags --libs libxml-2.0 xlsxwriter)
@@ -20,7 +21,11 @@ measure() { # command... → "seconds peak_kb"
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
   cat "$work/time"
 }
-read -r run_s run_kb < <(measure build/statusnotat run --inbox "$work/inbox" --out "$work/out")
+read -r run_s run_kb < <(measure build/statusnotat run --jobs 1 --inbox "$work/inbox" --out "$work/out")
+read -r run2_s run2_kb < <(measure build/statusnotat run --jobs 2 --inbox "$work/inbox" --out "$work/out2")
+same=$(cd "$work/out" && sha256sum -- * | sha256sum | cut -c1-16)
+same2=$(cd "$work/out2" && sha256sum -- * | sha256sum | cut -c1-16)
+read -r check_s check_kb < <(measure sh -c 'build/statusnotat check --json "$0"/inbox/*.xml >/dev/null' "$work")
 read -r parse_s parse_kb < <(measure build/bench_floor parse "$work"/inbox/*.xml)
 write_s=0 write_kb=0 cells=0
 for book in "$work"/out/*.xlsx; do
@@ -33,8 +38,12 @@ for book in "$work"/out/*.xlsx; do
 done
 books=$(ls "$work"/out/*.xlsx | wc -l)
 echo "input: $(ls "$work/inbox" | wc -l) files, ${input_mb} MB; output: $books workbooks, $cells cells"
-printf 'run         %6.2f s  %7d kB peak\n' "$run_s" "$run_kb"
+printf 'run --jobs 1 %6.2f s  %7d kB peak\n' "$run_s" "$run_kb"
+printf 'run --jobs 2 %6.2f s  %7d kB peak (the parent; each worker holds one workbook)\n' "$run2_s" "$run2_kb"
+printf 'check --json %6.2f s  %7d kB peak over every file\n' "$check_s" "$check_kb"
 printf 'parse floor %6.2f s  %7d kB peak\n' "$parse_s" "$parse_kb"
 printf 'write floor %6.2f s  %7d kB peak (largest workbook)\n' "$write_s" "$write_kb"
 printf 'time ratio   run / (parse + write floors) = %.2f\n' "$(echo "$run_s / ($parse_s + $write_s)" | bc -l)"
 printf 'memory ratio run peak / largest floor write peak = %.2f\n' "$(echo "$run_kb / $write_kb" | bc -l)"
+printf 'jobs speed-up run --jobs 1 / run --jobs 2 = %.2f (same bytes: %s)\n' \
+  "$(echo "$run_s / $run2_s" | bc -l)" "$([ "$same" = "$same2" ] && echo yes || echo NO)"

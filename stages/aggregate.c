@@ -221,7 +221,8 @@ period_report *aggregate_period(const aggregate_input *in, arena *a)
     r->department = in->department;
     r->scope_label = in->department >= 0 ? c->departments.items[in->department].label
                                          : "Alle forvaltninger";
-    r->latest_year_index = aggregate_latest_year(c, in->docs, in->n_docs);
+    r->latest_year_index = in->municipality ? in->municipality->latest_year_index
+                                            : aggregate_latest_year(c, in->docs, in->n_docs);
     r->stated_ansatte = r->stated_arbejdsstyrke = -1;
 
     size_t n_indsatser, n_indicators, n_levels;
@@ -289,14 +290,40 @@ period_report *aggregate_period(const aggregate_input *in, arena *a)
         for (size_t e = 0; e < r->n_effects; e++)
             if (c->effect_limited[e])
                 r->latest_limited += r->effects[e].bevilling.kroner[y];
-        int year = c->budget_years[y];
-        for (size_t d = 0; d < in->n_docs; d++)
-            for (size_t i = 0; i < in->docs[d].doc->n_indsatser; i++) {
-                const indsats *x = &in->docs[d].doc->indsatser[i];
-                for (size_t j = 0; j < x->n_bevillinger; j++)
-                    if (x->bevillinger[j].year == year)
-                        r->city_latest_total += (kroner_sum)x->bevillinger[j].kroner;
-            }
+        if (in->municipality) {
+            r->city_latest_total = in->municipality->latest_total;
+        } else {
+            int year = c->budget_years[y];
+            for (size_t d = 0; d < in->n_docs; d++)
+                for (size_t i = 0; i < in->docs[d].doc->n_indsatser; i++) {
+                    const indsats *x = &in->docs[d].doc->indsatser[i];
+                    for (size_t j = 0; j < x->n_bevillinger; j++)
+                        if (x->bevillinger[j].year == year)
+                            r->city_latest_total += (kroner_sum)x->bevillinger[j].kroner;
+                }
+        }
     }
     return r;
+}
+
+static bool own(arena *a, const char **s)
+{
+    if (!*s)
+        return true;
+    *s = arena_strdup(a, *s);
+    return *s != NULL;
+}
+
+bool aggregate_detach(period_report *r, arena *a)
+{
+    bool ok = true;
+    for (size_t i = 0; i < r->n_indsatser; i++)
+        ok = ok && own(a, &r->indsatser[i].id) && own(a, &r->indsatser[i].title);
+    for (size_t i = 0; i < r->n_indicators; i++) {
+        indicator_row *x = &r->indicators[i];
+        ok = ok && own(a, &x->id) && own(a, &x->name) && own(a, &x->unit) && own(a, &x->text);
+    }
+    for (size_t i = 0; i < r->n_staff; i++)
+        ok = ok && own(a, &r->staff[i].level);
+    return ok;
 }

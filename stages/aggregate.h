@@ -39,6 +39,10 @@ typedef struct {
     size_t n_docs;
     const source_row *sources;   /* every source of the period, in arrival order */
     size_t n_sources;
+    /* For a department's report: the municipality's (its latest budget year
+     * and total are the department's yardstick), when docs holds only the
+     * department's own documents. NULL: computed from docs. */
+    const struct period_report *municipality;
 } aggregate_input;
 
 /* Every sum (money and head counts) is a double: it cannot overflow, it is
@@ -107,7 +111,7 @@ typedef struct {
     const char *action;          /* Handling */
 } fund_row;
 
-typedef struct {
+typedef struct period_report {
     const config *cfg;
     sn_period period;
     int department;              /* -1 = all */
@@ -138,6 +142,12 @@ typedef struct {
 
 /* Returns NULL only when out of memory. */
 period_report *aggregate_period(const aggregate_input *in, arena *a);
+
+/* Copies every text the report borrows from the documents into a, so the
+ * documents can be freed before the workbook is written (memory then holds
+ * one workbook, not the period's documents as well). false when out of
+ * memory. */
+bool aggregate_detach(period_report *r, arena *a);
 
 /* The latest budget year (index) in which any of the documents grants money;
  * -1 when none does. */
