@@ -3,9 +3,83 @@
 
 #include "elements.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* An index by text key (open addressing, FNV-1a): the ledger looks things
+ * up instead of scanning every entry, so admitting a file costs the same
+ * however many the archive holds. Keys live in the ledger's arena. */
+typedef struct {
+    const char **keys;
+    ledger_entry **values;
+    size_t n, cap;
+} index_map;
+
+static uint64_t hash_key(const char *k)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+static ledger_entry **index_slot(index_map *m, const char *key)
+{
+    size_t i = (size_t)hash_key(key) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return &m->values[i];
+}
+
+static ledger_entry *index_get(const index_map *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    return *index_slot((index_map *)m, key);
+}
+
+/* Sets key → value (replacing). false when out of memory. */
+static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *value)
+{
+    if ((m->n + 1) * 10 >= m->cap * 7) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        index_map grown = {calloc(cap, sizeof *grown.keys), calloc(cap, sizeof *grown.values), 0, cap};
+        if (!grown.keys || !grown.values) {
+            free(grown.keys);
+            free(grown.values);
+            return false;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = (size_t)hash_key(m->keys[i]) & (cap - 1);
+                while (grown.keys[j])
+                    j = (j + 1) & (cap - 1);
+                grown.keys[j] = m->keys[i];
+                grown.values[j] = m->values[i];
+                grown.n++;
+            }
+        free(m->keys);
+        free(m->values);
+        *m = grown;
+    }
+    ledger_entry **slot = index_slot(m, key);
+    size_t i = (size_t)(slot - m->values);
+    if (!m->keys[i]) {
+        if (!(m->keys[i] = arena_strdup(a, key)))
+            return false;
+        m->n++;
+    }
+    *slot = value;
+    return true;
+}
+
+static void index_free(index_map *m)
+{
+    free(m->keys);
+    free(m->values);
+}
 
 struct ledger {
     arena *a;
@@ -13,7 +87,24 @@ struct ledger {
     ledger_entry **items;
     size_t n, cap;
     size_t cache_bytes, cache_budget;
+    index_map by_content;        /* sha256 → the first entry with those bytes that was not rejected */
+    index_map by_copy;           /* sha256 → the first entry whose bytes are archived */
+    index_map current;           /* "department period" → the accepted document */
+    index_map ids;               /* "period id" → the last accepted document using it */
 };
+
+/* The keys. */
+static const char *department_period_key(char buf[48], int department, const sn_period *p)
+{
+    snprintf(buf, 48, "%d %d-%d", department, p->year, p->half);
+    return buf;
+}
+
+static const char *period_id_key(char *buf, size_t size, const sn_period *p, const char *id)
+{
+    snprintf(buf, size, "%d-%d %s", p->year, p->half, id);
+    return buf;
+}
 
 ledger *ledger_new(const config *cfg, size_t cache_budget_bytes)
 {
@@ -36,6 +127,10 @@ void ledger_free(ledger *l)
         return;
     for (size_t i = 0; i < l->n; i++)
         processed_file_release(&l->items[i]->cache);
+    index_free(&l->by_content);
+    index_free(&l->by_copy);
+    index_free(&l->current);
+    index_free(&l->ids);
     free(l->items);
     arena_free(l->a);
     free(l);
@@ -53,15 +148,13 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
     e->path = p;
     e->archived = r;
     e->path_sha256_hex = s;
-    return true;
+    const char *sha = e->row.id.sha256_hex;
+    return !sha[0] || !r[0] || index_get(&l->by_copy, sha) || index_put(&l->by_copy, l->a, sha, e);
 }
 
 ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex)
 {
-    for (size_t i = 0; sha256_hex[0] && i < l->n; i++)
-        if (l->items[i]->archived[0] && strcmp(l->items[i]->row.id.sha256_hex, sha256_hex) == 0)
-            return l->items[i];
-    return NULL;
+    return sha256_hex[0] ? index_get(&l->by_copy, sha256_hex) : NULL;
 }
 ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
@@ -70,30 +163,25 @@ static bool same_period(const source_row *r, const admission *a)
     return r->id.has_period && a->id.has_period && period_compare(&r->id.period, &a->id.period) == 0;
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* ID_CONFLICT for each id that a current document of another department in
  * the same period already uses. */
 static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        const ledger_entry *e = l->items[i];
-        if (e->row.status != SOURCE_ACCEPTED || e->row.id.department == a->id.department ||
+    if (!a->id.has_period)
+        return true;
+    for (size_t k = 0; k < a->n_ids; k++) {
+        char key[128];
+        const ledger_entry *e =
+            index_get(&l->ids, period_id_key(key, sizeof key, &a->id.period, a->ids[k]));
+        if (!e || e->row.status != SOURCE_ACCEPTED || e->row.id.department == a->id.department ||
             !same_period(&e->row, a))
             continue;
-        for (size_t k = 0; k < a->n_ids; k++) {
-            if (!bsearch(&a->ids[k], e->sorted_ids, e->n_ids, sizeof *e->sorted_ids, compare_ids))
-                continue;
-            char path[96];
-            element_path(path, sizeof path, EL_INDSATS, (size_t[]){k + 1}, "id");
-            if (!findings_add(f, F_ID_CONFLICT, a->id_lines ? a->id_lines[k] : 0, path,
-                              "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
-                              l->cfg->departments.items[e->row.id.department].label, e->row.id.name))
-                return false;
-        }
+        char path[96];
+        element_path(path, sizeof path, EL_INDSATS, (size_t[]){k + 1}, "id");
+        if (!findings_add(f, F_ID_CONFLICT, a->id_lines ? a->id_lines[k] : 0, path,
+                          "id=\"%s\" bruges allerede af %s i samme periode (%s)", a->ids[k],
+                          l->cfg->departments.items[e->row.id.department].label, e->row.id.name))
+            return false;
     }
     return true;
 }
@@ -124,19 +212,15 @@ static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
 {
     size_t n = a->n_ids ? a->n_ids : 1;
     e->ids = arena_alloc_array(l->a, n, sizeof *e->ids);
-    e->sorted_ids = arena_alloc_array(l->a, n, sizeof *e->sorted_ids);
     e->id_lines = arena_alloc_array(l->a, n, sizeof *e->id_lines);
-    if (!e->ids || !e->sorted_ids || !e->id_lines)
+    if (!e->ids || !e->id_lines)
         return false;
     for (size_t k = 0; k < a->n_ids; k++) {
         if (!(e->ids[k] = arena_strdup(l->a, a->ids[k])))
             return false;
-        e->sorted_ids[k] = e->ids[k];
         e->id_lines[k] = a->id_lines ? a->id_lines[k] : 0;
     }
     e->n_ids = a->n_ids;
-    if (e->n_ids > 1)
-        qsort(e->sorted_ids, e->n_ids, sizeof *e->sorted_ids, compare_ids);
     return true;
 }
 
@@ -152,14 +236,13 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
 {
     /* A resend of a rejected document is no duplicate: it is rejected again
      * (FORMAT.md). A file without a hash was never read. */
-    for (size_t i = 0; a->id.sha256_hex[0] && i < l->n; i++)
-        if (l->items[i]->row.status != SOURCE_REJECTED &&
-            strcmp(l->items[i]->row.id.sha256_hex, a->id.sha256_hex) == 0) {
-            /* Kilder names the earlier file it repeats (WORKBOOK.md). */
-            e->row.status = SOURCE_DUPLICATE;
-            e->row.superseded_by = l->items[i]->row.id.name;
-            return true;
-        }
+    ledger_entry *same = a->id.sha256_hex[0] ? index_get(&l->by_content, a->id.sha256_hex) : NULL;
+    if (same) {
+        /* Kilder names the earlier file it repeats (WORKBOOK.md). */
+        e->row.status = SOURCE_DUPLICATE;
+        e->row.superseded_by = same->row.id.name;
+        return true;
+    }
     if (!a->valid) {
         e->row.status = SOURCE_REJECTED;
         return true;
@@ -170,13 +253,13 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
         e->row.status = SOURCE_REJECTED;
         return true;
     }
-    ledger_entry *current = NULL;
-    for (size_t i = 0; i < l->n && !current; i++) {
-        ledger_entry *x = l->items[i];
-        if (x->row.status == SOURCE_ACCEPTED && x->row.id.department == a->id.department &&
-            same_period(&x->row, a))
-            current = x;
-    }
+    char key[48];
+    ledger_entry *current =
+        a->id.has_period
+            ? index_get(&l->current, department_period_key(key, a->id.department, &a->id.period))
+            : NULL;
+    if (current && current->row.status != SOURCE_ACCEPTED)
+        current = NULL;
     if (current && date_compare(&a->id.indsendt, &current->row.id.indsendt) < 0) {
         /* Older than what counts: kept in the archive, not counted. */
         char date[11];
@@ -198,7 +281,15 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
         drop_cache(l, current);
     }
     e->row.status = SOURCE_ACCEPTED;
-    return keep_ids(l, e, a);
+    if (!keep_ids(l, e, a) ||
+        !index_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
+        return false;
+    for (size_t k = 0; k < e->n_ids; k++) {
+        char id_key[128];
+        if (!index_put(&l->ids, l->a, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+            return false;
+    }
+    return true;
 }
 
 ledger_entry *ledger_admit_record(ledger *l, const admission *a)
@@ -233,6 +324,11 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
               decide(l, e, a, &added) &&
               keep_findings(l, e, a, &added);
     arena_free(scratch);
+    const char *sha = e->row.id.sha256_hex;
+    if (ok && sha[0] && e->row.status != SOURCE_REJECTED && !index_get(&l->by_content, sha))
+        ok = index_put(&l->by_content, l->a, sha, e);
+    if (ok && sha[0] && e->archived[0] && !index_get(&l->by_copy, sha))
+        ok = index_put(&l->by_copy, l->a, sha, e);
     if (!ok)
         return NULL;
     l->items[l->n++] = e;

@@ -53,7 +53,6 @@ typedef struct ledger_entry {
     bool valid;                  /* processing found no error (admission may still reject) */
     const char **ids;            /* of an accepted document, in document order */
     uint32_t *id_lines;          /* the line of each */
-    const char **sorted_ids;     /* the same, sorted, for look-ups */
     size_t n_ids;
     processed_file cache;        /* the parsed document, while the budget allows */
     struct ledger_entry *superseded_by;
