@@ -3,7 +3,8 @@
 # new, against the size of the archive (issue: "cost follows the work").
 #
 # Builds an archive of DOCUMENTS documents delivered over RUNS nights, then
-# times an empty night and one night of a single new document; then doubles the
+# times an empty night and a night of 50 new files (against the same night on an
+# empty archive); then doubles the
 # number of runs (each with one more document) and measures again. Prints the
 # seconds and peak memory of each, and the ratio of the empty night's memory
 # on the larger archive to the smaller: it should stay near 1 (an empty night
@@ -41,14 +42,21 @@ night() { # epoch → "seconds peak_kb"
   cat "$work/time"
 }
 epoch=1228780800
+# The yardstick: a night of 50 new files on an empty archive.
+mkdir -p "$work/fresh/inbox"
+deliver 30000 50; mv "$work"/inbox/* "$work/fresh/inbox/"
+SOURCE_DATE_EPOCH=$epoch /usr/bin/time -f "%e %M" -o "$work/time" "$bin" run --inbox "$work/fresh/inbox" \
+  --archive "$work/fresh/archive" --out "$work/fresh/out" >/dev/null 2>&1 || true
+read -r fresh_s fresh_kb < "$work/time"
 for r in $(seq 1 "$runs"); do deliver "$r" "$per_run"; night $((epoch + r * 86400)) >/dev/null; done
 n_docs=$(find "$work/archive/runs" -name '*.xml.gz' | wc -l)
 read -r empty_s empty_kb < <(night $((epoch + (runs + 1) * 86400)))
-deliver 9999 1
+deliver 9999 50
 read -r one_s one_kb < <(night $((epoch + (runs + 2) * 86400)))
 echo "archive: $n_docs documents in $(ls "$work/archive/runs" | wc -l) runs"
 printf 'empty night        %6.2f s  %7d kB peak\n' "$empty_s" "$empty_kb"
-printf 'one new document   %6.2f s  %7d kB peak\n' "$one_s" "$one_kb"
+printf '50 new files       %6.2f s  %7d kB peak (on an empty archive: %.2f s, %d kB; ratio %.2f)\n' \
+  "$one_s" "$one_kb" "$fresh_s" "$fresh_kb" "$(echo "$one_s / $fresh_s" | bc -l)"
 for r in $(seq 1 "$runs"); do deliver $((20000 + r)) 1; night $((epoch + (runs + 2 + r) * 86400)) >/dev/null; done
 read -r empty2_s empty2_kb < <(night $((epoch + (3 * runs + 3) * 86400)))
 echo "archive: $(find "$work/archive/runs" -name '*.xml.gz' | wc -l) documents in $(ls "$work/archive/runs" | wc -l) runs"
