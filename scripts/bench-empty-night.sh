@@ -26,7 +26,10 @@ inbox, night, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 deps = ["SOF", "BUF", "TMF", "KFF", "SUF", "BIF", "BR"]
 for k in range(n):
     i = night * 1000 + k
-    year, half, dep = 1900 + i // 14 % 200, i // 7 % 2 + 1, deps[i % 7]
+    # History: each night delivers one half year of 1900-1999 (later nights of
+    # the same half year supersede); the nights measured deliver 2050-H1.
+    year, half, dep = (1900 + night // 2 % 100, night % 2 + 1, deps[k % 7]) if night < 9000 \
+        else (2050, 1, deps[k % 7])
     body = "".join(f'<indsats id="{dep}-{i}-{j}"><titel>Indsats {j}</titel><tema>Bolig</tema>'
                    f'<bevilling aar="2009">{j},5 mio. kr.</bevilling><status>igangsat</status>'
                    f'<effekt vurdering="ingen">x</effekt></indsats>' for j in range(5))
