@@ -65,54 +65,22 @@ static void release_documents(processed_file *scratch, size_t n)
         processed_file_release(&scratch[i]);
 }
 
-/* One workbook: its documents loaded, its report made and detached from
- * them, the documents freed, then the workbook written — so a build holds
- * one workbook at a time, not the period's documents besides. */
-static int build_one(ledger *l, const config *cfg, sn_period period, int department,
-                     const period_report *municipality, const source_row *sources, size_t n_sources,
-                     period_document *docs, processed_file *scratch, const char *stem,
-                     const build_options *o, period_report *summary, char *err, size_t errlen)
-{
-    size_t n_docs = 0;
-    arena *a = arena_new();
-    int rc = -1;
-    if (!a) {
-        snprintf(err, errlen, "ikke nok hukommelse");
-        return -1;
-    }
-    if (load_documents(l, cfg, period, department, docs, scratch, &n_docs, err, errlen) == 0) {
-        aggregate_input in = {cfg, period, department, docs, n_docs, sources, n_sources, municipality};
-        period_report *r = aggregate_period(&in, a);
-        bool detached = r && aggregate_detach(r, a);
-        release_documents(scratch, n_docs);
-        n_docs = 0;
-        if (!detached) {
-            snprintf(err, errlen, "ikke nok hukommelse");
-        } else {
-            if (summary) {   /* the figures a department's report takes from the municipality's */
-                summary->latest_year_index = r->latest_year_index;
-                summary->latest_total = r->latest_total;
-            }
-            rc = write_one(r, o->out_dir, stem, period, o, err, errlen);
-        }
-    }
-    release_documents(scratch, n_docs);
-    arena_free(a);
-    return rc;
-}
-
+/* One period: its documents loaded once; the municipality's report and each
+ * department's made and detached from them; the documents freed; then each
+ * workbook written — so a build holds the reports and one workbook at a time,
+ * not the period's documents besides. */
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen)
 {
-    size_t n = ledger_count(l);
+    size_t n = ledger_count(l), n_docs = 0, n_sources = 0;
     int rc = -1;
     arena *a = arena_new();
     source_row *sources = a ? arena_alloc_array(a, n ? n : 1, sizeof *sources) : NULL;
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
+    period_report **reports = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *reports) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
-    size_t n_sources = 0;
-    if (!sources || !docs || !scratch || !departments) {
+    if (!sources || !docs || !scratch || !reports || !departments) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -124,17 +92,35 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
     }
-    period_report municipality = {0};
-    if (build_one(l, cfg, period, -1, NULL, sources, n_sources, docs, scratch, "statusredegoerelse",
-                  o, &municipality, err, errlen) != 0)
+    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
+        goto done;
+    aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL};
+    bool ok = (reports[0] = aggregate_period(&in, a)) != NULL;
+    in.municipality = reports[0];
+    for (size_t d = 0; ok && d < cfg->departments.n; d++) {
+        if (!departments[d])
+            continue;
+        in.department = (int)d;
+        ok = (reports[d + 1] = aggregate_period(&in, a)) != NULL;
+    }
+    for (size_t k = 0; ok && k <= cfg->departments.n; k++)
+        ok = !reports[k] || aggregate_detach(reports[k], a);
+    release_documents(scratch, n_docs);
+    n_docs = 0;
+    if (!ok) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    if (write_one(reports[0], o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
         goto done;
     for (size_t d = 0; d < cfg->departments.n; d++)
-        if (departments[d] &&
-            build_one(l, cfg, period, (int)d, &municipality, sources, n_sources, docs, scratch,
-                      cfg->departments.items[d].file_code, o, NULL, err, errlen) != 0)
+        if (reports[d + 1] && write_one(reports[d + 1], o->out_dir, cfg->departments.items[d].file_code,
+                                        period, o, err, errlen) != 0)
             goto done;
     rc = 0;
 done:
+    if (scratch)
+        release_documents(scratch, n_docs);
     arena_free(a);
     return rc;
 }
