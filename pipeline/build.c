@@ -66,9 +66,10 @@ static void release_documents(processed_file *scratch, size_t n)
 }
 
 /* One period: its documents loaded once; the municipality's report and each
- * department's made and detached from them; the documents freed; then each
- * workbook written — so a build holds the reports and one workbook at a time,
- * not the period's documents besides. */
+ * department's made and detached from them; the documents freed; then the
+ * departments' workbooks written, each report freed after, and the
+ * municipality's last — so a build holds one workbook and what it is made
+ * of, not the period's documents besides. */
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen)
 {
@@ -79,8 +80,9 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
     period_report **reports = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *reports) : NULL;
+    arena **report_arenas = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *report_arenas) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
-    if (!sources || !docs || !scratch || !reports || !departments) {
+    if (!sources || !docs || !scratch || !reports || !report_arenas || !departments) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -94,33 +96,45 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     }
     if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
         goto done;
+    /* Each report in an arena of its own, so that each can go once written. */
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL};
-    bool ok = (reports[0] = aggregate_period(&in, a)) != NULL;
+    bool ok = (report_arenas[0] = arena_new()) && (reports[0] = aggregate_period(&in, report_arenas[0]));
     in.municipality = reports[0];
     for (size_t d = 0; ok && d < cfg->departments.n; d++) {
         if (!departments[d])
             continue;
         in.department = (int)d;
-        ok = (reports[d + 1] = aggregate_period(&in, a)) != NULL;
+        ok = (report_arenas[d + 1] = arena_new()) &&
+             (reports[d + 1] = aggregate_period(&in, report_arenas[d + 1]));
     }
     for (size_t k = 0; ok && k <= cfg->departments.n; k++)
-        ok = !reports[k] || aggregate_detach(reports[k], a);
+        ok = !reports[k] || aggregate_detach(reports[k], report_arenas[k]);
     release_documents(scratch, n_docs);
     n_docs = 0;
     if (!ok) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
+    /* The departments' workbooks first, each report freed once written; the
+     * municipality's, the largest, last, when only its report is left. */
+    for (size_t d = 0; d < cfg->departments.n; d++) {
+        if (!reports[d + 1])
+            continue;
+        if (write_one(reports[d + 1], o->out_dir, cfg->departments.items[d].file_code, period, o,
+                      err, errlen) != 0)
+            goto done;
+        arena_free(report_arenas[d + 1]);
+        report_arenas[d + 1] = NULL;
+        reports[d + 1] = NULL;
+    }
     if (write_one(reports[0], o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
         goto done;
-    for (size_t d = 0; d < cfg->departments.n; d++)
-        if (reports[d + 1] && write_one(reports[d + 1], o->out_dir, cfg->departments.items[d].file_code,
-                                        period, o, err, errlen) != 0)
-            goto done;
     rc = 0;
 done:
     if (scratch)
         release_documents(scratch, n_docs);
+    for (size_t k = 0; report_arenas && k <= cfg->departments.n; k++)
+        arena_free(report_arenas[k]);
     arena_free(a);
     return rc;
 }
