@@ -270,13 +270,11 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
                           l->cfg->departments.items[a->id.department].label, date, current->row.id.name))
             return false;
         e->row.status = SOURCE_SUPERSEDED;
-        e->superseded_by = current;
         e->row.superseded_by = current->row.id.name;
         return true;
     }
     if (current) {
         current->row.status = SOURCE_SUPERSEDED;
-        current->superseded_by = e;
         current->row.superseded_by = e->row.id.name;
         drop_cache(l, current);
     }
@@ -292,7 +290,8 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     return true;
 }
 
-ledger_entry *ledger_admit_record(ledger *l, const admission *a)
+/* A new entry with a's identity and paths, not yet decided or kept. */
+static ledger_entry *new_entry(ledger *l, const admission *a)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
@@ -303,13 +302,8 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
         l->cap = cap;
     }
     ledger_entry *e = arena_alloc(l->a, sizeof *e);
-    arena *scratch = arena_new();
-    if (!e || !scratch) {
-        arena_free(scratch);
+    if (!e)
         return NULL;
-    }
-    findings added;
-    findings_init(&added, scratch, a->id.name);
     e->seq = l->n;
     e->run_index = a->run_index;
     e->valid = a->valid;
@@ -320,19 +314,63 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
     e->row.id = a->id;
     e->row.id.name = arena_strdup(l->a, a->id.name);
     e->row.id.sha256_hex = arena_strdup(l->a, a->id.sha256_hex);
-    bool ok = e->path && e->archived && e->path_sha256_hex && e->row.id.name && e->row.id.sha256_hex &&
-              decide(l, e, a, &added) &&
-              keep_findings(l, e, a, &added);
-    arena_free(scratch);
-    const char *sha = e->row.id.sha256_hex;
-    if (ok && sha[0] && e->row.status != SOURCE_REJECTED && !index_get(&l->by_content, sha))
-        ok = index_put(&l->by_content, l->a, sha, e);
-    if (ok && sha[0] && e->archived[0] && !index_get(&l->by_copy, sha))
-        ok = index_put(&l->by_copy, l->a, sha, e);
-    if (!ok)
+    if (!e->path || !e->archived || !e->path_sha256_hex || !e->row.id.name || !e->row.id.sha256_hex)
         return NULL;
-    l->items[l->n++] = e;
     return e;
+}
+
+/* Keeps e and indexes it by content and copy. */
+static bool keep_entry(ledger *l, ledger_entry *e)
+{
+    const char *sha = e->row.id.sha256_hex;
+    if (sha[0] && e->row.status != SOURCE_REJECTED && !index_get(&l->by_content, sha) &&
+        !index_put(&l->by_content, l->a, sha, e))
+        return false;
+    if (sha[0] && e->archived[0] && !index_get(&l->by_copy, sha) &&
+        !index_put(&l->by_copy, l->a, sha, e))
+        return false;
+    l->items[l->n++] = e;
+    return true;
+}
+
+ledger_entry *ledger_admit_record(ledger *l, const admission *a)
+{
+    ledger_entry *e = new_entry(l, a);
+    arena *scratch = arena_new();
+    if (!e || !scratch) {
+        arena_free(scratch);
+        return NULL;
+    }
+    findings added;
+    findings_init(&added, scratch, a->id.name);
+    bool ok = decide(l, e, a, &added) && keep_findings(l, e, a, &added);
+    arena_free(scratch);
+    return ok && keep_entry(l, e) ? e : NULL;
+}
+
+ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status,
+                             const char *superseded_by)
+{
+    ledger_entry *e = new_entry(l, a);
+    findings none = {0};
+    if (!e)
+        return NULL;
+    e->row.status = status;
+    if (superseded_by && !(e->row.superseded_by = arena_strdup(l->a, superseded_by)))
+        return NULL;
+    if (!keep_findings(l, e, a, &none) || (a->n_ids && !keep_ids(l, e, a)))
+        return NULL;
+    if (status == SOURCE_ACCEPTED) {
+        char key[48];
+        if (!index_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
+            return NULL;
+        for (size_t k = 0; k < e->n_ids; k++) {
+            char id_key[128];
+            if (!index_put(&l->ids, l->a, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+                return NULL;
+        }
+    }
+    return keep_entry(l, e) ? e : NULL;
 }
 
 ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index)

@@ -55,7 +55,6 @@ typedef struct ledger_entry {
     uint32_t *id_lines;          /* the line of each */
     size_t n_ids;
     processed_file cache;        /* the parsed document, while the budget allows */
-    struct ledger_entry *superseded_by;
 } ledger_entry;
 
 typedef struct ledger ledger;
@@ -70,6 +69,12 @@ void ledger_free(ledger *l);
 /* Decides what the source is and records it; copies everything it keeps.
  * Returns the entry, or NULL when out of memory. */
 ledger_entry *ledger_admit_record(ledger *l, const admission *a);
+
+/* An entry whose status was decided before (state.h): recorded as it is,
+ * with its findings (admission's included), and indexed. NULL when out of
+ * memory. */
+ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status,
+                             const char *superseded_by);
 
 /* The same for a file just processed: takes p over (afterwards p is empty),
  * keeping its document in the cache when accepted and the budget allows. */

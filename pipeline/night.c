@@ -21,6 +21,7 @@
 #include "inbox.h"
 #include "ledger.h"
 #include "report.h"
+#include "state.h"
 #include "text.h"
 
 
@@ -662,6 +663,16 @@ static int exit_code_of(night_result *res, size_t rejected)
     return rejected || res->n_left ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
 }
 
+/* The compact state for the next night (state.h). Derived data: a failure
+ * is logged, and the next night replays the manifests instead. */
+static void save_state(night *n, const char *run_id, size_t runs)
+{
+    char why[512];
+    if (state_write(n->archive, run_id, runs, n->l, n->cfg, why, sizeof why) != 0)
+        log_event(n, "warning", "state_not_written", json_pack("{s:s}", "error", why));
+    crash_point("state");
+}
+
 static void night_free(night *n)
 {
     close_log(n);
@@ -718,11 +729,14 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     char last[40];
     if (archive_last_run(o->archive, &found, last, &complete, res->err, sizeof res->err) != 0)
         goto fail;
+    size_t prior_runs = 0;       /* the runs before the new one */
     if (found && !complete) {
         if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
             replay_all(&n, &runs) != 0)
             goto fail;
         replayed = true;
+        prior_runs = runs.n;
+        save_state(&n, last, prior_runs);   /* the recovered run, for the next night */
     }
 
     if (inbox_list(o->inbox, &files) != 0) {
@@ -752,20 +766,41 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
             goto fail;
     }
     if (n_taken == 0) {
-        /* Nothing to admit: no run is made, nothing in the archive changes. */
+        /* Nothing to admit: no run is made, nothing in the archive changes —
+         * but a state that a crash left behind the last run is made again. */
         archive_run_abandon(&staging);
         n.run_id = NULL;
+        if (found && !replayed && !state_is_of(o->archive, last)) {
+            if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
+                replay_all(&n, &runs) != 0)
+                goto fail;
+            save_state(&n, last, runs.n);
+        }
         res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED]);
         goto done;
     }
 
-    /* Step 3. */
+    /* Step 3: the ledger from the compact state the last run left, or else
+     * from every manifest. */
     if (!replayed) {
-        if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
-            replay_all(&n, &runs) != 0)
-            goto fail;
+        char why[512];
+        int loaded = found ? state_load(o->archive, last, o->cfg, &n.archive_cfg, n.l, &prior_runs,
+                                        why, sizeof why)
+                           : 0;
+        if (loaded < 0) {
+            log_event(&n, "warning", "state_unreadable", json_pack("{s:s}", "error", why));
+            ledger_free(n.l);
+            if (!(n.l = ledger_new(o->cfg, LEDGER_CACHE_BUDGET)))
+                goto fail;
+        }
+        if (loaded != 1) {
+            if (archive_list_runs(o->archive, &runs, res->err, sizeof res->err) != 0 ||
+                replay_all(&n, &runs) != 0)
+                goto fail;
+            prior_runs = runs.n;
+        }
     }
-    size_t run_index = runs.n;
+    size_t run_index = prior_runs;
     size_t recovered_rejected = res->counts[SOURCE_REJECTED];
     res->counts[SOURCE_REJECTED] = 0;
     for (size_t k = 0; k < n_taken; k++) {
@@ -812,7 +847,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     if (store_copies(&n, &staging, run_index, taken) != 0)
         goto fail;
     crash_point("staged");
-    m = manifest_of(&n, run_index, id, runs.n + 1, o, taken, n_taken);
+    m = manifest_of(&n, run_index, id, prior_runs + 1, o, taken, n_taken);
     if (!m) {
         snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
         goto fail;
@@ -825,6 +860,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     /* Steps 5-7. */
     if (finish_run(&n, m, run_index, left, deferred) != 0)
         goto fail;
+    save_state(&n, id, prior_runs + 1);
     res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected);
     goto done;
 

@@ -28,7 +28,7 @@ DAY = 86400
 EPOCH = 1228780800  # 2008-12-09
 GOOD = ["OEKF-2008-H2.xml", "SOF-2008-H2.xml", "BUF-2008-H2.xml", "BR-2008-H2.xml",
         "BIF-2008-H2.xml.gz"]
-CRASH_POINTS = ["intake", "staged", "before_commit", "committed", "workbook", "inbox",
+CRASH_POINTS = ["intake", "staged", "before_commit", "committed", "workbook", "inbox", "state",
                 "before_complete"]
 
 
@@ -106,6 +106,10 @@ def sha(path):
 
 
 # ---- Three nights ---------------------------------------------------------------
+
+class night_test_state:
+    lines = []
+
 
 def three_nights(root):
     w = workdir(root)
@@ -238,6 +242,38 @@ def three_nights(root):
     check({b["file"] for b in report3["workbooks"]} >= set(saved[run3]), "report lists the workbooks")
     p = run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", "nope", "--out",
                         os.path.join(root, "x")], expect=2)
+
+    # The compact state (state.tsv) gives what replaying every manifest gives:
+    # the same night on a copy without it, or with it broken, ends the same.
+    check(os.path.exists(os.path.join(w["archive"], "state.tsv")), "the night leaves its state")
+    twins = []
+    for variant in ("state", "no-state", "broken-state"):
+        base = os.path.join(root, "twin")   # one place: the manifest records the folders
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.copytree(os.path.dirname(w["inbox"]), base, symlinks=True)
+        t = {k: os.path.join(base, k) for k in ("inbox", "archive", "out")}
+        if variant == "no-state":
+            os.unlink(os.path.join(t["archive"], "state.tsv"))
+        if variant == "broken-state":
+            with open(os.path.join(t["archive"], "state.tsv"), "r+b") as f:
+                f.seek(200)
+                f.write(b"\t\t\t")
+        deliver(t, "BUF-2008-H2-rettet.xml",
+                fixture("BUF-2008-H2.xml").replace(b"1. december 2008", b"20. december 2008"))
+        deliver(t, "SOF-2008-H2-rettet-igen.xml", sof2)
+        p = run(t, EPOCH + 3 * DAY // 2, expect=0)
+        twins.append(snapshot(t))
+        with open(os.path.join(t["archive"], "state.tsv"), "rb") as f:
+            night_test_state.lines = night_test_state.lines + [f.read().split(b"\n")]
+    if not twins[0] == twins[1]:
+        a, b = night_test_state.lines[0], night_test_state.lines[1]
+        for x, y in zip(a, b):
+            if x != y:
+                print("state:   ", x.replace(b"\x1e", b"|").replace(b"\x1f", b"^")[:400])
+                print("replayed:", y.replace(b"\x1e", b"|").replace(b"\x1f", b"^")[:400])
+    check(twins[0] == twins[1] == twins[2],
+          f"state, no state and a broken state end alike: "
+          f"{sorted(set(twins[0].items()) ^ set(twins[1].items()))[:4]}")
 
     # Idempotent: nothing new changes nothing, and says so.
     before = snapshot(w)
