@@ -2,6 +2,7 @@
  * touches its files.
  *
  *   ARCHIVE/lock                          flock()ed by the run that holds it
+ *   ARCHIVE/state.tsv                     the ledger as the last run left it (state.h)
  *   ARCHIVE/runs/<id>/manifest.json       the run's inputs and what became of
  *                                         them; a run exists once this folder does
  *   ARCHIVE/runs/<id>/config.json         the configuration the run used
