@@ -39,7 +39,12 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         return LOCK_ERROR;
     }
-    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+    /* A run that was killed may leave its workers for a moment (they die with
+     * it, holding the lock until they do): wait up to two seconds. */
+    int locked, tries = 0;
+    while ((locked = flock(f, LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK && tries++ < 40)
+        usleep(50 * 1000);
+    if (locked != 0) {
         int e = errno;
         if (e == EWOULDBLOCK) {
             char holder[256] = "";

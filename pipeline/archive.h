@@ -40,8 +40,9 @@
 typedef enum { LOCK_TAKEN, LOCK_BUSY, LOCK_ERROR } lock_result;
 
 /* Takes ARCHIVE/lock (creating the archive folders if needed). LOCK_BUSY
- * when another live process holds it (err says which); a lock whose process
- * died is free, since flock() ends with its holder. */
+ * when another live process holds it for two seconds (err says which); a
+ * lock whose process died is free, since flock() ends with its holder (and
+ * its build workers, which die with it). */
 lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen);
 void archive_unlock(int fd);
 

@@ -377,7 +377,9 @@ def crash_at_random_moments(root, rounds):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         run(w, EPOCH)
-        check(snapshot(w) == reference, f"random kill {i} after {delay:.2f}s of {duration:.2f}s")
+        state = snapshot(w)
+        check(state == reference, f"random kill {i} after {delay:.2f}s of {duration:.2f}s: "
+              f"{sorted(set(state.items()) ^ set(reference.items()))[:4]}")
 
 
 def main():

@@ -54,8 +54,9 @@ static void load_fixtures(period_fixture *pf)
 
 static const period_report *report(period_fixture *pf, int department, arena *a)
 {
-    aggregate_input in = {test_config(), {2008, 2}, department, pf->docs, pf->n_docs,
-                          pf->sources, pf->n_sources};
+    aggregate_input in = {.cfg = test_config(), .period = {2008, 2}, .department = department,
+                          .docs = pf->docs, .n_docs = pf->n_docs, .sources = pf->sources,
+                          .n_sources = pf->n_sources};
     const period_report *r = aggregate_period(&in, a);
     assert_non_null(r);
     return r;
@@ -130,7 +131,8 @@ static void sums_past_64_bits(void **state)
     document doc = {.department = 0, .has_period = true, .period = {2008, 2},
                     .indsatser = many, .n_indsatser = 20000};
     period_document docs[] = {{&doc, "x.xml"}};
-    aggregate_input in = {test_config(), {2008, 2}, -1, docs, 1, NULL, 0};
+    aggregate_input in = {.cfg = test_config(), .period = {2008, 2}, .department = -1, .docs = docs,
+                          .n_docs = 1};
     arena *a = arena_new();
     const period_report *r = aggregate_period(&in, a);
     assert_non_null(r);
