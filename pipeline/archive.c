@@ -527,7 +527,15 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     return 0;
 }
 
-/* A quarantine name: the delivery's own where it is plain, else fil-NNNN. */
+/* The first hex digits of a text's SHA-256 (a static buffer). */
+static const char *name_hash(const char *text)
+{
+    static char hex[65];
+    durable_sha256(text, strlen(text), hex);
+    return hex;
+}
+
+/* A quarantine name: the delivery's own where it is plain, else fil-NNNN-<hash>. */
 static void quarantine_name(const char *display, size_t index, char out[256])
 {
     const char *ext = text_ends_with(display, ".xml.gz") ? ".xml.gz" : ".xml";
@@ -535,8 +543,8 @@ static void quarantine_name(const char *display, size_t index, char out[256])
                  !strchr(display, '\\') && !strchr(display, '/');
     if (plain)
         snprintf(out, 256, "%s", display);
-    else
-        snprintf(out, 256, "fil-%04zu%s", index, ext);
+    else   /* the name's own hash: no delivered name can be the same */
+        snprintf(out, 256, "fil-%04zu-%.8s%s", index, name_hash(display), ext);
 }
 
 void archive_quarantine_path(const char *archive, const char *run_id, const manifest_input *in,

@@ -491,6 +491,11 @@ static size_t take_inbox(night *n, archive_run *staging, const name_list *files,
         crash_point("listed");
         struct stat st;
         int fd = durable_open_delivery(path, &st);
+        if (fd < 0 && errno == ENOENT) {
+            /* Taken back by its sender after the folder was listed: not a delivery. */
+            log_event(n, "info", "vanished", json_pack("{s:s}", "file", name));
+            continue;
+        }
         if (fd < 0) {
             char message[160];
             snprintf(message, sizeof message, "filen kan ikke åbnes: %s", durable_open_failure(errno));
