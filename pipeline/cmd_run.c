@@ -246,6 +246,7 @@ int cmd_run(int argc, char **argv)
     int rc = EXIT_FAILURE_IO;
     ledger *l = NULL;
     arena *names = NULL;         /* the files' names as shown (text_name_escape) */
+    char staging[4096] = "";     /* the deliveries' copies, removed at the end */
     sn_period *periods = NULL;
     name_list files = {0};
     if (inbox_list(inbox_dir, &files) != 0) {
@@ -263,11 +264,32 @@ int cmd_run(int argc, char **argv)
         goto oom;
 
     size_t counts[4] = {0};
+    /* Read once here too: each delivery is copied into a private folder while
+     * it is read, and only the copy is parsed (and parsed again, if the
+     * workbooks need it after the cache let it go). */
+    const char *tmp = getenv("TMPDIR");
+    snprintf(staging, sizeof staging, "%s/statusnotat-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(staging)) {
+        fprintf(stderr, "statusnotat run: %s: %s\n", staging, durable_errno_text(errno));
+        staging[0] = '\0';
+        goto done;
+    }
     for (size_t i = 0; i < files.n; i++) {
-        char path[4096];
+        char path[4096], copy[4200], why[512];
         snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
+        snprintf(copy, sizeof copy, "%s/%06zu", staging, i);
         const char *name = text_name_escape(names, files.names[i]);
-        ledger_entry *e = name ? ledger_take_file(l, path, name, 0) : NULL;
+        struct stat st;
+        int fd = durable_open_delivery(path, &st);
+        durable_copy_result c = {0};
+        bool staged = fd >= 0 && (uint64_t)st.st_size <= cfg->max_file_bytes &&
+                      durable_copy_fd(fd, copy, DURABLE_COPY, cfg->max_file_bytes, &c, why,
+                                      sizeof why) == 0 &&
+                      !c.over_limit;
+        if (fd >= 0)
+            close(fd);
+        /* A file that cannot be read or is too large is said so by ingest. */
+        ledger_entry *e = name ? ledger_take_file(l, staged ? copy : path, name, 0) : NULL;
         if (!e)
             goto oom;
         counts[e->row.status]++;
@@ -299,6 +321,8 @@ done:
     free(periods);
     ledger_free(l);
     arena_free(names);
+    if (staging[0])
+        durable_remove_tree(staging);
     name_list_free(&files);
     config_free(cfg);
     return rc;
