@@ -40,7 +40,9 @@ static ledger_entry *index_get(const index_map *m, const char *key)
     return *index_slot((index_map *)m, key);
 }
 
-/* Sets key → value (replacing). false when out of memory. */
+/* Sets key → value (replacing); a key not yet present is copied into a, or
+ * kept as it is when a is NULL (a string that lives as long as the ledger).
+ * false when out of memory. */
 static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *value)
 {
     if ((m->n + 1) * 10 >= m->cap * 7) {
@@ -67,7 +69,7 @@ static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *val
     ledger_entry **slot = index_slot(m, key);
     size_t i = (size_t)(slot - m->values);
     if (!m->keys[i]) {
-        if (!(m->keys[i] = arena_strdup(a, key)))
+        if (!(m->keys[i] = a ? arena_strdup(a, key) : key))
             return false;
         m->n++;
     }
@@ -126,7 +128,10 @@ void ledger_free(ledger *l)
     if (!l)
         return;
     for (size_t i = 0; i < l->n; i++)
-        processed_file_release(&l->items[i]->cache);
+        if (l->items[i]->cache) {
+            processed_file_release(l->items[i]->cache);
+            free(l->items[i]->cache);
+        }
     index_free(&l->by_content);
     index_free(&l->by_copy);
     index_free(&l->current);
@@ -149,7 +154,7 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
     e->archived = r;
     e->path_sha256_hex = s;
     const char *sha = e->row.id.sha256_hex;
-    return !sha[0] || !r[0] || index_get(&l->by_copy, sha) || index_put(&l->by_copy, l->a, sha, e);
+    return !sha[0] || !r[0] || index_get(&l->by_copy, sha) || index_put(&l->by_copy, NULL, sha, e);
 }
 
 ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex)
@@ -226,9 +231,12 @@ static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
 
 static void drop_cache(ledger *l, ledger_entry *e)
 {
-    if (e->cache.arena)
-        l->cache_bytes -= arena_bytes(e->cache.arena);
-    processed_file_release(&e->cache);
+    if (!e->cache)
+        return;
+    l->cache_bytes -= arena_bytes(e->cache->arena);
+    processed_file_release(e->cache);
+    free(e->cache);
+    e->cache = NULL;
 }
 
 /* Decides the status of a new entry; returns false when out of memory. */
@@ -323,11 +331,12 @@ static ledger_entry *new_entry(ledger *l, const admission *a)
 static bool keep_entry(ledger *l, ledger_entry *e)
 {
     const char *sha = e->row.id.sha256_hex;
+    /* The entry's own hash string is the key: it lives as long as the ledger. */
     if (sha[0] && e->row.status != SOURCE_REJECTED && !index_get(&l->by_content, sha) &&
-        !index_put(&l->by_content, l->a, sha, e))
+        !index_put(&l->by_content, NULL, sha, e))
         return false;
     if (sha[0] && e->archived[0] && !index_get(&l->by_copy, sha) &&
-        !index_put(&l->by_copy, l->a, sha, e))
+        !index_put(&l->by_copy, NULL, sha, e))
         return false;
     l->items[l->n++] = e;
     return true;
@@ -408,7 +417,12 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
         return NULL;
     size_t bytes = p->arena ? arena_bytes(p->arena) : 0;
     if (e->row.status == SOURCE_ACCEPTED && l->cache_bytes + bytes <= l->cache_budget) {
-        e->cache = *p;   /* keep the parsed document */
+        e->cache = malloc(sizeof *e->cache);   /* keep the parsed document */
+        if (!e->cache) {
+            processed_file_release(p);
+            return e;
+        }
+        *e->cache = *p;
         l->cache_bytes += bytes;
         memset(p, 0, sizeof *p);
     } else {
@@ -451,8 +465,8 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
                             char *err, size_t errlen)
 {
     memset(scratch, 0, sizeof *scratch);
-    if (e->cache.doc)
-        return e->cache.doc;
+    if (e->cache && e->cache->doc)
+        return e->cache->doc;
     if (process_file(e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
         snprintf(err, errlen, "%s: ikke nok hukommelse", e->path);
         return NULL;

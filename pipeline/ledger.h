@@ -54,7 +54,7 @@ typedef struct ledger_entry {
     const char **ids;            /* of an accepted document, in document order */
     uint32_t *id_lines;          /* the line of each */
     size_t n_ids;
-    processed_file cache;        /* the parsed document, while the budget allows */
+    processed_file *cache;       /* the parsed document, while the budget allows; or NULL */
 } ledger_entry;
 
 typedef struct ledger ledger;

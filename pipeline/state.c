@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "durable.h"
 #include "text.h"
@@ -29,13 +30,19 @@ static int put(FILE *f, arena *a, const char *s)
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
                 const config *cfg, char *err, size_t errlen)
 {
-    char *text = NULL, path[4200];
-    size_t len = 0;
+    char path[4200], tmp[4200];
+    state_path(archive, path, sizeof path);
+    if (!durable_temp_name(path, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", path);
+        return -1;
+    }
+    /* Streamed to a temporary file and committed (durable.h): the state of a
+     * large archive is never held in memory twice. */
     arena *a = arena_new();
-    FILE *f = a ? open_memstream(&text, &len) : NULL;
+    FILE *f = a ? fopen(tmp, "wb") : NULL;
     if (!f) {
+        snprintf(err, errlen, "%s: %s", tmp, a ? durable_errno_text(errno) : "ikke nok hukommelse");
         arena_free(a);
-        snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
     int rc = fprintf(f, STATE_FORMAT "\t%s\t%zu\t%zu\n", run_id, runs, ledger_count(l)) < 0;
@@ -70,15 +77,12 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     }
     rc |= fclose(f) != 0;
     arena_free(a);
-    if (rc || !text) {
-        free(text);
-        snprintf(err, errlen, "tilstanden kan ikke skrives: ikke nok hukommelse");
+    if (rc || durable_commit(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, durable_errno_text(errno));
+        unlink(tmp);
         return -1;
     }
-    state_path(archive, path, sizeof path);
-    rc = durable_write(path, text, len, err, errlen);
-    free(text);
-    return rc;
+    return 0;
 }
 
 /* Splits s at each sep (in place) into at most max fields; the count. */
@@ -212,9 +216,17 @@ int state_load(const char *archive, const char *run_id, const config *cfg, const
     size_t expected = strtoul(head[3], NULL, 10);
     arena *scratch = arena_new();
     rc = scratch ? 1 : -1;
+    size_t lines = 0;
     while (rc == 1 && (n = getline(&text, &cap, f)) > 0) {
         if (text[n - 1] == '\n')
             text[n - 1] = '\0';
+        if (++lines % 4096 == 0) {   /* the ledger keeps copies: the scratch can go */
+            arena_free(scratch);
+            if (!(scratch = arena_new())) {
+                rc = -1;
+                break;
+            }
+        }
         if (!restore_line(text, archive, cfg, load_cfg, l, scratch))
             rc = -1;
     }
