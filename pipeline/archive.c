@@ -215,22 +215,6 @@ static const char *dup_string(arena *a, json_t *v)
     return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
 }
 
-static int finding_code_by_name(const char *name)
-{
-    for (int c = 0; c < F_COUNT; c++)
-        if (strcmp(finding_code_name((finding_code)c), name) == 0)
-            return c;
-    return -1;
-}
-
-static int status_by_code(const char *code)
-{
-    for (int s = SOURCE_ACCEPTED; s <= SOURCE_DUPLICATE; s++)
-        if (strcmp(source_status_code((source_status)s), code) == 0)
-            return s;
-    return -1;
-}
-
 static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *in)
 {
     memset(in, 0, sizeof *in);
@@ -244,7 +228,7 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
     in->errors = (size_t)json_integer_value(json_object_get(o, "errors"));
     in->warnings = (size_t)json_integer_value(json_object_get(o, "warnings"));
     const char *status = json_string_value(json_object_get(o, "status"));
-    int st = status ? status_by_code(status) : -1;
+    int st = status ? source_status_from_code(status) : -1;
     if (!in->id.name || !in->id.sha256_hex || !in->archived || !in->archived_sha256 || !in->received ||
         st < 0)
         return false;
@@ -283,7 +267,7 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
     for (size_t k = 0; k < in->n_findings; k++) {
         json_t *f = json_array_get(list, k);
         const char *code = json_string_value(json_object_get(f, "code"));
-        int c = code ? finding_code_by_name(code) : -1;
+        int c = code ? finding_code_from_name(code) : -1;
         finding *x = &in->findings[k];
         if (c < 0)
             return false;

@@ -100,22 +100,6 @@ static size_t split(char *s, char sep, char **fields, size_t max)
     return n;
 }
 
-static int finding_code_of(const char *name)
-{
-    for (int c = 0; c < F_COUNT; c++)
-        if (strcmp(finding_code_name((finding_code)c), name) == 0)
-            return c;
-    return -1;
-}
-
-static int status_of(const char *code)
-{
-    for (int s = SOURCE_ACCEPTED; s <= SOURCE_DUPLICATE; s++)
-        if (strcmp(source_status_code((source_status)s), code) == 0)
-            return s;
-    return -1;
-}
-
 /* One entry line into the ledger. false when it is not a state line. */
 static bool restore_line(char *line, const char *archive, const config *cfg, const config *load_cfg,
                          ledger *l, arena *scratch)
@@ -133,7 +117,7 @@ static bool restore_line(char *line, const char *archive, const config *cfg, con
     a.id.has_period = f[4][0] && value_period(f[4], &a.id.period);
     a.id.has_indsendt = f[5][0] && value_date(f[5], &a.id.indsendt);
     a.id.indsendt.fuzzy = f[6][0] == '1';
-    int status = status_of(f[8]);
+    int status = source_status_from_code(f[8]);
     if (status < 0 || (f[4][0] && !a.id.has_period) || (f[5][0] && !a.id.has_indsendt))
         return false;
     char *path = arena_printf(scratch, "%s/%s", archive, f[10]);
@@ -175,7 +159,7 @@ static bool restore_line(char *line, const char *archive, const config *cfg, con
         char *part[5];
         if (split(rest, '\x1f', part, 5) != 5)
             return false;
-        int code = finding_code_of(part[0]);
+        int code = finding_code_from_name(part[0]);
         if (code < 0)
             return false;
         list[k] = (finding){.code = (finding_code)code, .severity = finding_code_severity((finding_code)code),

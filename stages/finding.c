@@ -26,6 +26,14 @@ void findings_init(findings *f, arena *a, const char *file)
 }
 
 const char *finding_code_name(finding_code code) { return code_table[code].name; }
+int finding_code_from_name(const char *name)
+{
+    for (int c = 0; c < F_COUNT; c++)
+        if (strcmp(code_table[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
 severity finding_code_severity(finding_code code) { return code_table[code].severity; }
 const char *finding_code_summary(finding_code code) { return code_table[code].summary; }
 const char *finding_code_action(finding_code code) { return code_table[code].action; }

@@ -56,6 +56,8 @@ bool findings_add(findings *f, finding_code code, uint32_t line, const char *pat
 bool findings_set_detail(findings *f, const char *detail);
 
 const char *finding_code_name(finding_code code);
+/* The code of a name ("AMOUNT_INVALID"), or -1. */
+int finding_code_from_name(const char *name);
 severity finding_code_severity(finding_code code);
 const char *finding_code_summary(finding_code code);
 const char *finding_code_action(finding_code code);   /* Danish: what the pipeline did */

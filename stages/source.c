@@ -2,6 +2,8 @@
  * see source.h. */
 #include "source.h"
 
+#include <string.h>
+
 const char *source_status_label(source_status s)
 {
     switch (s) {
@@ -30,4 +32,12 @@ size_t source_row_count(const source_row *r, severity s)
     for (size_t k = 0; k < r->n_findings; k++)
         n += r->findings[k].severity == s;
     return n;
+}
+
+int source_status_from_code(const char *code)
+{
+    for (int s = SOURCE_ACCEPTED; s <= SOURCE_DUPLICATE; s++)
+        if (strcmp(source_status_code((source_status)s), code) == 0)
+            return s;
+    return -1;
 }

@@ -22,6 +22,8 @@ typedef enum {
 
 const char *source_status_label(source_status s);   /* godkendt, afvist, erstattet, dublet */
 const char *source_status_code(source_status s);    /* accepted, rejected, superseded, duplicate */
+/* The status of a code ("accepted"), or -1. */
+int source_status_from_code(const char *code);
 
 /* What a delivered file is: its name, its bytes, and whose note for which
  * period it is (as far as it could be read). */
