@@ -723,8 +723,11 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
             json_array_foreach(json_object_get(report, "inputs"), i, in) {
                 const char *q = json_string_value(json_object_get(in, "quarantine"));
                 const char *want_q = json_string_value(json_object_get(in, "sha256"));
-                if (q)
-                    verify_hash(v, dir, q, want_q, "karantænekopien");
+                /* Reports before 0.2.0 named the copy by its full path; only
+                 * the part from quarantine/ on is the archive's. */
+                const char *rel_q = q ? strstr(q, "quarantine/") : NULL;
+                if (rel_q)
+                    verify_hash(v, dir, rel_q, want_q, "karantænekopien");
             }
             json_decref(report);
         }
