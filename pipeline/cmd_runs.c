@@ -79,7 +79,8 @@ static void verify_usage(FILE *out)
                  "Checks the whole archive, like git fsck: every run's manifest and the chain of\n"
                  "manifests (each records the SHA-256 of the one before), every configuration,\n"
                  "every archive copy, every report and every quarantine copy against the SHA-256\n"
-                 "the archive recorded. Prints 'fejl: FILE: what' for each difference.\n"
+                 "the archive recorded, and the compact state (state.tsv) against a replay of\n"
+                 "every manifest. Prints 'fejl: FILE: what' for each difference.\n"
                  "\n"
                  "exit: 0 the archive is intact, 2 usage error or DIR is not an archive,\n"
                  "      4 something differs or cannot be read\n");
@@ -183,6 +184,11 @@ int cmd_verify(int argc, char **argv)
     char err[1024];
     size_t checked = 0;
     long problems = archive_verify(archive, print_problem, NULL, &checked, err, sizeof err);
+    if (problems == 0) {   /* the state is checked against sound manifests only */
+        int state = night_verify_state(archive, print_problem, NULL, err, sizeof err);
+        problems = state < 0 ? -1 : state;
+        checked += state >= 0;
+    }
     if (problems < 0) {
         fprintf(stderr, "statusnotat verify: %s\n", err);
         return EXIT_FAILURE_IO;

@@ -1048,6 +1048,66 @@ done:
     name_list_free(&runs);
 }
 
+int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
+                       void *ctx, char *err, size_t errlen)
+{
+    char path[4200], config_path[4400], mine[4400];
+    state_path(archive, path, sizeof path);
+    if (access(path, F_OK) != 0)
+        return 0;   /* no state: nights replay the manifests */
+    bool found, complete;
+    char last[40];
+    if (archive_last_run(archive, &found, last, &complete, err, errlen) != 0)
+        return -1;
+    if (!found || !complete || !state_is_of(archive, last))
+        return 0;   /* stale: the next night rebuilds it and trusts nothing in it */
+    /* The state must be what replaying every manifest gives. */
+    name_list runs = {0};
+    config *cfg = NULL;
+    night_result res = {0};
+    night n = {.archive = archive, .ev = &no_events, .res = &res, .err = res.err,
+               .errlen = sizeof res.err};
+    int rc = -1;
+    snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, last);
+    if (archive_list_runs(archive, &runs, err, errlen) != 0 ||
+        config_load(config_path, &cfg, err, errlen) != 0)
+        goto done;
+    n.cfg = cfg;
+    n.archive_cfg = *cfg;
+    n.archive_cfg.max_expansion_ratio = 1e12;
+    n.l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
+    if (!n.l)
+        goto done;
+    for (size_t r = 0; r < runs.n; r++) {
+        run_manifest *m;
+        if (archive_read_manifest(archive, runs.names[r], cfg, &m, err, errlen) != 0)
+            goto done;
+        int replayed = replay_run(&n, m, r);
+        run_manifest_free(m);
+        if (replayed != 0)
+            goto done;
+    }
+    snprintf(mine, sizeof mine, "%s/.state-verify-%ld.tsv", archive, (long)getpid());
+    char a_sha[65], b_sha[65];
+    if (state_write_to(mine, last, runs.n, n.l, cfg, err, errlen) != 0)
+        goto done;
+    if (durable_sha256_file(path, a_sha) != 0 || durable_sha256_file(mine, b_sha) != 0) {
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        unlink(mine);
+        goto done;
+    }
+    unlink(mine);
+    rc = strcmp(a_sha, b_sha) != 0;
+    if (rc)
+        problem(ctx, "state.tsv", "tilstanden svarer ikke til manifesterne (den er ændret); slet den, "
+                "så læser næste nat alle manifester og skriver den igen");
+done:
+    ledger_free(n.l);
+    config_free(cfg);
+    name_list_free(&runs);
+    return rc;
+}
+
 int night_list_runs(const char *archive, FILE *out)
 {
     char err[1024], config_path[4096];

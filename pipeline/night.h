@@ -85,6 +85,12 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
                  unsigned jobs, const night_events *ev, night_result *res);
 
+/* Whether ARCHIVE/state.tsv, when it is there and names the last run, is
+ * what replaying every manifest gives. Returns 0 (or nothing to check), 1
+ * after problem() named it, -1 when the archive cannot be read (err). */
+int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
+                       void *ctx, char *err, size_t errlen);
+
 /* One line per run, oldest first. Returns the exit code. */
 int night_list_runs(const char *archive, FILE *out);
 

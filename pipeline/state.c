@@ -15,7 +15,7 @@
 #define US "\x1f"
 #define RS "\x1e"
 
-static void state_path(const char *archive, char *buf, size_t size)
+void state_path(const char *archive, char *buf, size_t size)
 {
     snprintf(buf, size, "%s/state.tsv", archive);
 }
@@ -30,8 +30,15 @@ static int put(FILE *f, arena *a, const char *s)
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
                 const config *cfg, char *err, size_t errlen)
 {
-    char path[4200], tmp[4200];
+    char path[4200];
     state_path(archive, path, sizeof path);
+    return state_write_to(path, run_id, runs, l, cfg, err, errlen);
+}
+
+int state_write_to(const char *path, const char *run_id, size_t runs, const ledger *l,
+                   const config *cfg, char *err, size_t errlen)
+{
+    char tmp[4200];
     if (!durable_temp_name(path, tmp, sizeof tmp)) {
         snprintf(err, errlen, "%s: stien er for lang", path);
         return -1;

@@ -30,6 +30,13 @@
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
                 const config *cfg, char *err, size_t errlen);
 
+/* The same into another file (verify compares it with the archive's). */
+int state_write_to(const char *path, const char *run_id, size_t runs, const ledger *l,
+                   const config *cfg, char *err, size_t errlen);
+
+/* ARCHIVE/state.tsv. */
+void state_path(const char *archive, char *buf, size_t size);
+
 /* Whether the state names run `run_id` (reads its first line only). */
 bool state_is_of(const char *archive, const char *run_id);
 

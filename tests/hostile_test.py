@@ -459,6 +459,16 @@ def tamper():
     rerun1 = [BIN, "rerun", "--archive", w["archive"], "--run", r1, "--out", out + "1"]
     tampered(f"runs/{r1}/report.json", edit_workbook_hash, "a workbook that differs from the record",
              checks=((verify, "report.json"), (rerun1, book)))
+    # The compact state a night reads must be what the manifests give.
+    state = os.path.join(w["archive"], "state.tsv")
+    saved_state = open(state, "rb").read()
+    with open(state, "wb") as f:
+        f.write(saved_state.replace(b"\taccepted\t", b"\trejected\t", 1))
+    p = run(w, cmd=verify)
+    check(p.returncode == 4 and "state.tsv" in out_text(p),
+          f"an edited state: verify exits 4 naming it: {p.returncode} {out_text(p)}")
+    with open(state, "wb") as f:
+        f.write(saved_state)
     p = run(w, cmd=verify)
     check(p.returncode == 0, "restored, the archive is intact again")
     for cmd in (["verify"], ["runs"], ["rerun", "--run", r1, "--out", os.path.join(ROOT, "x")]):
