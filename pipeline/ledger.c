@@ -40,41 +40,58 @@ static ledger_entry *index_get(const index_map *m, const char *key)
     return *index_slot((index_map *)m, key);
 }
 
-/* Sets key → value (replacing); a key not yet present is copied into a, or
- * kept as it is when a is NULL (a string that lives as long as the ledger).
- * false when out of memory. */
-static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *value)
+/* Room for n keys without growing (false when out of memory). */
+static bool index_reserve(index_map *m, size_t n)
 {
-    if ((m->n + 1) * 10 >= m->cap * 7) {
-        size_t cap = m->cap ? m->cap * 2 : 1024;
-        index_map grown = {calloc(cap, sizeof *grown.keys), calloc(cap, sizeof *grown.values), 0, cap};
-        if (!grown.keys || !grown.values) {
-            free(grown.keys);
-            free(grown.values);
-            return false;
-        }
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) {
-                size_t j = (size_t)hash_key(m->keys[i]) & (cap - 1);
-                while (grown.keys[j])
-                    j = (j + 1) & (cap - 1);
-                grown.keys[j] = m->keys[i];
-                grown.values[j] = m->values[i];
-                grown.n++;
-            }
-        free(m->keys);
-        free(m->values);
-        *m = grown;
+    if ((n + 1) * 10 < m->cap * 7)
+        return true;
+    size_t cap = m->cap ? m->cap : 1024;
+    while ((n + 1) * 10 >= cap * 7)
+        cap *= 2;
+    index_map grown = {calloc(cap, sizeof *grown.keys), calloc(cap, sizeof *grown.values), 0, cap};
+    if (!grown.keys || !grown.values) {
+        free(grown.keys);
+        free(grown.values);
+        return false;
     }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            size_t j = (size_t)hash_key(m->keys[i]) & (cap - 1);
+            while (grown.keys[j])
+                j = (j + 1) & (cap - 1);
+            grown.keys[j] = m->keys[i];
+            grown.values[j] = m->values[i];
+            grown.n++;
+        }
+    free(m->keys);
+    free(m->values);
+    *m = grown;
+    return true;
+}
+
+/* Sets key → value; replacing an old value, or, with keep_old, leaving it.
+ * A key not yet present is copied into a, or kept as it is when a is NULL
+ * (a string that lives as long as the ledger). false when out of memory. */
+static bool index_set(index_map *m, arena *a, const char *key, ledger_entry *value, bool keep_old)
+{
+    if (!index_reserve(m, m->n + 1))
+        return false;
     ledger_entry **slot = index_slot(m, key);
     size_t i = (size_t)(slot - m->values);
     if (!m->keys[i]) {
         if (!(m->keys[i] = a ? arena_strdup(a, key) : key))
             return false;
         m->n++;
+    } else if (keep_old) {
+        return true;
     }
     *slot = value;
     return true;
+}
+
+static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *value)
+{
+    return index_set(m, a, key, value, false);
 }
 
 static void index_free(index_map *m)
@@ -143,6 +160,19 @@ void ledger_free(ledger *l)
 
 size_t ledger_count(const ledger *l) { return l->n; }
 
+bool ledger_reserve(ledger *l, size_t n)
+{
+    if (n > l->cap) {
+        ledger_entry **items = realloc(l->items, n * sizeof *items);
+        if (!items)
+            return false;
+        l->items = items;
+        l->cap = n;
+    }
+    return index_reserve(&l->by_content, n) && index_reserve(&l->by_copy, n) &&
+           index_reserve(&l->current, n / 4) && index_reserve(&l->ids, n);
+}
+
 bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *archived,
                      const char *copy_sha256)
 {
@@ -154,7 +184,7 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
     e->archived = r;
     e->path_sha256_hex = s;
     const char *sha = e->row.id.sha256_hex;
-    return !sha[0] || !r[0] || index_get(&l->by_copy, sha) || index_put(&l->by_copy, NULL, sha, e);
+    return !sha[0] || !r[0] || index_set(&l->by_copy, NULL, sha, e, true);
 }
 
 ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex)
@@ -332,11 +362,9 @@ static bool keep_entry(ledger *l, ledger_entry *e)
 {
     const char *sha = e->row.id.sha256_hex;
     /* The entry's own hash string is the key: it lives as long as the ledger. */
-    if (sha[0] && e->row.status != SOURCE_REJECTED && !index_get(&l->by_content, sha) &&
-        !index_put(&l->by_content, NULL, sha, e))
+    if (sha[0] && e->row.status != SOURCE_REJECTED && !index_set(&l->by_content, NULL, sha, e, true))
         return false;
-    if (sha[0] && e->archived[0] && !index_get(&l->by_copy, sha) &&
-        !index_put(&l->by_copy, NULL, sha, e))
+    if (sha[0] && e->archived[0] && !index_set(&l->by_copy, NULL, sha, e, true))
         return false;
     l->items[l->n++] = e;
     return true;

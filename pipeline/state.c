@@ -205,7 +205,7 @@ int state_load(const char *archive, const char *run_id, const config *cfg, const
     }
     *runs = strtoul(head[2], NULL, 10);
     size_t expected = strtoul(head[3], NULL, 10);
-    arena *scratch = arena_new();
+    arena *scratch = ledger_reserve(l, expected + 64) ? arena_new() : NULL;
     rc = scratch ? 1 : -1;
     size_t lines = 0;
     while (rc == 1 && (n = getline(&text, &cap, f)) > 0) {
