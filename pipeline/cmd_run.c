@@ -73,6 +73,7 @@ static void run_usage(FILE *out)
 
 typedef struct {
     bool progress;               /* stderr is a terminal: a progress line */
+    FILE *periods;               /* the periods' lines, printed under the run's summary */
 } night_printer;
 
 static void clear_progress(const night_printer *p)
@@ -106,23 +107,29 @@ static void print_left(void *ctx, const finding *why)
 
 static void print_period(void *ctx, sn_period period, const char *out_dir, const char *error)
 {
+    const night_printer *printer = ctx;
     char p[8];
-    clear_progress(ctx);
+    clear_progress(printer);
     period_format(&period, p);
     if (error)
         fprintf(stderr, "statusnotat run: regneark for %s kunne ikke skrives: %s\n", p, error);
     else
-        printf("  regneark for %s i %s\n", p, out_dir);
+        fprintf(printer->periods ? printer->periods : stdout, "  regneark for %s i %s\n", p, out_dir);
 }
 
 static int run_night(const night_options *no)
 {
-    night_printer printer = {.progress = isatty(STDERR_FILENO) == 1};
+    char *period_lines = NULL;
+    size_t period_len = 0;
+    night_printer printer = {.progress = isatty(STDERR_FILENO) == 1,
+                             .periods = open_memstream(&period_lines, &period_len)};
     night_events ev = {.ctx = &printer, .progress = print_progress, .admitted = print_admitted,
                        .left = print_left, .period = print_period};
     night_result r;
     night_run(no, &ev, &r);
     clear_progress(&printer);
+    if (printer.periods)
+        fclose(printer.periods);
     if (r.recovered[0])
         printf("kørsel %s var afbrudt og er gjort færdig\n", r.recovered);
     if (r.run_id[0]) {
@@ -138,6 +145,8 @@ static int run_night(const night_options *no)
         printf("Ingen nye leverancer i %s; arkivet og regnearkene er uændrede%s.\n", no->inbox,
                r.recovered[0] ? " (ud over den afbrudte kørsel)" : "");
     }
+    if (period_lines)   /* the workbooks written (a recovered run's too) */
+        fputs(period_lines, stdout);
     if (r.n_left)
         printf("  %zu filer er efterladt i indbakken, fordi de ikke kan læses eller er for store "
                "(se fejlene ovenfor); de meldes hver nat, til nogen fjerner dem\n", r.n_left);
@@ -148,6 +157,7 @@ static int run_night(const night_options *no)
         fprintf(stderr, "statusnotat run: %s; not starting\n", r.err);
     else if (r.exit_code >= EXIT_USAGE)
         fprintf(stderr, "statusnotat run: %s\n", r.err);
+    free(period_lines);
     if (fflush(stdout) != 0 && r.exit_code < EXIT_USAGE)
         return EXIT_FAILURE_IO;
     return r.exit_code;
