@@ -79,10 +79,14 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     source_row *sources = a ? arena_alloc_array(a, n ? n : 1, sizeof *sources) : NULL;
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
+    period_document *previous = a ? arena_alloc_array(a, n ? n : 1, sizeof *previous) : NULL;
+    processed_file *previous_scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *previous_scratch) : NULL;
+    size_t n_previous = 0;
     period_report **reports = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *reports) : NULL;
     arena **report_arenas = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *report_arenas) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
-    if (!sources || !docs || !scratch || !reports || !report_arenas || !departments) {
+    if (!sources || !docs || !scratch || !previous || !previous_scratch || !reports ||
+        !report_arenas || !departments) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -94,10 +98,13 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
     }
-    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
+    /* This half year's documents, and the one before's (Udvikling). */
+    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0 ||
+        load_documents(l, cfg, period_previous(period), -1, previous, previous_scratch, &n_previous,
+                       err, errlen) != 0)
         goto done;
     /* Each report in an arena of its own, so that each can go once written. */
-    aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL};
+    aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL, previous, n_previous};
     bool ok = (report_arenas[0] = arena_new()) && (reports[0] = aggregate_period(&in, report_arenas[0]));
     in.municipality = reports[0];
     for (size_t d = 0; ok && d < cfg->departments.n; d++) {
@@ -110,7 +117,8 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     for (size_t k = 0; ok && k <= cfg->departments.n; k++)
         ok = !reports[k] || aggregate_detach(reports[k], report_arenas[k]);
     release_documents(scratch, n_docs);
-    n_docs = 0;
+    release_documents(previous_scratch, n_previous);
+    n_docs = n_previous = 0;
     if (!ok) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
@@ -133,6 +141,8 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
 done:
     if (scratch)
         release_documents(scratch, n_docs);
+    if (previous_scratch)
+        release_documents(previous_scratch, n_previous);
     for (size_t k = 0; report_arenas && k <= cfg->departments.n; k++)
         arena_free(report_arenas[k]);
     arena_free(a);

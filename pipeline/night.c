@@ -638,6 +638,28 @@ static run_manifest *manifest_of(night *n, size_t run_index, const char *id, siz
         }
     }
     m->n_inputs = k;
+    /* A period's Udvikling compares it with the half year before, so the
+     * half year after a touched one is rebuilt too, where it has sources. */
+    size_t touched = m->n_periods;
+    sn_period *all = arena_alloc_array(a, 2 * touched + 1, sizeof *all);
+    if (!all) {
+        arena_free(a);
+        return NULL;
+    }
+    memcpy(all, m->periods, touched * sizeof *all);
+    for (size_t p = 0; p < touched; p++) {
+        sn_period next = period_next(m->periods[p]);
+        bool present = false, listed = false;
+        for (size_t q = 0; q < m->n_periods && !listed; q++)
+            listed = period_compare(&all[q], &next) == 0;
+        for (size_t i = 0; i < ledger_count(n->l) && !present && !listed; i++) {
+            const source_identity *sid = &ledger_get(n->l, i)->row.id;
+            present = sid->has_period && period_compare(&sid->period, &next) == 0;
+        }
+        if (present && !listed)
+            all[m->n_periods++] = next;
+    }
+    m->periods = all;
     qsort(m->periods, m->n_periods, sizeof *m->periods, period_compare_void);
     return m;
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit
 scripts/build.sh || exit
 # The night run empties its inbox: start afresh and deliver a copy of the fixtures.
-rm -rf out && mkdir -p out/indbakke && cp fixtures/* out/indbakke/
+rm -rf out && mkdir -p out/indbakke && cp fixtures/*.xml* fixtures/2008-H1/*.xml out/indbakke/
 build/statusnotat run --inbox out/indbakke --archive out/arkiv --out out/regneark
 rc=$?
 build/statusnotat runs --archive out/arkiv

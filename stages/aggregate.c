@@ -2,6 +2,7 @@
  * see aggregate.h. */
 #include "aggregate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -208,6 +209,128 @@ static void add_sources(builder *b)
     }
 }
 
+const char *change_label(change_kind k)
+{
+    switch (k) {
+    case CHANGE_NEW: return "ny";
+    case CHANGE_ENDED: return "ophørt";
+    case CHANGE_BETTER: return "effekt bedre";
+    case CHANGE_WORSE: return "effekt dårligere";
+    case CHANGE_EFFECT: return "effekt ændret";
+    case CHANGE_BEVILLING: return "bevilling ændret";
+    case CHANGE_NONE: return "uændret";
+    }
+    return "?";
+}
+
+/* One initiative on one side of the comparison. */
+typedef struct {
+    int department;
+    const indsats *x;
+    bool before;
+} change_side;
+
+static int compare_sides(const void *pa, const void *pb)
+{
+    const change_side *a = pa, *b = pb;
+    if (a->department != b->department)
+        return a->department < b->department ? -1 : 1;
+    int c = strcmp(a->x->id, b->x->id);
+    if (c)
+        return c;
+    return (int)a->before - (int)b->before;   /* now before before: stable */
+}
+
+/* The amount an initiative grants in a year (none: has = false). */
+static kroner_sum amount_in(const indsats *x, int year, bool *has)
+{
+    kroner_sum sum = 0;
+    *has = false;
+    for (size_t j = 0; x && j < x->n_bevillinger; j++)
+        if (x->bevillinger[j].year == year) {
+            sum += (kroner_sum)x->bevillinger[j].kroner;
+            *has = true;
+        }
+    return sum;
+}
+
+/* Udvikling: the initiatives of this half year and the one before, matched
+ * by (department, id), ordered by department then id. */
+static void add_changes(builder *b)
+{
+    const aggregate_input *in = b->in;
+    const config *c = b->cfg;
+    period_report *r = b->r;
+    size_t nd = c->departments.n;
+    bool *now = alloc_array(b, nd, sizeof *now), *before = alloc_array(b, nd, sizeof *before);
+    r->compared = alloc_array(b, nd, sizeof *r->compared);
+    r->has_previous = in->n_previous_docs > 0;
+    if (!now || !before || !r->compared || !r->has_previous)
+        return;
+    size_t n = 0;
+    for (size_t d = 0; d < in->n_docs; d++)
+        n += in->docs[d].doc->n_indsatser, now[in->docs[d].doc->department] = true;
+    for (size_t d = 0; d < in->n_previous_docs; d++)
+        n += in->previous_docs[d].doc->n_indsatser, before[in->previous_docs[d].doc->department] = true;
+    for (size_t d = 0; d < nd; d++)
+        r->compared[d] = now[d] && before[d];
+    change_side *sides = alloc_array(b, n, sizeof *sides);
+    r->changes = alloc_array(b, n, sizeof *r->changes);
+    if (!sides || !r->changes)
+        return;
+    size_t k = 0;
+    for (int side = 0; side < 2; side++) {
+        const period_document *docs = side ? in->previous_docs : in->docs;
+        size_t count = side ? in->n_previous_docs : in->n_docs;
+        for (size_t d = 0; d < count; d++) {
+            const document *doc = docs[d].doc;
+            if (!included(in, doc->department))
+                continue;
+            for (size_t i = 0; i < doc->n_indsatser; i++)
+                sides[k++] = (change_side){doc->department, &doc->indsatser[i], side == 1};
+        }
+    }
+    qsort(sides, k, sizeof *sides, compare_sides);
+    int year = r->latest_year_index >= 0 ? c->budget_years[r->latest_year_index] : 0;
+    for (size_t i = 0; i < k;) {
+        const indsats *x_now = NULL, *x_before = NULL;
+        int department = sides[i].department;
+        const char *id = sides[i].x->id;
+        for (; i < k && sides[i].department == department && strcmp(sides[i].x->id, id) == 0; i++) {
+            if (sides[i].before && !x_before)
+                x_before = sides[i].x;
+            else if (!sides[i].before && !x_now)
+                x_now = sides[i].x;
+        }
+        /* A department that did not report in one of the half years has no
+         * new or ended initiatives: it did not say. */
+        if (!r->compared[department])
+            continue;
+        change_row *row = &r->changes[r->n_changes++];
+        row->department = department;
+        row->id = id;
+        row->title = x_now ? x_now->title : x_before->title;
+        row->effect_before = x_before ? x_before->effect : -1;
+        row->effect_now = x_now ? x_now->effect : -1;
+        row->status_before = x_before ? x_before->status : -1;
+        row->status_now = x_now ? x_now->status : -1;
+        row->before = year ? amount_in(x_before, year, &row->has_before) : 0;
+        row->now = year ? amount_in(x_now, year, &row->has_now) : 0;
+        if (!x_before)
+            row->change = CHANGE_NEW;
+        else if (!x_now)
+            row->change = CHANGE_ENDED;
+        else if (row->effect_before != row->effect_now) {
+            int o1 = c->effects.items[row->effect_before].ordinal;
+            int o2 = c->effects.items[row->effect_now].ordinal;
+            row->change = o1 < 0 || o2 < 0 ? CHANGE_EFFECT : o2 > o1 ? CHANGE_BETTER : CHANGE_WORSE;
+        } else if (row->before != row->now)
+            row->change = CHANGE_BEVILLING;
+        else
+            row->change = CHANGE_NONE;
+    }
+}
+
 period_report *aggregate_period(const aggregate_input *in, arena *a)
 {
     const config *c = in->cfg;
@@ -281,6 +404,7 @@ period_report *aggregate_period(const aggregate_input *in, arena *a)
         }
     }
     add_sources(&b);
+    add_changes(&b);
     if (b.oom || arena_failed(a))
         return NULL;
 
@@ -325,5 +449,7 @@ bool aggregate_detach(period_report *r, arena *a)
     }
     for (size_t i = 0; i < r->n_staff; i++)
         ok = ok && own(a, &r->staff[i].level);
+    for (size_t i = 0; i < r->n_changes; i++)
+        ok = ok && own(a, &r->changes[i].id) && own(a, &r->changes[i].title);
     return ok;
 }

@@ -43,13 +43,38 @@ typedef struct {
      * and total are the department's yardstick), when docs holds only the
      * department's own documents. NULL: computed from docs. */
     const struct period_report *municipality;
+    /* Udvikling: the current documents of the half year before (all
+     * departments), as the archive stood at this run; none: nothing to
+     * compare with. */
+    const period_document *previous_docs;
+    size_t n_previous_docs;
 } aggregate_input;
+
 
 /* Every sum (money and head counts) is a double: it cannot overflow, it is
  * exact for whole numbers up to 2^53 (9 billiarder kr.; one amount is at most
  * 10^15 kr., FORMAT.md), and it is the arithmetic the workbook's own formulas
  * do when Excel or LibreOffice recalculates them. */
 typedef double kroner_sum;
+
+/* What happened to an initiative since the half year before (WORKBOOK.md,
+ * "What changed since the last half year"), in the order that decides. */
+typedef enum {
+    CHANGE_NEW, CHANGE_ENDED, CHANGE_BETTER, CHANGE_WORSE, CHANGE_EFFECT, CHANGE_BEVILLING,
+    CHANGE_NONE,
+} change_kind;
+
+const char *change_label(change_kind k);   /* ny, ophørt, effekt bedre, … */
+
+typedef struct {
+    int department;
+    const char *id, *title;      /* the title now, or before for an ended one */
+    change_kind change;
+    int effect_before, effect_now;     /* indexes into config.effects; -1 = absent */
+    int status_before, status_now;     /* indexes into config.statuses; -1 = absent */
+    bool has_before, has_now;          /* an amount for the latest budget year */
+    kroner_sum before, now;
+} change_row;
 
 /* Money per budget year: kroner[i] for config.budget_years[i]; has[i] false
  * where no indsats grants anything that year (an empty cell). */
@@ -138,6 +163,11 @@ typedef struct period_report {
     kroner_sum staff_ansatte, staff_arbejdsstyrke;      /* sums of the rows */
     bool stated_totals;          /* some document states totals */
     kroner_sum stated_ansatte, stated_arbejdsstyrke;    /* sum of the stated totals (-1 none) */
+
+    /* Udvikling. */
+    bool has_previous;           /* any document for the half year before */
+    bool *compared;              /* per department: a document in both half years */
+    change_row *changes;                  size_t n_changes;
 } period_report;
 
 /* Returns NULL only when out of memory. */

@@ -43,7 +43,7 @@ typedef struct {
  * Overblik read their ranges from here. Cell formulas on other sheets use
  * the tables' structured references and need no place at all. */
 typedef struct {
-    table_place effect_bevilling, effect_forvaltning, bevillingsprofil, bevilling_tema,
+    table_place udvikling, effect_bevilling, effect_forvaltning, bevillingsprofil, bevilling_tema,
         personale;
 } workbook_layout;
 
@@ -64,6 +64,7 @@ static workbook_layout plan_layout(const period_report *r)
     l.bevillingsprofil = place_table(0, r->n_budget);
     l.bevilling_tema = place_table(l.bevillingsprofil.total + 2, r->n_themes);
     l.personale = place_table(0, r->n_staff);
+    l.udvikling = place_table(2, r->n_changes);   /* under its title line */
     return l;
 }
 
@@ -322,6 +323,77 @@ static void sheet_indsatser(emitter *e)
         put_subtotal(&s, total_row, (lxw_col_t)(8 + y), "Indsatser", headers[8 + y],
                      r->budget[y].granted, e->f.total_kroner);
     finish_sheet(&s, n_cols, true);
+}
+
+/* ---- Udvikling ------------------------------------------------------------- */
+
+/* What changed since the half year before: one row per initiative in either
+ * (departments that reported in both), Forskel as a formula. */
+static void sheet_udvikling(emitter *e)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    sheet s = new_sheet(e, "Udvikling");
+    if (!s.ws)
+        return;
+    char now[24], before[24];
+    sn_period previous = period_previous(r->period);
+    period_spoken(&r->period, now);
+    period_spoken(&previous, before);
+    const char *title;
+    if (!r->has_previous) {
+        title = format_text(e, "Udvikling: der er ingen statusnotater for %s, så der er intet at "
+                               "sammenligne %s med", before, now);
+    } else {
+        const char *compared = "", *missing = "";
+        for (size_t d = 0; d < c->departments.n; d++) {
+            bool in_scope = r->department < 0 || r->department == (int)d;
+            if (!in_scope)
+                continue;
+            if (r->compared[d])
+                compared = format_text(e, "%s%s%s", compared, compared[0] ? ", " : "",
+                                       c->departments.items[d].code);
+            else
+                missing = format_text(e, "%s%s%s", missing, missing[0] ? ", " : "",
+                                      c->departments.items[d].code);
+        }
+        title = format_text(e, "Udvikling fra %s til %s · sammenlignet: %s%s%s", before, now,
+                            compared[0] ? compared : "ingen",
+                            missing[0] ? " · ikke med (ingen statusnotat i begge halvår): " : "",
+                            missing);
+    }
+    put_string(&s, 0, 0, title, e->f.section);
+    /* Bevilling før / nu: this half year's latest budget year, on both sides. */
+    static const char *const headers[] = {"Forvaltning", "Indsats-id", "Titel", "Ændring",
+                                          "Effekt før", "Effekt nu", "Status før", "Status nu",
+                                          "Bevilling før", "Bevilling nu", "Forskel"};
+    const table_place *place = &e->layout.udvikling;
+    add_table(&s, "Udvikling", place->header, r->n_changes, headers, 11, 0x7ull << 8);
+    for (size_t i = 0; i < r->n_changes && e->error == LXW_NO_ERROR; i++) {
+        const change_row *x = &r->changes[i];
+        lxw_row_t row = place->first + (lxw_row_t)i;
+        put_string(&s, row, 0, c->departments.items[x->department].label, NULL);
+        put_string(&s, row, 1, x->id, NULL);
+        put_string(&s, row, 2, x->title, NULL);
+        put_string(&s, row, 3, change_label(x->change), NULL);
+        if (x->effect_before >= 0)
+            put_string(&s, row, 4, c->effects.items[x->effect_before].label, NULL);
+        if (x->effect_now >= 0)
+            put_string(&s, row, 5, c->effects.items[x->effect_now].label, NULL);
+        if (x->status_before >= 0)
+            put_string(&s, row, 6, c->statuses.items[x->status_before].label, NULL);
+        if (x->status_now >= 0)
+            put_string(&s, row, 7, c->statuses.items[x->status_now].label, NULL);
+        if (x->has_before)
+            put_number(&s, row, 8, x->before, e->f.kroner);
+        if (x->has_now)
+            put_number(&s, row, 9, x->now, e->f.kroner);
+        put_formula(&s, row, 10, format_text(e, "=J%u-I%u", row + 1, row + 1), x->now - x->before,
+                    e->f.kroner);
+    }
+    finish_sheet(&s, 11, false);
+    worksheet_freeze_panes(s.ws, place->first, 0);
+    check(e, worksheet_repeat_rows(s.ws, place->header, place->header), "Udvikling");
 }
 
 /* ---- Effekt --------------------------------------------------------------- */
@@ -1022,6 +1094,7 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     e.layout = plan_layout(r);
     sheet_overblik(&e);
     sheet_indsatser(&e);
+    sheet_udvikling(&e);
     sheet_effekt(&e);
     sheet_bevilling(&e);
     sheet_personale(&e);

@@ -571,3 +571,13 @@ void period_spoken(const sn_period *p, char buf[24])
 {
     snprintf(buf, 24, "%u. halvår %04u", (unsigned)p->half % 10u, (unsigned)p->year % 10000u);
 }
+
+sn_period period_previous(sn_period p)
+{
+    return p.half == 2 ? (sn_period){p.year, 1} : (sn_period){p.year - 1, 2};
+}
+
+sn_period period_next(sn_period p)
+{
+    return p.half == 1 ? (sn_period){p.year, 2} : (sn_period){p.year + 1, 1};
+}

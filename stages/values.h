@@ -32,6 +32,10 @@ typedef struct {
 
 /* Canonical spellings: "2008-H2" (buf of 8) and "2008-10-01" (buf of 11). */
 void period_format(const sn_period *p, char buf[8]);
+/* The half year before and after p. */
+sn_period period_previous(sn_period p);
+sn_period period_next(sn_period p);
+
 /* The period as people say it: "2. halvår 2008". */
 void period_spoken(const sn_period *p, char buf[24]);
 /* A whole number the Danish way, thousands grouped with '.': 29.271. Wide

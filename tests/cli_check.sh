@@ -15,7 +15,7 @@ has() { # file pattern what
 }
 
 cd "$fixtures"
-"$bin" check * >"$tmp/all.txt" 2>"$tmp/all.err"; expect_exit 1 $? "check all fixtures"
+"$bin" check *.xml *.xml.gz >"$tmp/all.txt" 2>"$tmp/all.err"; expect_exit 1 $? "check all fixtures"
 has "$tmp/all.txt" '^OEKF-2008-H2\.xml:87: advarsel TOTAL_MISMATCH: .*29\.271.*29\.071 \[/statusnotat/personale/total/@arbejdsstyrke\]$' "OEKF warning"
 has "$tmp/all.txt" '^bad-ambiguous-amount\.xml:12: fejl AMOUNT_INVALID: .*26\.5 mio\. kr\..* \[/statusnotat/indsatser/indsats\[1\]/bevilling\[1\]\]$' "ambiguous amount"
 has "$tmp/all.txt" '^bad-entity-expansion\.xml:2: fejl XML_DTD: ' "entity expansion"
@@ -37,7 +37,7 @@ has "$tmp/cp.txt" 'fejl XML_MALFORMED: .*windows-1252' "encoding finding"
 "$bin" check no-such-file.xml >"$tmp/missing.txt"; expect_exit 1 $? "missing file"
 has "$tmp/missing.txt" '^no-such-file\.xml: fejl FILE_UNREADABLE: ' "missing file finding"
 
-"$bin" check --json * >"$tmp/all.json"; expect_exit 1 $? "--json exit"
+"$bin" check --json *.xml *.xml.gz >"$tmp/all.json"; expect_exit 1 $? "--json exit"
 if /usr/bin/python3 - "$tmp/all.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))

@@ -320,7 +320,8 @@ def lock(root):
 def crash_safety(root):
     def fill(w):
         for name in sorted(os.listdir(FIXTURES)):
-            deliver(w, name, source=name)
+            if os.path.isfile(os.path.join(FIXTURES, name)):
+                deliver(w, name, source=name)
 
     w = workdir(root, "crash")
     fill(w)

@@ -55,7 +55,7 @@ static void every_fixture_as_named(void **state)
     struct dirent *e;
     int seen = 0;
     while ((e = readdir(dir))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || e->d_type == DT_DIR)   /* 2008-H1/: the half year before */
             continue;
         const processed_file *p = load(e->d_name);
         bool bad = strncmp(e->d_name, "bad-", 4) == 0;
