@@ -6,7 +6,9 @@
 set -u
 bin=$1 src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-SOURCE_DATE_EPOCH=1228780800 "$bin" run --inbox "$src/fixtures" --out "$tmp/fixtures" >/dev/null 2>&1
+mkdir -p "$tmp/fixtures-in"
+cp "$src"/fixtures/*.xml* "$src"/fixtures/2008-H1/*.xml "$tmp/fixtures-in/"   # two half years: Udvikling
+SOURCE_DATE_EPOCH=1228780800 "$bin" run --inbox "$tmp/fixtures-in" --out "$tmp/fixtures" >/dev/null 2>&1
 /usr/bin/python3 "$src/tests/bench/generate.py" "$tmp/corpus-in" 3 40 >/dev/null
 SOURCE_DATE_EPOCH=1228780800 "$bin" run --inbox "$tmp/corpus-in" --out "$tmp/corpus" >/dev/null 2>&1
 exec /usr/bin/python3 "$src/tests/formula_check.py" "$tmp"/fixtures/*.xlsx "$tmp"/corpus/*.xlsx

@@ -290,6 +290,34 @@ def three_nights(root):
     check(len(runs(w)) == 4, "the resend night is recorded as a run")
 
 
+# ---- A correction to the half year before ------------------------------------------
+
+def earlier_half_year_later(root):
+    """2008-H1 arrives after 2008-H2: the night rebuilds H1 and H2 (whose Udvikling
+    compares with H1 now), and a rerun of the first night still gives its bytes."""
+    w = workdir(root, "earlier")
+    for name in GOOD:
+        deliver(w, name, source=name)
+    run(w, EPOCH, expect=0)
+    first = [line.split()[0] for line in runs(w)][0]
+    before = sha(os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx"))
+    check(records(os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx"), "Udvikling") == [],
+          "no H1 yet: nothing to compare")
+    for name in sorted(os.listdir(os.path.join(FIXTURES, "2008-H1"))):
+        deliver(w, name, source=os.path.join("2008-H1", name))
+    run(w, EPOCH + DAY, expect=0)
+    second = [line.split()[0] for line in runs(w)][-1]
+    manifest = json.load(open(os.path.join(w["archive"], "runs", second, "manifest.json")))
+    check(manifest["periods"] == ["2008-H1", "2008-H2"], f"H1 and the half year after it: {manifest['periods']}")
+    rows = records(os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx"), "Udvikling")
+    check(len(rows) == 14 and any(r["Ændring"] == "effekt bedre" for r in rows),
+          f"H2 now compares with H1: {len(rows)} rows")
+    out = os.path.join(root, "earlier-rerun")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", first, "--out", out], expect=0)
+    check(sha(os.path.join(out, "statusredegoerelse-2008-H2.xlsx")) == before,
+          "a rerun of the first night gives its bytes, as the archive stood then")
+
+
 # ---- The lock ---------------------------------------------------------------------
 
 def lock(root):
@@ -387,6 +415,7 @@ def main():
     root = tempfile.mkdtemp(prefix="statusnotat-night-")
     try:
         three_nights(root)
+        earlier_half_year_later(root)
         lock(root)
         crash_safety(root)
         crash_at_random_moments(root, rounds=6)

@@ -367,6 +367,56 @@ def test_jobs_give_the_same_bytes(tmp):
     check(p.returncode == 2, "--jobs 0 is a usage error")
 
 
+def test_udvikling(tmp):
+    """WORKBOOK.md's Udvikling on the fixtures and fixtures/2008-H1, cell by cell. The
+    expected rows are what the H1 notes were made to differ in (fixtures/2008-H1)."""
+    inbox = os.path.join(tmp, "two-halves")
+    os.makedirs(inbox)
+    for folder in (FIXTURES, os.path.join(FIXTURES, "2008-H1")):
+        for name in os.listdir(folder):
+            if os.path.isfile(os.path.join(folder, name)):
+                shutil.copy(os.path.join(folder, name), inbox)
+    out = os.path.join(tmp, "two-halves-out")
+    run(inbox, out, expect_exit=1)
+    wb, _ = load(os.path.join(out, "statusredegoerelse-2008-H2.xlsx"))
+    rows = records(wb, "Udvikling")
+    got = [(r["Forvaltning"], r["Indsats-id"], r["Ændring"], r["Effekt før"], r["Effekt nu"],
+            r["Bevilling før"], r["Bevilling nu"], r["Forskel"]) for r in rows]
+    oekf, sof, br = "Økonomiforvaltningen", "Socialforvaltningen", "Borgerrådgiveren"
+    want = [
+        (oekf, "ARB-01", "effekt bedre", "Begrænset effekt", "Mærkbar effekt", 6400000, 6400000, 0),
+        (oekf, "ARB-02", "uændret", "Ikke dokumenteret", "Ikke dokumenteret", 5400000, 5400000, 0),
+        (oekf, "ARB-03", "bevilling ændret", "Ingen effekt", "Ingen effekt", 250000, 300000, 50000),
+        (oekf, "ARB-04", "uændret", "Ingen effekt", "Ingen effekt", 200000, 200000, 0),
+        (oekf, "ARB-05", "uændret", "Minimal effekt", "Minimal effekt", None, None, 0),
+        (oekf, "ARB-06", "ny", None, "Ikke dokumenteret", None, 1000000, 1000000),
+        (oekf, "ARB-09", "ophørt", "Ingen effekt", None, 400000, None, -400000),
+        (sof, "BOL-01", "uændret", "Ønsket effekt", "Ønsket effekt", 500000, 500000, 0),
+        (sof, "BOL-02", "effekt dårligere", "Ønsket effekt", "Begrænset effekt", 1000000, 1000000, 0),
+        (sof, "BOL-03", "uændret", "Ikke dokumenteret", "Ikke dokumenteret", 3500000, 3500000, 0),
+        (sof, "BOL-04", "uændret", "Ønsket effekt", "Ønsket effekt", 1000000, 1000000, 0),
+        (sof, "MRT-03", "uændret", "For tidligt at vurdere", "For tidligt at vurdere", None, None, 0),
+        (sof, "MRT-05", "uændret", "For tidligt at vurdere", "For tidligt at vurdere", None, None, 0),
+        (br, "DIS-01", "uændret", "Begrænset effekt", "Begrænset effekt", 1000000, 1000000, 0),
+    ]
+    check(got == want, f"Udvikling 2008-H2 row by row: {got}")
+    title = wb["Udvikling"]["A1"].value
+    check("1. halvår 2008" in title and "ØKF, SOF, BR" in title and "BUF" in title.split("ikke med")[-1],
+          f"the title line names what is compared and who is not: {title}")
+    ws = openpyxl.load_workbook(os.path.join(out, "statusredegoerelse-2008-H2.xlsx"))["Udvikling"]
+    forskel = [ws.cell(r, 11).value for r in range(4, 4 + len(want))]
+    check(all(isinstance(f, str) and f.startswith("=J") for f in forskel), f"Forskel is a formula: {forskel[:2]}")
+    wb, _ = load(os.path.join(out, "OEKF-2008-H2.xlsx"))
+    check([r["Indsats-id"] for r in records(wb, "Udvikling")] ==
+          ["ARB-01", "ARB-02", "ARB-03", "ARB-04", "ARB-05", "ARB-06", "ARB-09"], "ØKF's own rows")
+    wb, _ = load(os.path.join(out, "BUF-2008-H2.xlsx"))
+    check(records(wb, "Udvikling") == [] and "ikke med" in wb["Udvikling"]["A1"].value,
+          f"BUF did not report in H1: no new rows, and it says so: {wb['Udvikling']['A1'].value}")
+    wb, _ = load(os.path.join(out, "statusredegoerelse-2008-H1.xlsx"))
+    check(records(wb, "Udvikling") == [] and "ingen statusnotater for 2. halvår 2007" in wb["Udvikling"]["A1"].value,
+          f"nothing before H1: an empty table and a sentence: {wb['Udvikling']['A1'].value}")
+
+
 def test_failed_write_keeps_the_old_workbook(tmp):
     """A workbook that cannot be written leaves the one in place untouched."""
     out = os.path.join(tmp, "atomic")
@@ -393,6 +443,7 @@ def main():
         test_combined(out)
         test_departments(out)
         test_jobs_give_the_same_bytes(tmp)
+        test_udvikling(tmp)
         test_identity_and_safe_cells(tmp)
         test_reruns_are_byte_identical(tmp)
         test_failed_write_keeps_the_old_workbook(tmp)
