@@ -328,6 +328,14 @@ static void add_changes(builder *b)
             row->change = CHANGE_BEVILLING;
         else
             row->change = CHANGE_NONE;
+        r->change_counts[row->change]++;
+        if (row->effect_before >= 0 && row->effect_now >= 0) {
+            bool was = c->effect_limited[row->effect_before], is = c->effect_limited[row->effect_now];
+            if (is && !was)
+                r->moved_into_limited += row->now;
+            if (was && !is)
+                r->moved_out_of_limited += row->now;
+        }
     }
 }
 

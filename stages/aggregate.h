@@ -168,6 +168,10 @@ typedef struct period_report {
     bool has_previous;           /* any document for the half year before */
     bool *compared;              /* per department: a document in both half years */
     change_row *changes;                  size_t n_changes;
+    size_t change_counts[CHANGE_NONE + 1];   /* rows per kind */
+    kroner_sum moved_into_limited;   /* Bevilling nu of rows whose effect moved into the
+                                        limited-effect categories */
+    kroner_sum moved_out_of_limited; /* … and out of them */
 } period_report;
 
 /* Returns NULL only when out of memory. */

@@ -883,6 +883,50 @@ static void sheet_overblik(emitter *e)
     }
     row++;
 
+    /* Since the half year before: formulas over Udvikling. */
+    if (r->has_previous) {
+        char before[24];
+        sn_period previous = period_previous(r->period);
+        period_spoken(&previous, before);
+        put_string(&s, row++, 0, format_text(e, "Siden %s", before), e->f.section);
+        static const struct {
+            change_kind kind;
+            const char *label;
+        } counts[] = {{CHANGE_BETTER, "Indsatser med bedre effekt"},
+                      {CHANGE_WORSE, "Indsatser med dårligere effekt"},
+                      {CHANGE_EFFECT, "Indsatser med ændret effekt (uden rangorden)"},
+                      {CHANGE_NEW, "Nye indsatser"},
+                      {CHANGE_ENDED, "Ophørte indsatser"}};
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+            put_string(&s, row, 0, counts[k].label, e->f.label);
+            put_formula(&s, row++, 1,
+                        format_text(e, "=COUNTIFS(Udvikling[Ændring],%s)",
+                                    quoted(e, change_label(counts[k].kind))),
+                        (double)r->change_counts[counts[k].kind], e->f.count);
+        }
+        /* Money whose effect moved into the limited categories, and out. */
+        const char *into = "=", *out = "=";
+        for (size_t a = 0; a < c->effects.n; a++)
+            for (size_t b = 0; b < c->effects.n; b++) {
+                if (c->effect_limited[a] == c->effect_limited[b])
+                    continue;
+                const char *term = format_text(
+                    e, "SUMIFS(Udvikling[Bevilling nu],Udvikling[Effekt nu],%s,Udvikling[Effekt før],%s)",
+                    quoted(e, c->effects.items[a].label), quoted(e, c->effects.items[b].label));
+                if (c->effect_limited[a])
+                    into = format_text(e, "%s%s%s", into, into[1] ? "+" : "", term);
+                else
+                    out = format_text(e, "%s%s%s", out, out[1] ? "+" : "", term);
+            }
+        put_string(&s, row, 0, format_text(e, "Bevilling på indsatser, hvis effekt er gået over til %s",
+                                           limited_labels(e)), e->f.wrap);
+        check(e, worksheet_set_row(s.ws, row, 30, NULL), "Overblik");
+        put_formula(&s, row++, 1, into[1] ? into : "=0", r->moved_into_limited, e->f.big_kroner);
+        put_string(&s, row, 0, "Bevilling på indsatser, hvis effekt er gået den anden vej", e->f.label);
+        put_formula(&s, row++, 1, out[1] ? out : "=0", r->moved_out_of_limited, e->f.big_kroner);
+        row++;
+    }
+
     if (r->has_staff) {
         put_string(&s, row++, 0, "Personale med ikke-vestlig baggrund", e->f.section);
         put_string(&s, row, 0, "Ansatte (sum af uddannelsesniveauer)", e->f.label);

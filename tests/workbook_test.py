@@ -406,6 +406,17 @@ def test_udvikling(tmp):
     ws = openpyxl.load_workbook(os.path.join(out, "statusredegoerelse-2008-H2.xlsx"))["Udvikling"]
     forskel = [ws.cell(r, 11).value for r in range(4, 4 + len(want))]
     check(all(isinstance(f, str) and f.startswith("=J") for f in forskel), f"Forskel is a formula: {forskel[:2]}")
+    # Overblik's figures since H1, by hand from the rows above: one better (ARB-01), one
+    # worse (BOL-02), one new, one ended; into the limited categories BOL-02's 1.000.000
+    # (ønsket → begrænset), out of them ARB-01's 6.400.000 (begrænset → mærkbar).
+    ov = wb["Overblik"]
+    figures = {ov.cell(r, 1).value: ov.cell(r, 2).value for r in range(1, ov.max_row + 1)}
+    check((figures.get("Indsatser med bedre effekt"), figures.get("Indsatser med dårligere effekt"),
+           figures.get("Indsatser med ændret effekt (uden rangorden)"), figures.get("Nye indsatser"),
+           figures.get("Ophørte indsatser")) == (1, 1, 0, 1, 1), f"Overblik's counts: {figures}")
+    into = [v for k, v in figures.items() if k and k.startswith("Bevilling på indsatser, hvis effekt er gået over til")]
+    check(into == [1000000] and figures.get("Bevilling på indsatser, hvis effekt er gået den anden vej") == 6400000,
+          f"money into and out of the limited categories: {into}")
     wb, _ = load(os.path.join(out, "OEKF-2008-H2.xlsx"))
     check([r["Indsats-id"] for r in records(wb, "Udvikling")] ==
           ["ARB-01", "ARB-02", "ARB-03", "ARB-04", "ARB-05", "ARB-06", "ARB-09"], "ØKF's own rows")
