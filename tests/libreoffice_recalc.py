@@ -30,7 +30,7 @@ if not soffice or uno is None:
 import openpyxl  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish  # noqa: E402
+from harness import both_half_years, check, finish  # noqa: E402
 
 
 
@@ -107,12 +107,7 @@ def main():
         out = os.path.join(tmp, "out")
         env = dict(os.environ, SOURCE_DATE_EPOCH="1228780800")
         # Both half years, so that Udvikling's formulas are there to recalculate.
-        inbox = os.path.join(tmp, "inbox")
-        os.makedirs(inbox)
-        for folder in (FIXTURES, os.path.join(FIXTURES, "2008-H1")):
-            for name in os.listdir(folder):
-                if os.path.isfile(os.path.join(folder, name)):
-                    shutil.copy(os.path.join(folder, name), inbox)
+        inbox = both_half_years(FIXTURES, os.path.join(tmp, "inbox"))
         subprocess.run([BIN, "run", "--inbox", inbox, "--out", out], env=env,
                        capture_output=True, check=False)
         books = sorted(os.path.join(out, n) for n in os.listdir(out) if n.endswith(".xlsx"))

@@ -14,7 +14,7 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, finish  # noqa: E402
+from harness import both_half_years, check, finish  # noqa: E402
 
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
 EPOCH = 1228780800  # 2008-12-09 00:00:00 UTC
@@ -370,12 +370,7 @@ def test_jobs_give_the_same_bytes(tmp):
 def test_udvikling(tmp):
     """WORKBOOK.md's Udvikling on the fixtures and fixtures/2008-H1, cell by cell. The
     expected rows are what the H1 notes were made to differ in (fixtures/2008-H1)."""
-    inbox = os.path.join(tmp, "two-halves")
-    os.makedirs(inbox)
-    for folder in (FIXTURES, os.path.join(FIXTURES, "2008-H1")):
-        for name in os.listdir(folder):
-            if os.path.isfile(os.path.join(folder, name)):
-                shutil.copy(os.path.join(folder, name), inbox)
+    inbox = both_half_years(FIXTURES, os.path.join(tmp, "two-halves"))
     out = os.path.join(tmp, "two-halves-out")
     run(inbox, out, expect_exit=1)
     wb, _ = load(os.path.join(out, "statusredegoerelse-2008-H2.xlsx"))
