@@ -85,8 +85,7 @@ int cmd_check(int argc, char **argv)
         if (json) {
             json_t *one = report_file_json(&p, cfg);
             if (!one || fputs(accepted + rejected > 1 ? ",\n" : "\n", stdout) == EOF ||
-                json_dumpf(one, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                            JSON_REAL_PRECISION(15)) != 0)
+                report_write_json(stdout, one) != 0)
                 rc = EXIT_FAILURE_IO;
             json_decref(one);
         } else {

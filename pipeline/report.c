@@ -219,7 +219,5 @@ int report_write_json(FILE *out, const json_t *value)
     if (!value)
         return -1;
     size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
-    if (json_dumpf(value, out, flags) != 0)
-        return -1;
-    return fputc('\n', out) == EOF ? -1 : 0;
+    return json_dumpf(value, out, flags) != 0 ? -1 : 0;
 }

@@ -23,7 +23,8 @@ json_t *report_file_json(const processed_file *p, const config *cfg);
 json_t *report_document_json(const document *doc, const config *cfg);
 
 /* Writes a JSON value deterministically (keys in insertion order, fractions
- * with 15 significant digits). Returns 0 or -1. */
+ * with 15 significant digits), with no newline after: check --json streams
+ * its files one at a time with it. Returns 0 or -1. */
 int report_write_json(FILE *out, const json_t *value);
 
 #endif
