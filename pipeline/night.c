@@ -57,6 +57,15 @@ static void iso_utc(time_t t, char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A log line as one compact JSON object on a line of its own. */
+static void write_log_line(FILE *log, const json_t *line)
+{
+    char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text)
+        fprintf(log, "%s\n", text);   /* a failed write shows in fflush */
+    free(text);
+}
+
 /* One log line: {"time", "run", "level", "event", ...fields}. */
 static void log_event(night *n, const char *level, const char *event, json_t *fields)
 {
@@ -70,12 +79,8 @@ static void log_event(night *n, const char *level, const char *event, json_t *fi
     if (!line)
         return;
     if (n->log) {
-        char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (text) {
-            fprintf(n->log, "%s\n", text);
-            fflush(n->log);
-            free(text);
-        }
+        write_log_line(n->log, line);
+        fflush(n->log);
         json_decref(line);
     } else if (n->pending_log) {
         json_array_append_new(n->pending_log, line);
@@ -96,13 +101,8 @@ static int open_log(night *n, const char *dir)
     }
     size_t i;
     json_t *line;
-    json_array_foreach(n->pending_log, i, line) {
-        char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (text) {
-            fprintf(n->log, "%s\n", text);
-            free(text);
-        }
-    }
+    json_array_foreach(n->pending_log, i, line)
+        write_log_line(n->log, line);
     json_array_clear(n->pending_log);
     return fflush(n->log) == 0 ? 0 : -1;
 }
