@@ -57,6 +57,20 @@ static void iso_utc(time_t t, char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The limits for reading the archive's own copies: any expansion ratio (the
+ * file was admitted under the limits already), the file's size when it was
+ * stored as gzip, and a gzip copy of an incompressible file is a little
+ * larger than the file. */
+static config archive_limits(const config *cfg)
+{
+    config c = *cfg;
+    c.max_expansion_ratio = 1e12;
+    c.max_expanded_bytes =
+        cfg->max_file_bytes > cfg->max_expanded_bytes ? cfg->max_file_bytes : cfg->max_expanded_bytes;
+    c.max_file_bytes = cfg->max_file_bytes + cfg->max_file_bytes / 64 + 65536;
+    return c;
+}
+
 /* A log line as one compact JSON object on a line of its own. */
 static void write_log_line(FILE *log, const json_t *line)
 {
@@ -713,13 +727,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg,
                .ev = ev ? ev : &no_events, .res = res, .err = res->err, .errlen = sizeof res->err,
                .jobs = o->jobs};
-    n.archive_cfg = *o->cfg;
-    n.archive_cfg.max_expansion_ratio = 1e12;
-    n.archive_cfg.max_expanded_bytes = o->cfg->max_file_bytes > o->cfg->max_expanded_bytes
-                                           ? o->cfg->max_file_bytes
-                                           : o->cfg->max_expanded_bytes;
-    /* A gzip copy of an incompressible file is a little larger than it. */
-    n.archive_cfg.max_file_bytes = o->cfg->max_file_bytes + o->cfg->max_file_bytes / 64 + 65536;
+    n.archive_cfg = archive_limits(o->cfg);
     int lock_fd = -1;
     name_list runs = {0}, files = {0};
     run_manifest *m = NULL;
@@ -1025,11 +1033,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     if (config_load(config_path, &cfg, res->err, sizeof res->err) != 0)
         goto done;
     n.cfg = cfg;
-    n.archive_cfg = *cfg;
-    n.archive_cfg.max_expansion_ratio = 1e12;
-    n.archive_cfg.max_expanded_bytes =
-        cfg->max_file_bytes > cfg->max_expanded_bytes ? cfg->max_file_bytes : cfg->max_expanded_bytes;
-    n.archive_cfg.max_file_bytes = cfg->max_file_bytes + cfg->max_file_bytes / 64 + 65536;
+    n.archive_cfg = archive_limits(cfg);
     n.l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
     if (!n.l || durable_mkdirs(out, res->err, sizeof res->err) != 0)
         goto done;
@@ -1095,8 +1099,7 @@ int night_verify_state(const char *archive, void (*problem)(void *ctx, const cha
         config_load(config_path, &cfg, err, errlen) != 0)
         goto done;
     n.cfg = cfg;
-    n.archive_cfg = *cfg;
-    n.archive_cfg.max_expansion_ratio = 1e12;
+    n.archive_cfg = archive_limits(cfg);
     n.l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
     if (!n.l)
         goto done;
