@@ -410,20 +410,7 @@ int archive_stage_delivery(archive_run *r, size_t index, int fd, uint64_t limit,
     out->over_limit = c.over_limit;
     out->bytes = c.in_bytes;
     memcpy(out->sha256, c.in_sha256, sizeof out->sha256);
-    if (c.over_limit)
-        return 0;
-    /* gzip or not, by the bytes (as ingest decides). */
-    struct stat st;
-    int staged = durable_open_delivery(out->path, &st);
-    unsigned char magic[2] = {0, 0};
-    if (staged < 0 || read(staged, magic, 2) < 0) {
-        snprintf(err, errlen, "%s: %s", out->path, durable_errno_text(errno));
-        if (staged >= 0)
-            close(staged);
-        return -1;
-    }
-    close(staged);
-    out->gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+    out->gzip = c.in_gzip;   /* gzip or not by the bytes, as ingest decides */
     return 0;
 }
 

@@ -318,6 +318,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         return -1;
     }
     copier c = {.out = -1, .r = r};
+    unsigned char head[2] = {0, 0};   /* the first bytes in: gzip or not */
     unsigned char *buf = malloc(CHUNK);
     c.zbuf = malloc(CHUNK);
     c.in_sha = EVP_MD_CTX_new();
@@ -350,6 +351,8 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
             snprintf(err, errlen, "læsning fejlede: %s", durable_errno_text(errno));
             goto done;
         }
+        for (size_t k = 0; r->in_bytes + k < sizeof head && k < (size_t)n; k++)
+            head[r->in_bytes + k] = buf[k];
         r->in_bytes += (uint64_t)n;
         if (limit && r->in_bytes > limit) {
             r->over_limit = true;
@@ -368,6 +371,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         if (n == 0)
             break;
     }
+    r->in_gzip = r->in_bytes >= 2 && head[0] == 0x1f && head[1] == 0x8b;
     if (!digest_final(c.in_sha, r->in_sha256) || !digest_final(c.out_sha, r->out_sha256)) {
         snprintf(err, errlen, "SHA-256 fejlede");
         goto done;

@@ -42,6 +42,7 @@ typedef struct {
     uint64_t in_bytes, out_bytes;
     char in_sha256[65], out_sha256[65];   /* lower-case hex */
     bool over_limit;                      /* more than `limit` bytes came in */
+    bool in_gzip;                         /* what came in starts as gzip (1f 8b) */
 } durable_copy_result;
 
 /* Copies what is readable from in_fd (from its current offset to its end)

@@ -87,6 +87,8 @@ static void copies_hash_and_round_trip(void **state)
     assert_int_equal(durable_copy(path_in("big.gz"), path_in("big.out"), DURABLE_GUNZIP, &back, err,
                                   sizeof err), 0);
     assert_string_equal(back.in_sha256, c.out_sha256);   /* what was written is what is read */
+    assert_false(c.in_gzip);       /* the first bytes say which is gzip */
+    assert_true(back.in_gzip);
     assert_string_equal(back.out_sha256, want);
     size_t got_n;
     unsigned char *got = read_file(path_in("big.out"), &got_n);
