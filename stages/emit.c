@@ -1091,50 +1091,80 @@ static bool fits_excel(const period_report *r, char *err, size_t errlen)
     return true;
 }
 
-int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen)
+/* Opens a workbook at a temporary name beside path, with its formats and
+ * document properties. 0, or -1 with a message. */
+static int open_workbook(emitter *e, const char *path, char tmp[4096], const char *title,
+                         time_t created, char *err, size_t errlen)
 {
-    emitter e = {.r = r, .cfg = r->cfg, .error = LXW_NO_ERROR};
-    char period[8];
-    period_format(&r->period, period);
-
     /* The temporary file sits beside the final one (same file system, so the
      * rename is atomic) under a name no reader looks for. */
-    char tmp[4096];
-    if (!fits_excel(r, err, errlen))
-        return -1;
-    if (!durable_temp_name(o->path, tmp, sizeof tmp)) {
-        snprintf(err, errlen, "%s: stien er for lang", o->path);
+    if (!durable_temp_name(path, tmp, 4096)) {
+        snprintf(err, errlen, "%s: stien er for lang", path);
         return -1;
     }
-    if (!(e.a = arena_new())) {
+    if (!(e->a = arena_new())) {
         snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
-
     lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-    e.wb = workbook_new_opt(tmp, &options);
-    if (!e.wb) {
+    e->wb = workbook_new_opt(tmp, &options);
+    if (!e->wb) {
         snprintf(err, errlen, "%s: regnearket kan ikke oprettes", tmp);
-        arena_free(e.a);
+        arena_free(e->a);
         return -1;
     }
-    make_formats(&e);
+    make_formats(e);
     lxw_doc_properties properties = {
-        .title = (char *)format_text(&e, "Statusredegørelse %s · %s", period, r->scope_label),
+        .title = (char *)title,
         .subject = (char *)"Integrationspolitikkens konkrete initiativer: status, effekt, bevillinger "
                            "og personale",
         .author = (char *)"statusnotat",
         .company = (char *)"Københavns Kommune",
         .category = (char *)"Statusredegørelse",
         .keywords = (char *)"integrationspolitik, statusnotat, bevilling, effekt",
-        .comments = (char *)format_text(&e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
-        .created = o->created,
+        .comments = (char *)format_text(e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
+        .created = created,
     };
-    check(&e, workbook_set_properties(e.wb, &properties), "properties");
+    check(e, workbook_set_properties(e->wb, &properties), "properties");
+    return 0;
+}
 
-    /* Overblik is the first sheet but refers to rows of the others. Every
-     * table starts at row 0 of its sheet and has max(n, 1) data rows, so the
-     * layout follows from the report alone and is fixed before writing. */
+/* Closes the workbook and renames it into place. 0, or -1 with a message
+ * (nothing left at path that was not there before). */
+static int close_workbook(emitter *e, const char *path, const char *tmp, char *err, size_t errlen)
+{
+    int rc = 0;
+    lxw_error closed = workbook_close(e->wb);
+    if (e->error != LXW_NO_ERROR) {
+        snprintf(err, errlen, "%s: regnearket kan ikke skrives (%s: %s)", path, e->detail,
+                 lxw_strerror(e->error));
+        rc = -1;
+    } else if (closed != LXW_NO_ERROR) {
+        snprintf(err, errlen, "%s: regnearket kan ikke gemmes (%s)", path, lxw_strerror(closed));
+        rc = -1;
+    } else if (durable_commit(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    arena_free(e->a);
+    return rc;
+}
+
+int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen)
+{
+    emitter e = {.r = r, .cfg = r->cfg, .error = LXW_NO_ERROR};
+    char period[8], tmp[4096];
+    period_format(&r->period, period);
+    if (!fits_excel(r, err, errlen))
+        return -1;
+    char title[256];
+    snprintf(title, sizeof title, "Statusredegørelse %s · %s", period, r->scope_label);
+    if (open_workbook(&e, o->path, tmp, title, o->created, err, errlen) != 0)
+        return -1;
+
+    /* Every table's place is planned before anything is written. */
     e.layout = plan_layout(r);
     sheet_overblik(&e);
     sheet_indsatser(&e);
@@ -1145,22 +1175,55 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
     sheet_indikatorer(&e);
     sheet_validering(&e);
     sheet_kilder(&e);
+    return close_workbook(&e, o->path, tmp, err, errlen);
+}
 
-    int rc = 0;
-    lxw_error closed = workbook_close(e.wb);
-    if (e.error != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: regnearket kan ikke skrives (%s: %s)", o->path, e.detail,
-                 lxw_strerror(e.error));
-        rc = -1;
-    } else if (closed != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: regnearket kan ikke gemmes (%s)", o->path, lxw_strerror(closed));
-        rc = -1;
-    } else if (durable_commit(tmp, o->path) != 0) {
-        snprintf(err, errlen, "%s: %s", o->path, durable_errno_text(errno));
-        rc = -1;
+int emit_overview(const period_summary *rows, size_t n, const config *cfg, const char *scope,
+                  bool municipality, const emit_options *o, char *err, size_t errlen)
+{
+    emitter e = {.cfg = cfg, .error = LXW_NO_ERROR};
+    char tmp[4096], title[256];
+    snprintf(title, sizeof title, "Statusredegørelse, alle perioder · %s", scope);
+    if (open_workbook(&e, o->path, tmp, title, o->created, err, errlen) != 0)
+        return -1;
+    sheet s = new_sheet(&e, "Oversigt");
+    if (s.ws) {
+        put_string(&s, 0, 0, format_text(&e, "Alle perioder · %s", scope), e.f.section);
+        static const char *const headers[] = {"Periode", "Seneste budgetår", "Bevilget",
+                                              "Heraf begrænset effekt", "Andel", "Ramme", "Indsatser",
+                                              "Godkendte dokumenter", "Afviste dokumenter"};
+        table_place place = place_table(2, n);
+        add_table(&s, "Perioder", place.header, n, headers, 9, ~1ull);
+        for (size_t i = 0; i < n; i++) {
+            const period_summary *x = &rows[i];
+            lxw_row_t row = place.first + (lxw_row_t)i;
+            char p[8];
+            period_format(&x->period, p);
+            put_string(&s, row, 0, p, NULL);
+            if (x->latest_year)
+                put_number(&s, row, 1, x->latest_year, e.f.year);
+            put_number(&s, row, 2, x->granted, e.f.kroner);
+            put_number(&s, row, 3, x->limited, e.f.kroner);
+            put_formula(&s, row, 4, format_text(&e, "=IF(C%u=0,0,D%u/C%u)", row + 1, row + 1, row + 1),
+                        x->granted ? x->limited / x->granted : 0, e.f.pct);
+            if (municipality && x->frame >= 0)
+                put_number(&s, row, 5, (double)x->frame, e.f.kroner);
+            put_number(&s, row, 6, (double)x->indsatser, e.f.count);
+            put_number(&s, row, 7, (double)x->accepted, e.f.count);
+            put_number(&s, row, 8, (double)x->rejected, e.f.count);
+        }
+        finish_sheet(&s, 9, false);
+        worksheet_freeze_panes(s.ws, place.first, 0);
+        check(&e, worksheet_repeat_rows(s.ws, place.header, place.header), "Oversigt");
+        if (n) {   /* the council's question as a line over time */
+            const char *values[] = {format_text(&e, "=Oversigt!$E$%u:$E$%u", place.first + 1, place.last + 1)};
+            const char *names[] = {"Andel"};
+            overview_chart(&e, s.ws, place.total + 2, LXW_CHART_LINE,
+                           "Andel af bevillingen på indsatser med begrænset eller udokumenteret effekt",
+                           format_text(&e, "=Oversigt!$A$%u:$A$%u", place.first + 1, place.last + 1),
+                           values, names, 1, "0%", NULL, 0);
+        }
+        worksheet_activate(s.ws);
     }
-    if (rc != 0)
-        unlink(tmp);
-    arena_free(e.a);
-    return rc;
+    return close_workbook(&e, o->path, tmp, err, errlen);
 }
