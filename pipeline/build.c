@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "overview.h"
 
 static bool in_period(const source_row *r, sn_period p)
 {
@@ -65,28 +66,48 @@ static void release_documents(processed_file *scratch, size_t n)
         processed_file_release(&scratch[i]);
 }
 
-/* One period: its documents loaded once; the municipality's report and each
- * department's made and detached from them; the documents freed; then the
- * departments' workbooks written, each report freed after, and the
- * municipality's last — so a build holds one workbook and what it is made
- * of, not the period's documents besides. */
-int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
-                 char *err, size_t errlen)
+/* A period's reports: [0] the municipality's, [d + 1] department d's (NULL
+ * when the department sent nothing for the period), each in its own arena so
+ * that each can go once written. */
+typedef struct {
+    period_report **reports;
+    arena **arenas;
+    size_t n;                    /* departments + 1 */
+    arena *sources;              /* the period's sources, which Kilder points into */
+} period_reports;
+
+static void free_reports(period_reports *pr)
 {
-    size_t n = ledger_count(l), n_docs = 0, n_sources = 0;
+    for (size_t k = 0; pr->arenas && k < pr->n; k++)
+        arena_free(pr->arenas[k]);
+    arena_free(pr->sources);
+    free(pr->reports);
+    free(pr->arenas);
+    *pr = (period_reports){0};
+}
+
+/* One period's documents loaded once (and, for Udvikling, the half year
+ * before's), the municipality's report and each department's made and
+ * detached from them, the documents freed: what is left is the reports. */
+static int make_reports(ledger *l, const config *cfg, sn_period period, bool with_previous,
+                        period_reports *pr, char *err, size_t errlen)
+{
+    size_t n = ledger_count(l), n_docs = 0, n_sources = 0, n_previous = 0;
     int rc = -1;
-    arena *a = arena_new();
-    source_row *sources = a ? arena_alloc_array(a, n ? n : 1, sizeof *sources) : NULL;
+    *pr = (period_reports){.n = cfg->departments.n + 1};
+    pr->reports = calloc(pr->n, sizeof *pr->reports);
+    pr->arenas = calloc(pr->n, sizeof *pr->arenas);
+    arena *a = arena_new(), *kept = arena_new();
+    source_row *sources = kept ? arena_alloc_array(kept, n ? n : 1, sizeof *sources) : NULL;
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
-    period_document *previous = a ? arena_alloc_array(a, n ? n : 1, sizeof *previous) : NULL;
-    processed_file *previous_scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *previous_scratch) : NULL;
-    size_t n_previous = 0;
-    period_report **reports = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *reports) : NULL;
-    arena **report_arenas = a ? arena_alloc_array(a, cfg->departments.n + 1, sizeof *report_arenas) : NULL;
+    period_document *previous = a && with_previous ? arena_alloc_array(a, n ? n : 1, sizeof *previous) : NULL;
+    processed_file *previous_scratch =
+        a && with_previous ? arena_alloc_array(a, n ? n : 1, sizeof *previous_scratch) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
-    if (!sources || !docs || !scratch || !previous || !previous_scratch || !reports ||
-        !report_arenas || !departments) {
+    pr->sources = kept;
+    if (!pr->reports || !pr->arenas || !sources || !docs || !scratch || !departments ||
+        (with_previous && (!previous || !previous_scratch))) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -100,53 +121,92 @@ int build_period(ledger *l, const config *cfg, sn_period period, const build_opt
     }
     /* This half year's documents, and the one before's (Udvikling). */
     if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0 ||
-        load_documents(l, cfg, period_previous(period), -1, previous, previous_scratch, &n_previous,
-                       err, errlen) != 0)
+        (with_previous && load_documents(l, cfg, period_previous(period), -1, previous,
+                                         previous_scratch, &n_previous, err, errlen) != 0))
         goto done;
-    /* Each report in an arena of its own, so that each can go once written. */
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL, previous, n_previous};
-    bool ok = (report_arenas[0] = arena_new()) && (reports[0] = aggregate_period(&in, report_arenas[0]));
-    in.municipality = reports[0];
+    bool ok = (pr->arenas[0] = arena_new()) && (pr->reports[0] = aggregate_period(&in, pr->arenas[0]));
+    in.municipality = pr->reports[0];
     for (size_t d = 0; ok && d < cfg->departments.n; d++) {
         if (!departments[d])
             continue;
         in.department = (int)d;
-        ok = (report_arenas[d + 1] = arena_new()) &&
-             (reports[d + 1] = aggregate_period(&in, report_arenas[d + 1]));
+        ok = (pr->arenas[d + 1] = arena_new()) &&
+             (pr->reports[d + 1] = aggregate_period(&in, pr->arenas[d + 1]));
     }
-    for (size_t k = 0; ok && k <= cfg->departments.n; k++)
-        ok = !reports[k] || aggregate_detach(reports[k], report_arenas[k]);
-    release_documents(scratch, n_docs);
-    release_documents(previous_scratch, n_previous);
-    n_docs = n_previous = 0;
-    if (!ok) {
+    for (size_t k = 0; ok && k < pr->n; k++)
+        ok = !pr->reports[k] || aggregate_detach(pr->reports[k], pr->arenas[k]);
+    if (!ok)
         snprintf(err, errlen, "ikke nok hukommelse");
-        goto done;
-    }
-    /* The departments' workbooks first, each report freed once written; the
-     * municipality's, the largest, last, when only its report is left. */
-    for (size_t d = 0; d < cfg->departments.n; d++) {
-        if (!reports[d + 1])
-            continue;
-        if (write_one(reports[d + 1], o->out_dir, cfg->departments.items[d].file_code, period, o,
-                      err, errlen) != 0)
-            goto done;
-        arena_free(report_arenas[d + 1]);
-        report_arenas[d + 1] = NULL;
-        reports[d + 1] = NULL;
-    }
-    if (write_one(reports[0], o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
-        goto done;
-    rc = 0;
+    else
+        rc = 0;
 done:
     if (scratch)
         release_documents(scratch, n_docs);
     if (previous_scratch)
         release_documents(previous_scratch, n_previous);
-    for (size_t k = 0; report_arenas && k <= cfg->departments.n; k++)
-        arena_free(report_arenas[k]);
     arena_free(a);
+    if (rc != 0)
+        free_reports(pr);
     return rc;
+}
+
+/* The departments' workbooks first, each report freed once written; the
+ * municipality's, the largest, last, when only its report is left — so a
+ * build holds one workbook and what it is made of, not the period's
+ * documents besides. The period's overview rows are told once every
+ * workbook is in place. */
+int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
+                 char *err, size_t errlen)
+{
+    period_reports pr;
+    if (make_reports(l, cfg, period, true, &pr, err, errlen) != 0)
+        return -1;
+    int rc = -1;
+    size_t n_rows = 0;
+    period_summary *rows = calloc(pr.n, sizeof *rows);
+    if (!rows) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    for (size_t k = 0; k < pr.n; k++)
+        if (pr.reports[k])
+            rows[n_rows++] = aggregate_summary(pr.reports[k]);
+    for (size_t d = 0; d < cfg->departments.n; d++) {
+        if (!pr.reports[d + 1])
+            continue;
+        if (write_one(pr.reports[d + 1], o->out_dir, cfg->departments.items[d].file_code, period, o,
+                      err, errlen) != 0)
+            goto done;
+        arena_free(pr.arenas[d + 1]);
+        pr.arenas[d + 1] = NULL;
+        pr.reports[d + 1] = NULL;
+    }
+    if (write_one(pr.reports[0], o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
+        goto done;
+    for (size_t k = 0; k < n_rows && o->on_summary; k++)
+        o->on_summary(o->summary_ctx, &rows[k]);
+    rc = 0;
+done:
+    free(rows);
+    free_reports(&pr);
+    return rc;
+}
+
+int build_summarize(ledger *l, const config *cfg, sn_period period,
+                    void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
+                    size_t errlen)
+{
+    period_reports pr;
+    if (make_reports(l, cfg, period, false, &pr, err, errlen) != 0)
+        return -1;
+    for (size_t k = 0; k < pr.n; k++)
+        if (pr.reports[k]) {
+            period_summary row = aggregate_summary(pr.reports[k]);
+            each(ctx, &row);
+        }
+    free_reports(&pr);
+    return 0;
 }
 
 unsigned build_default_jobs(void)
@@ -156,11 +216,12 @@ unsigned build_default_jobs(void)
 }
 
 /* What a worker reports: a record of [kind][period index][length][bytes]. */
-enum { RECORD_WRITTEN = 'W', RECORD_DONE = 'D', RECORD_FAILED = 'F' };
+enum { RECORD_WRITTEN = 'W', RECORD_SUMMARY = 'S', RECORD_DONE = 'D', RECORD_FAILED = 'F' };
 
 typedef struct {
     int fd;
     size_t period;
+    const config *cfg;
 } worker_ctx;
 
 static bool write_full(int fd, const void *p, size_t n)
@@ -191,14 +252,24 @@ static void worker_written(void *ctx, const char *path)
     send_record(w->fd, RECORD_WRITTEN, w->period, path);
 }
 
+static void worker_summary(void *ctx, const period_summary *row)
+{
+    worker_ctx *w = ctx;
+    char line[512];
+    if (summary_format(row, w->cfg, line, sizeof line))
+        send_record(w->fd, RECORD_SUMMARY, w->period, line);
+}
+
 /* A worker: takes the next period until none is left, builds it, reports. */
 static _Noreturn void work(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                            const sn_period *only, const build_options *o, size_t *next, int fd)
 {
-    worker_ctx w = {fd, 0};
+    worker_ctx w = {fd, 0, cfg};
     build_options mine = *o;
     mine.on_written = worker_written;
     mine.ctx = &w;
+    mine.on_summary = o->on_summary ? worker_summary : NULL;
+    mine.summary_ctx = &w;
     for (;;) {
         size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
         if (i >= n)
@@ -239,11 +310,36 @@ static bool buffer_read(buffer *b, int fd, bool *eof)
 
 /* What the workers said, replayed in period order. */
 typedef struct {
+    const char **texts;
+    size_t n, cap;
+} text_list;
+
+typedef struct {
     bool reported, ok;
     const char *error;
-    const char **written;
-    size_t n_written, cap_written;
+    text_list written, summaries;
 } period_result;
+
+static bool text_list_add(text_list *t, char *text)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        const char **texts = realloc(t->texts, cap * sizeof *texts);
+        if (!texts)
+            return false;
+        t->texts = texts;
+        t->cap = cap;
+    }
+    t->texts[t->n++] = text;
+    return true;
+}
+
+static void text_list_free(text_list *t)
+{
+    for (size_t k = 0; k < t->n; k++)
+        free((char *)t->texts[k]);
+    free(t->texts);
+}
 
 static size_t build_in_workers(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                                const sn_period *only, const build_options *o,
@@ -345,18 +441,9 @@ static size_t build_in_workers(ledger *l, const config *cfg, const sn_period *pe
             char *copy = strndup(text, head[1]);
             if (!copy)
                 continue;
-            if (kind == RECORD_WRITTEN) {
-                if (r->n_written == r->cap_written) {
-                    size_t cap = r->cap_written ? r->cap_written * 2 : 8;
-                    const char **w = realloc(r->written, cap * sizeof *w);
-                    if (!w) {
-                        free(copy);
-                        continue;
-                    }
-                    r->written = w;
-                    r->cap_written = cap;
-                }
-                r->written[r->n_written++] = copy;
+            if (kind == RECORD_WRITTEN || kind == RECORD_SUMMARY) {
+                if (!text_list_add(kind == RECORD_WRITTEN ? &r->written : &r->summaries, copy))
+                    free(copy);
             } else {
                 r->reported = true;
                 r->ok = kind == RECORD_DONE;
@@ -377,17 +464,24 @@ static size_t build_in_workers(ledger *l, const config *cfg, const sn_period *pe
                 done(ctx, periods[i], o->out_dir, ok ? NULL : why);
             continue;
         }
-        for (size_t k = 0; k < r->n_written && o->on_written; k++)
-            o->on_written(o->ctx, r->written[k]);
+        for (size_t k = 0; k < r->written.n && o->on_written; k++)
+            o->on_written(o->ctx, r->written.texts[k]);
+        /* A period's rows all, or none (the overview then aggregates it). */
+        period_summary *rows = o->on_summary ? calloc(r->summaries.n + 1, sizeof *rows) : NULL;
+        bool parsed = rows != NULL;
+        for (size_t k = 0; parsed && k < r->summaries.n; k++)
+            parsed = summary_parse((char *)r->summaries.texts[k], cfg, &rows[k]);
+        for (size_t k = 0; parsed && k < r->summaries.n; k++)
+            o->on_summary(o->summary_ctx, &rows[k]);
+        free(rows);
         const char *error = r->reported ? (r->ok ? NULL : r->error) : lost;
         failed += error != NULL;
         if (done)
             done(ctx, periods[i], o->out_dir, error);
     }
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < results[i].n_written; k++)
-            free((char *)results[i].written[k]);
-        free(results[i].written);
+        text_list_free(&results[i].written);
+        text_list_free(&results[i].summaries);
         free((char *)results[i].error);
     }
     for (unsigned j = 0; j < jobs; j++)

@@ -3,7 +3,8 @@
  * In:  the ledger, a period, the output folder, the run's recorded time.
  * Out: statusredegoerelse-<period>.xlsx with every department, and one
  *      <CODE>-<period>.xlsx per department that sent anything for the period,
- *      each written atomically (emit.h). The period's documents are loaded
+ *      each written atomically (emit.h); and the period's rows for the
+ *      overview across periods (overview.h). The period's documents are loaded
  *      once, used for every workbook of the period, and freed before the next
  *      period: memory is bounded by one period.
  *
@@ -19,6 +20,7 @@
 /* The machine's cores: the default number of jobs. */
 unsigned build_default_jobs(void);
 
+#include "aggregate.h"
 #include "ledger.h"
 
 typedef struct {
@@ -29,11 +31,22 @@ typedef struct {
     void (*on_written)(void *ctx, const char *path);
     void *ctx;
     unsigned jobs;               /* build_periods: worker processes (0 or 1: this one) */
+    /* Called with each overview row of a period built (may be NULL): the
+     * municipality's, then each department's, once the period's workbooks
+     * are all in place; with jobs > 1 like on_written. */
+    void (*on_summary)(void *ctx, const period_summary *row);
+    void *summary_ctx;
 } build_options;
 
 /* Returns 0, or -1 with a message in err. */
 int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
                  char *err, size_t errlen);
+
+/* The period's overview rows without writing anything (overview.h): each()
+ * gets the municipality's, then each department's. 0, or -1 with a message. */
+int build_summarize(ledger *l, const config *cfg, sn_period period,
+                    void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
+                    size_t errlen);
 
 /* Builds each of the periods (only `only` when it is not NULL): a period
  * whose workbooks cannot be written is reported to done() with its cause, and

@@ -16,6 +16,7 @@
 #include "inbox.h"
 #include "ledger.h"
 #include "night.h"
+#include "overview.h"
 #include "report.h"
 #include "text.h"
 
@@ -117,6 +118,17 @@ static void print_period(void *ctx, sn_period period, const char *out_dir, const
         fprintf(printer->periods ? printer->periods : stdout, "  regneark for %s i %s\n", p, out_dir);
 }
 
+static void print_overview(void *ctx, const char *out_dir, const char *error)
+{
+    const night_printer *printer = ctx;
+    clear_progress(printer);
+    if (error)
+        fprintf(stderr, "statusnotat run: oversigten over alle perioder kunne ikke skrives: %s\n", error);
+    else
+        fprintf(printer->periods ? printer->periods : stdout, "  oversigt over alle perioder i %s\n",
+                out_dir);
+}
+
 static int run_night(const night_options *no)
 {
     char *period_lines = NULL;
@@ -124,7 +136,7 @@ static int run_night(const night_options *no)
     night_printer printer = {.progress = isatty(STDERR_FILENO) == 1,
                              .periods = open_memstream(&period_lines, &period_len)};
     night_events ev = {.ctx = &printer, .progress = print_progress, .admitted = print_admitted,
-                       .left = print_left, .period = print_period};
+                       .left = print_left, .period = print_period, .overview = print_overview};
     night_result r;
     night_run(no, &ev, &r);
     clear_progress(&printer);
@@ -312,11 +324,21 @@ int cmd_run(int argc, char **argv)
     size_t n_periods = ledger_periods(l, &periods), written = 0;
     if (n_periods == (size_t)-1)
         goto oom;
+    overview *ov = overview_new(l, cfg, NULL, NULL);
+    if (!ov)
+        goto oom;
     build_options bo = {.out_dir = out_dir, .created = created, .jobs = jobs, .on_written = on_written,
-                        .ctx = &written};
+                        .ctx = &written, .on_summary = overview_add, .summary_ctx = ov};
     /* One period's failure is that period's: the others are written. */
     night_printer quiet = {.progress = false};
     size_t failed = build_periods(l, cfg, periods, n_periods, NULL, &bo, print_failed_period, &quiet);
+    /* The overview across the periods, when there are any. */
+    char why[1024];
+    if (n_periods && overview_write(ov, out_dir, created, on_written, &written, why, sizeof why) != 0) {
+        fprintf(stderr, "statusnotat run: oversigten over perioderne kan ikke skrives: %s\n", why);
+        failed++;
+    }
+    overview_free(ov);
     printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
            files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
            counts[SOURCE_DUPLICATE], written, out_dir);

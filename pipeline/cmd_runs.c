@@ -30,6 +30,15 @@ static void print_period(void *ctx, sn_period period, const char *out_dir, const
         printf("genskabt: regneark for %s i %s\n", p, out_dir);
 }
 
+static void print_overview(void *ctx, const char *out_dir, const char *error)
+{
+    (void)ctx;
+    if (error)
+        fprintf(stderr, "statusnotat rerun: oversigten over alle perioder kunne ikke skrives: %s\n", error);
+    else
+        printf("genskabt: oversigt over alle perioder i %s\n", out_dir);
+}
+
 static bool is_archive(const char *command, const char *archive)
 {
     char path[4200];
@@ -165,7 +174,7 @@ int cmd_rerun(int argc, char **argv)
     }
     if (!is_archive("rerun", archive))
         return EXIT_USAGE;
-    night_events ev = {.period = print_period, .problem = print_problem};
+    night_events ev = {.period = print_period, .overview = print_overview, .problem = print_problem};
     night_result res;
     night_rerun(archive, run, period_text ? &period : NULL, out, jobs, &ev, &res);
     if (res.exit_code != EXIT_ALL_ACCEPTED)

@@ -20,6 +20,7 @@
 #include "crashpoint.h"
 #include "inbox.h"
 #include "ledger.h"
+#include "overview.h"
 #include "report.h"
 #include "state.h"
 #include "text.h"
@@ -329,6 +330,22 @@ static json_t *build_periods_of(night *n, const run_manifest *m, const build_opt
     return pc.failed;
 }
 
+/* The overviews across periods, after a run or rerun built its periods.
+ * Their failure is reported like a period's: the run is still recorded. */
+static int write_overviews(night *n, overview *ov, time_t created, written_ctx *w)
+{
+    char why[1024];
+    int rc = overview_write(ov, n->out, created, on_written, w, why, sizeof why);
+    if (rc != 0) {
+        n->res->overview_failed = true;
+        snprintf(n->res->overview_error, sizeof n->res->overview_error, "%s", why);
+        log_event(n, "error", "overview_failed", json_pack("{s:s}", "error", why));
+    }
+    if (n->ev->overview)
+        n->ev->overview(n->ev->ctx, n->out, rc ? why : NULL);
+    return rc;
+}
+
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
  * `deferred` list what the night did not take (NULL when recovering). */
 static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t *left, json_t *deferred)
@@ -336,16 +353,23 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
     char path[4400], manifest_sha[65] = "", when[32];
     json_t *workbooks = json_array(), *inputs = json_array(), *failed = NULL, *periods = json_array();
     written_ctx w = {workbooks, n, false};
+    char cache[4200];
+    overview_cache_path(n->archive, cache, sizeof cache);
+    overview *ov = overview_new(n->l, n->cfg, cache, m->config_sha256);
     build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time, .jobs = n->jobs,
-                        .on_written = on_written, .ctx = &w};
+                        .on_written = on_written, .ctx = &w, .on_summary = overview_add,
+                        .summary_ctx = ov};
     int rc = -1;
     size_t counts[4] = {0};
-    if (!workbooks || !inputs || !periods || durable_mkdirs(n->out, n->err, n->errlen) != 0)
+    json_t *overview_error = json_null();
+    if (!workbooks || !inputs || !periods || !ov || durable_mkdirs(n->out, n->err, n->errlen) != 0)
         goto done;
     if (!(failed = build_periods_of(n, m, &bo, NULL))) {
         snprintf(n->err, n->errlen, "ikke nok hukommelse");
         goto done;
     }
+    if (m->n_periods && write_overviews(n, ov, (time_t)m->recorded_time, &w) != 0)
+        overview_error = json_string(n->res->overview_error);
     if (w.failed) {
         snprintf(n->err, n->errlen, "%s: regnearkene kan ikke registreres i rapporten", m->id);
         goto done;
@@ -377,6 +401,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
         "failed_periods", failed, "inputs", inputs,
         "left_in_inbox", left ? json_incref(left) : json_array(),
         "deferred", deferred ? json_incref(deferred) : json_array(), "workbooks", workbooks);
+    if (report && json_object_set(report, "overview_error", overview_error) != 0) {
+        json_decref(report);
+        report = NULL;
+    }
     char *text = report ? json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(report);
     if (!text) {
@@ -391,6 +419,8 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
         goto done;
     rc = 0;
 done:
+    overview_free(ov);
+    json_decref(overview_error);
     json_decref(workbooks);
     json_decref(inputs);
     json_decref(failed);
@@ -701,6 +731,12 @@ static int exit_code_of(night_result *res, size_t rejected)
                  res->n_failed_periods, res->n_periods);
         return EXIT_FAILURE_IO;
     }
+    if (res->overview_failed) {
+        snprintf(res->err, sizeof res->err,
+                 "oversigten over alle perioder kunne ikke skrives (se ovenfor og rapporten); "
+                 "kørslen er registreret, og periodernes regneark er skrevet");
+        return EXIT_FAILURE_IO;
+    }
     return rejected || res->n_left ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
 }
 
@@ -930,6 +966,19 @@ static void on_problem(void *ctx, const char *file, const char *what)
         s->ev->problem(s->ev->ctx, file, what);
 }
 
+/* Whether the run was made by a version that writes the overviews across
+ * periods (its report says how they went, written or not). */
+static bool run_has_overviews(const char *archive, const char *run_id)
+{
+    char path[4400];
+    json_error_t jerr;
+    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
+    json_t *report = json_load_file(path, 0, &jerr);
+    bool has = report && json_object_get(report, "overview_error") != NULL;
+    json_decref(report);
+    return has;
+}
+
 /* The workbooks a rerun wrote against those report.json recorded. */
 static void compare_workbooks(const char *archive, const char *run_id, json_t *written,
                               const run_manifest *m, const sn_period *only, problem_sink *sink)
@@ -979,6 +1028,7 @@ static void compare_workbooks(const char *archive, const char *run_id, json_t *w
             snprintf(suffix, sizeof suffix, "-%s.xlsx", name);
             of_period = text_ends_with(file, suffix) && (!only || period_compare(only, &m->periods[p]) == 0);
         }
+        of_period |= !only && text_ends_with(file, "-oversigt.xlsx");   /* rebuilt with all periods */
         json_array_foreach(written, i, w)
             rebuilt |= strcmp(json_string_value(json_object_get(w, "file")) ?: "", file) == 0;
         if (of_period && !rebuilt)
@@ -1043,11 +1093,18 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
             goto done;
         int rc = replay_run(&n, m, r);
         if (rc == 0 && r == target) {
+            /* The overviews from every period as the archive stood: no cache. */
             written_ctx w = {written, NULL, false};
+            overview *ov = overview_new(n.l, cfg, NULL, NULL);
             build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time, .jobs = jobs,
-                                .on_written = on_written, .ctx = &w};
-            json_t *failed = build_periods_of(&n, m, &bo, period);
+                                .on_written = on_written, .ctx = &w, .on_summary = overview_add,
+                                .summary_ctx = ov};
+            json_t *failed = ov ? build_periods_of(&n, m, &bo, period) : NULL;
             rc = failed && !w.failed ? 0 : -1;
+            if (rc == 0 && !period && m->n_periods && run_has_overviews(archive, run_id))
+                write_overviews(&n, ov, (time_t)m->recorded_time, &w);
+            rc = rc == 0 && !w.failed ? 0 : -1;
+            overview_free(ov);
             json_decref(failed);
             if (rc == 0)
                 compare_workbooks(archive, run_id, written, m, period, &sink);
@@ -1063,10 +1120,13 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                  sink.problems);
         goto done;
     }
-    res->exit_code = res->n_failed_periods ? EXIT_FAILURE_IO : EXIT_ALL_ACCEPTED;
+    res->exit_code = res->n_failed_periods || res->overview_failed ? EXIT_FAILURE_IO : EXIT_ALL_ACCEPTED;
     if (res->n_failed_periods)
         snprintf(res->err, sizeof res->err, "%zu perioders regneark kunne ikke skrives",
                  res->n_failed_periods);
+    else if (res->overview_failed)
+        snprintf(res->err, sizeof res->err, "oversigten over alle perioder kunne ikke skrives: %s",
+                 res->overview_error);
 done:
     json_decref(written);
     ledger_free(n.l);

@@ -58,6 +58,8 @@ typedef struct {
     void (*left)(void *ctx, const finding *why);
     /* A period's workbooks: error is NULL when they were written. */
     void (*period)(void *ctx, sn_period period, const char *out_dir, const char *error);
+    /* The overviews across periods written (error NULL), or not. */
+    void (*overview)(void *ctx, const char *out_dir, const char *error);
     /* rerun and verify: a file that is not what the archive recorded. */
     void (*problem)(void *ctx, const char *file, const char *what);
 } night_events;
@@ -72,6 +74,8 @@ typedef struct {
     size_t n_deferred;           /* past the night's byte limit: left for the next night */
     size_t n_quarantined;
     size_t n_periods, n_failed_periods;
+    bool overview_failed;        /* the overviews across periods could not be written */
+    char overview_error[1024];
     char err[1024];              /* why, when exit_code is 3 or 4 */
 } night_result;
 

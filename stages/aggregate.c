@@ -61,6 +61,23 @@ int aggregate_latest_year(const config *cfg, const period_document *docs, size_t
     return latest;
 }
 
+period_summary aggregate_summary(const period_report *r)
+{
+    const config *c = r->cfg;
+    int latest = r->latest_year_index;
+    return (period_summary){
+        .period = r->period,
+        .department = r->department,
+        .latest_year = latest >= 0 ? c->budget_years[latest] : 0,
+        .granted = r->latest_total,
+        .limited = r->latest_limited,
+        .frame = latest >= 0 && r->department < 0 ? c->frame[latest] : -1,
+        .indsatser = r->n_indsatser,
+        .accepted = r->docs_accepted,
+        .rejected = r->docs_rejected,
+    };
+}
+
 /* Counts the rows each table will get, so every array is allocated once. */
 static void count_rows(builder *b, size_t *indsatser, size_t *indicators, size_t *levels)
 {

@@ -174,6 +174,19 @@ typedef struct period_report {
     kroner_sum moved_out_of_limited; /* … and out of them */
 } period_report;
 
+/* One period's row in the overview across periods (WORKBOOK.md, "Across
+ * all periods"): the municipality's (department -1) or one department's,
+ * the same figures as that period's workbook shows on Overblik. */
+typedef struct {
+    sn_period period;
+    int department;              /* -1 = all */
+    int latest_year;             /* the latest budget year; 0 when nothing is granted */
+    kroner_sum granted, limited; /* that year: granted, of which on limited effect */
+    int64_t frame;               /* the municipality's frame that year; -1 for none,
+                                    and always in a department's row */
+    size_t indsatser, accepted, rejected;
+} period_summary;
+
 /* Returns NULL only when out of memory. */
 period_report *aggregate_period(const aggregate_input *in, arena *a);
 
@@ -182,6 +195,9 @@ period_report *aggregate_period(const aggregate_input *in, arena *a);
  * one workbook, not the period's documents as well). false when out of
  * memory. */
 bool aggregate_detach(period_report *r, arena *a);
+
+/* The report's row in the overview across periods. */
+period_summary aggregate_summary(const period_report *r);
 
 /* The latest budget year (index) in which any of the documents grants money;
  * -1 when none does. */

@@ -140,6 +140,36 @@ static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
     note_width(s, col, chars);
 }
 
+/* A title line in column A that may run over the empty cells beside it: it
+ * does not set the column's width. */
+static void put_banner(sheet *s, lxw_row_t row, const char *text, lxw_format *fmt)
+{
+    text = text_cell(s->e->a, text, NULL);
+    if (!text) {
+        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+        return;
+    }
+    check(s->e, worksheet_write_string(s->ws, row, 0, text, fmt), s->name);
+}
+
+/* A note over the first n_cols columns, wrapped within them (a text that ran
+ * over the cells beside it would widen the printed page), in a row tall
+ * enough for it. Written after the row's columns have their widths. */
+static void put_note(sheet *s, lxw_row_t row, lxw_col_t n_cols, const char *text)
+{
+    text = text_cell(s->e->a, text, NULL);
+    if (!text) {
+        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+        return;
+    }
+    double width = 0;
+    for (lxw_col_t c = 0; c < n_cols && c < MAX_COLS; c++)
+        width += s->width[c] < 8 ? 8 : s->width[c] > MAX_WIDTH ? MAX_WIDTH : s->width[c];
+    unsigned lines = (unsigned)((double)text_utf8_length(text) * 0.85 / (width - 2)) + 1;
+    check(s->e, worksheet_merge_range(s->ws, row, 0, row, n_cols - 1, text, s->e->f.wrap), s->name);
+    check(s->e, worksheet_set_row(s->ws, row, 15.0 * (lines > 5 ? 5 : lines), NULL), s->name);
+}
+
 static void put_number(sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *fmt)
 {
     check(s->e, worksheet_write_number(s->ws, row, col, v, fmt), s->name);
@@ -752,6 +782,8 @@ static void overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t 
             return;
         }
         chart_series_set_name(series, names[i]);
+        if (type == LXW_CHART_LINE)   /* a period alone is a point, not an empty chart */
+            chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
         if (limited && n_points && n_points <= 64) {
             lxw_chart_fill fills[64];
             lxw_chart_point points[64];
@@ -1179,7 +1211,7 @@ int emit_workbook(const period_report *r, const emit_options *o, char *err, size
 }
 
 int emit_overview(const period_summary *rows, size_t n, const config *cfg, const char *scope,
-                  bool municipality, const emit_options *o, char *err, size_t errlen)
+                  const emit_options *o, char *err, size_t errlen)
 {
     emitter e = {.cfg = cfg, .error = LXW_NO_ERROR};
     char tmp[4096], title[256];
@@ -1188,11 +1220,14 @@ int emit_overview(const period_summary *rows, size_t n, const config *cfg, const
         return -1;
     sheet s = new_sheet(&e, "Oversigt");
     if (s.ws) {
-        put_string(&s, 0, 0, format_text(&e, "Alle perioder · %s", scope), e.f.section);
+        bool municipality = n && rows[0].department < 0;
+        put_banner(&s, 0, "Statusredegørelse, alle perioder", e.f.title);
+        put_banner(&s, 1, format_text(&e, "Integrationspolitikkens konkrete initiativer · %s", scope),
+                   e.f.subtitle);
         static const char *const headers[] = {"Periode", "Seneste budgetår", "Bevilget",
                                               "Heraf begrænset effekt", "Andel", "Ramme", "Indsatser",
                                               "Godkendte dokumenter", "Afviste dokumenter"};
-        table_place place = place_table(2, n);
+        table_place place = place_table(4, n);
         add_table(&s, "Perioder", place.header, n, headers, 9, ~1ull);
         for (size_t i = 0; i < n; i++) {
             const period_summary *x = &rows[i];
@@ -1206,12 +1241,17 @@ int emit_overview(const period_summary *rows, size_t n, const config *cfg, const
             put_number(&s, row, 3, x->limited, e.f.kroner);
             put_formula(&s, row, 4, format_text(&e, "=IF(C%u=0,0,D%u/C%u)", row + 1, row + 1, row + 1),
                         x->granted ? x->limited / x->granted : 0, e.f.pct);
-            if (municipality && x->frame >= 0)
+            if (x->frame >= 0)
                 put_number(&s, row, 5, (double)x->frame, e.f.kroner);
             put_number(&s, row, 6, (double)x->indsatser, e.f.count);
             put_number(&s, row, 7, (double)x->accepted, e.f.count);
             put_number(&s, row, 8, (double)x->rejected, e.f.count);
         }
+        put_note(&s, 2, 9, format_text(&e, "Andel: den del af bevillingen i periodens seneste budgetår, "
+                                           "der går til indsatser med %s. %s", limited_labels(&e),
+                                       municipality ? "Ramme er kommunens ramme det år."
+                                                    : "Rammen er hele kommunens og står i kommunens "
+                                                      "oversigt (statusredegoerelse-oversigt.xlsx)."));
         finish_sheet(&s, 9, false);
         worksheet_freeze_panes(s.ws, place.first, 0);
         check(&e, worksheet_repeat_rows(s.ws, place.header, place.header), "Oversigt");

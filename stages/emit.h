@@ -29,20 +29,11 @@ typedef struct {
 
 int emit_workbook(const period_report *r, const emit_options *o, char *err, size_t errlen);
 
-/* One period's figures in the overview across periods (WORKBOOK.md, "Across
- * all periods"). */
-typedef struct {
-    sn_period period;
-    int latest_year;             /* 0: no money in any budget year */
-    kroner_sum granted, limited;
-    int64_t frame;               /* the municipality's, -1 for none */
-    size_t indsatser, accepted, rejected;
-} period_summary;
-
-/* statusredegoerelse-oversigt.xlsx or <KODE>-oversigt.xlsx: the table
- * Perioder, one row per period in order, and a line chart of Andel. A
- * department's overview has no frame (municipality false). */
+/* statusredegoerelse-oversigt.xlsx or <KODE>-oversigt.xlsx: the sheet
+ * Oversigt with the table Perioder, one row per period in the order given,
+ * and a line chart of its Andel column. `scope` is "Alle forvaltninger" or
+ * the department's name. Written like a period's workbook. */
 int emit_overview(const period_summary *rows, size_t n, const config *cfg, const char *scope,
-                  bool municipality, const emit_options *o, char *err, size_t errlen);
+                  const emit_options *o, char *err, size_t errlen);
 
 #endif

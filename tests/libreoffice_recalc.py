@@ -111,7 +111,9 @@ def main():
         subprocess.run([BIN, "run", "--inbox", inbox, "--out", out], env=env,
                        capture_output=True, check=False)
         books = sorted(os.path.join(out, n) for n in os.listdir(out) if n.endswith(".xlsx"))
-        check(len(books) == 11, f"11 workbooks (two half years), got {len(books)}")
+        # 11 workbooks of the two half years, and 7 overviews across them (Perioder's Andel)
+        check(len(books) == 18, f"18 workbooks (two half years and the overviews), got {len(books)}")
+        check(sum(b.endswith("-oversigt.xlsx") for b in books) == 7, "7 overviews")
         proc, desktop = connect(tmp)
         total = sum(check_workbook(desktop, b) for b in books)
         print(f"libreoffice_recalc: {len(books)} workbooks, {total} formulas recalculated")

@@ -150,7 +150,7 @@ def three_nights(root):
     check(events[0] == "run_start" and events[-1] == "run_complete" and "workbook" in events,
           f"log events {events}")
     saved[run1] = {n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])}
-    check(len(saved[run1]) == 6, f"night 1 workbooks: {sorted(saved[run1])}")
+    check(len(saved[run1]) == 12, f"night 1: 6 workbooks of 2008-H2 and 6 overviews: {sorted(saved[run1])}")
 
     # Night 2: ØKF resends the same bytes; SOF sends a corrected note.
     deliver(w, "OEKF-2008-H2-igen.xml", fixture("OEKF-2008-H2.xml"))
@@ -316,6 +316,72 @@ def earlier_half_year_later(root):
     run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", first, "--out", out], expect=0)
     check(sha(os.path.join(out, "statusredegoerelse-2008-H2.xlsx")) == before,
           "a rerun of the first night gives its bytes, as the archive stood then")
+    oversigt = records(os.path.join(out, "statusredegoerelse-oversigt.xlsx"), "Perioder")
+    check([r["Periode"] for r in oversigt] == ["2008-H2"],
+          f"the first night's overview had one period, and its rerun too: {oversigt}")
+
+
+def written_by(w, run_id):
+    report = json.load(open(os.path.join(w["archive"], "runs", run_id, "report.json")))
+    return sorted(b["file"] for b in report["workbooks"])
+
+
+def overview_dependencies(root):
+    """WORKBOOK.md: a document for period P rebuilds P, the period after it (where it
+    exists) and the overviews across periods — nothing else; an untouched period's row in
+    the overview comes from the cache (ARCHIVE/oversigt.tsv) and is what aggregating the
+    archive again gives (the rerun uses no cache); a night with nothing new changes
+    nothing."""
+    w = workdir(root, "overview")
+    for name in GOOD:
+        deliver(w, name, source=name)
+    for name in sorted(os.listdir(os.path.join(FIXTURES, "2008-H1"))):
+        deliver(w, name, source=os.path.join("2008-H1", name))
+    run(w, EPOCH, expect=0)
+    # A note for 2009-H2: no 2010-H1 exists, and 2008-H1/H2 are not touched.
+    before = {n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])}
+    late = fixture("SOF-2008-H2.xml").replace("2. halvår 2008".encode(), "2. halvår 2009".encode())
+    deliver(w, "SOF-2009-H2.xml", late)
+    run(w, EPOCH + DAY, expect=0)
+    second = [line.split()[0] for line in runs(w)][-1]
+    overviews = sorted(n for n in before if n.endswith("-oversigt.xlsx"))
+    check(written_by(w, second) == sorted(["SOF-2009-H2.xlsx", "statusredegoerelse-2009-H2.xlsx"] +
+                                          overviews),
+          f"2009-H2 and the overviews, nothing else: {written_by(w, second)}")
+    after = {n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])}
+    check(all(after[n] == before[n] for n in before if not n.endswith("-oversigt.xlsx")),
+          "the workbooks of 2008 are untouched")
+    rows = records(os.path.join(w["out"], "statusredegoerelse-oversigt.xlsx"), "Perioder")
+    check([(r["Periode"], r["Bevilget"], r["Heraf begrænset effekt"]) for r in rows] ==
+          [("2008-H1", 19650000, 17150000), ("2008-H2", 20300000, 12400000),
+           ("2009-H2", 6000000, 4500000)], f"every period in order: {rows}")
+    sof = records(os.path.join(w["out"], "SOF-oversigt.xlsx"), "Perioder")
+    check([r["Periode"] for r in sof] == ["2008-H1", "2008-H2", "2009-H2"], f"SOF's periods: {sof}")
+    cache = os.path.join(w["archive"], "oversigt.tsv")
+    check(os.path.exists(cache), "the night keeps the periods' rows")
+    # The rerun aggregates every period from the archive: the same bytes as the night's
+    # overviews, which took 2008's rows from the cache.
+    out = os.path.join(root, "overview-rerun")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", second, "--out", out], expect=0)
+    for n in overviews:
+        check(sha(os.path.join(out, n)) == after[n], f"{n}: the rerun's bytes are the night's")
+    # Nothing new: nothing changes.
+    run(w, EPOCH + 2 * DAY, expect=0)
+    check({n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])} == after and
+          len(runs(w)) == 2, "a night with nothing new changes nothing")
+    # A cache that lies about a period is not believed beyond its key: a row whose key
+    # does not match is aggregated again; an edited row under the right key is what a
+    # rerun (no cache) exposes.
+    with open(cache) as f:
+        lines = f.read().splitlines()
+    with open(cache, "w") as f:
+        f.write("\n".join([lines[0]] + [("0" * 64) + line[64:] for line in lines[1:]]) + "\n")
+    deliver(w, "BR-2009-H2.xml", fixture("BR-2008-H2.xml").replace(b"H2 2008", b"H2 2009"))
+    run(w, EPOCH + 3 * DAY, expect=0)
+    rows = records(os.path.join(w["out"], "statusredegoerelse-oversigt.xlsx"), "Perioder")
+    check([(r["Periode"], r["Bevilget"]) for r in rows] ==
+          [("2008-H1", 19650000), ("2008-H2", 20300000), ("2009-H2", 7000000)],
+          f"rows under keys that do not match are made again: {rows}")
 
 
 # ---- The lock ---------------------------------------------------------------------
@@ -416,6 +482,7 @@ def main():
     try:
         three_nights(root)
         earlier_half_year_later(root)
+        overview_dependencies(root)
         lock(root)
         crash_safety(root)
         crash_at_random_moments(root, rounds=6)

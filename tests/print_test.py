@@ -13,7 +13,8 @@ pdftotext -bbox:
 - every table's header is on paper (each header cell's words are in the PDF);
 - long titles, validation messages and their fix hints are not cut off by the
   next cell (every word of every Titel and Besked is in the PDF);
-- Overblik names the period as people say it ("2. halvår 2008").
+- Overblik names the period as people say it ("2. halvår 2008");
+- an overview across periods prints on one page with its periods.
 
 Exits 77 (CTest: skipped) where LibreOffice or pdftotext is not installed; CI
 installs both (scripts/install-deps.sh --office)."""
@@ -104,6 +105,12 @@ def main():
                         missing = [w for w in header.split() if w not in on_paper]
                         check(not missing, f"{name}: the header {header!r} of table {table.name} "
                               f"is on paper (missing {missing})")
+            if name.endswith("-oversigt.xlsx"):
+                # The overview across periods: its title and every period on paper.
+                text = " ".join(w for w, _ in pdf_pages[0])
+                check("alle perioder" in text and "2008-H2" in text and len(pdf_pages) == 1,
+                      f"{name}: one page naming the periods: {text[:120]}")
+                continue
             for sheet, table, column in (("Indsatser", "Indsatser", "Titel"),
                                          ("Validering", "Fund", "Besked")):
                 ws = wb[sheet]

@@ -216,8 +216,8 @@ def test_combined(out):
 
 def test_departments(out):
     names = sorted(os.listdir(out))
-    want = sorted(["statusredegoerelse-2008-H2.xlsx", "OEKF-2008-H2.xlsx", "SOF-2008-H2.xlsx",
-                   "BUF-2008-H2.xlsx", "BIF-2008-H2.xlsx", "BR-2008-H2.xlsx", "KFF-2008-H2.xlsx"])
+    stems = ["statusredegoerelse", "OEKF", "SOF", "BUF", "BIF", "BR", "KFF"]
+    want = sorted([f"{s}-2008-H2.xlsx" for s in stems] + [f"{s}-oversigt.xlsx" for s in stems])
     check(names == want, f"workbooks: {names}")
     path = os.path.join(out, "OEKF-2008-H2.xlsx")
     wb, _ = load(path)
@@ -421,6 +421,63 @@ def test_udvikling(tmp):
     wb, _ = load(os.path.join(out, "statusredegoerelse-2008-H1.xlsx"))
     check(records(wb, "Udvikling") == [] and "ingen statusnotater for 2. halvår 2007" in wb["Udvikling"]["A1"].value,
           f"nothing before H1: an empty table and a sentence: {wb['Udvikling']['A1'].value}")
+    return out
+
+
+PERIODER = ["Periode", "Seneste budgetår", "Bevilget", "Heraf begrænset effekt", "Andel", "Ramme",
+            "Indsatser", "Godkendte dokumenter", "Afviste dokumenter"]
+
+
+def test_oversigt(out):
+    """WORKBOOK.md's overview across periods on both fixture half years, cell by cell.
+    By hand from the fixtures (2009 is both halves' latest budget year):
+    2008-H1: ØKF 6.400.000 + 5.400.000 + 250.000 + 200.000 + 400.000 = 12.650.000, all on
+    limited effect; SOF 500.000 + 1.000.000 + 3.500.000 + 1.000.000 = 6.000.000 of which
+    3.500.000 (BOL-03, ikke dokumenteret); BR 1.000.000 (begrænset): 19.650.000 granted,
+    17.150.000 limited, 13 indsatser (6 + 6 + 1), 3 documents. 2008-H2: 20.300.000 and
+    12.400.000 (test_aggregate), 16 indsatser (ØKF 6, SOF 6, BUF 2, BIF 1, BR 1), 5 accepted
+    and the one rejected document with a period (bad-ambiguous-amount, KFF)."""
+    names = sorted(n for n in os.listdir(out) if n.endswith("-oversigt.xlsx"))
+    check(names == sorted(f"{s}-oversigt.xlsx" for s in ("statusredegoerelse", "OEKF", "SOF", "BUF",
+                                                         "BIF", "BR", "KFF")),
+          f"one overview for the municipality and one per department that sent anything: {names}")
+    path = os.path.join(out, "statusredegoerelse-oversigt.xlsx")
+    wb, wf = load(path)
+    check(wb.sheetnames == ["Oversigt"], f"{path}: sheets {wb.sheetnames}")
+    ws, header, rows, _ = table(wb, "Perioder")
+    check(header == PERIODER, f"Perioder columns: {header}")
+    check(ws.tables["Perioder"].autoFilter is not None, "Perioder has filters")
+    first = openpyxl.utils.cell.range_boundaries(ws.tables["Perioder"].ref)[1]
+    check(ws.freeze_panes == f"A{first + 1}" and ws.page_setup.orientation == "landscape",
+          f"header frozen, landscape: {ws.freeze_panes}")
+    want = [["2008-H1", 2009, 19650000, 17150000, 17150000 / 19650000, 26500000, 13, 3, 0],
+            ["2008-H2", 2009, 20300000, 12400000, 12400000 / 20300000, 26500000, 16, 5, 1]]
+    check(len(rows) == 2 and all(r[:4] == w[:4] and r[5:] == w[5:] and abs(r[4] - w[4]) < 1e-12
+                                 for r, w in zip(rows, want)), f"Perioder row by row: {rows}")
+    fs = wf["Oversigt"]
+    andel = [fs.cell(first + 1 + i, 5).value for i in range(2)]
+    check(andel == [f"=IF(C{first + 1 + i}=0,0,D{first + 1 + i}/C{first + 1 + i})" for i in range(2)],
+          f"Andel is a formula over its row: {andel}")
+    check(all(isinstance(v, int) for r in rows for v in (r[2], r[3])), "money is whole numbers")
+    # The line chart of Andel over the periods.
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    check(len(charts) == 1 and "<c:lineChart>" in charts[0], "one line chart")
+    check(f"Oversigt!$E${first + 1}:$E${first + 2}" in charts[0] and
+          f"Oversigt!$A${first + 1}:$A${first + 2}" in charts[0], "it draws Andel over the periods")
+    # A department's own periods, its own money; the frame only in the municipality's.
+    wb, _ = load(os.path.join(out, "SOF-oversigt.xlsx"))
+    _, _, rows, _ = table(wb, "Perioder")
+    check([r[:4] + [r[5]] + r[6:] for r in rows] ==
+          [["2008-H1", 2009, 6000000, 3500000, None, 6, 1, 0],
+           ["2008-H2", 2009, 6000000, 4500000, None, 6, 1, 0]], f"SOF's periods: {rows}")
+    wb, _ = load(os.path.join(out, "BUF-oversigt.xlsx"))
+    _, _, rows, _ = table(wb, "Perioder")
+    check([r[0] for r in rows] == ["2008-H2"], f"BUF did not report in H1: one period: {rows}")
+    wb, _ = load(os.path.join(out, "KFF-oversigt.xlsx"))
+    _, _, rows, _ = table(wb, "Perioder")
+    check([r[0] for r in rows] == ["2008-H2"] and rows[0][6:] == [0, 0, 1],
+          f"KFF's only note was rejected: {rows}")
 
 
 def test_failed_write_keeps_the_old_workbook(tmp):
@@ -449,7 +506,7 @@ def main():
         test_combined(out)
         test_departments(out)
         test_jobs_give_the_same_bytes(tmp)
-        test_udvikling(tmp)
+        test_oversigt(test_udvikling(tmp))
         test_identity_and_safe_cells(tmp)
         test_reruns_are_byte_identical(tmp)
         test_failed_write_keeps_the_old_workbook(tmp)

@@ -1,0 +1,381 @@
+/* overview.c — the overview across periods: a row per period from this run's
+ * builds, the cache or a fresh aggregation, then the workbooks; see
+ * overview.h. */
+#include "overview.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "build.h"
+#include "durable.h"
+#include "emit.h"
+
+#define CACHE_FORMAT "statusnotat-oversigt/1"
+
+struct overview {
+    ledger *l;
+    const config *cfg;
+    const char *cache_path;
+    char config_sha256[65];
+    period_summary *rows;        /* this run's builds, then everything written */
+    size_t n, cap;
+    bool failed;                 /* out of memory while adding */
+};
+
+/* ---- One row as text ------------------------------------------------------------ */
+
+bool summary_format(const period_summary *row, const config *cfg, char *buf, size_t size)
+{
+    char period[8];
+    period_format(&row->period, period);
+    int n = snprintf(buf, size, "%s\t%s\t%d\t%.17g\t%.17g\t%" PRId64 "\t%zu\t%zu\t%zu", period,
+                     row->department >= 0 ? cfg->departments.items[row->department].code : "",
+                     row->latest_year, row->granted, row->limited, row->frame, row->indsatser,
+                     row->accepted, row->rejected);
+    return n > 0 && (size_t)n < size;
+}
+
+static bool parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    *out = (size_t)v;
+    return *s && !*end && errno == 0;
+}
+
+bool summary_parse(char *line, const config *cfg, period_summary *row)
+{
+    char *f[9];
+    size_t n = 0;
+    for (char *p = line; n < 9;) {
+        f[n++] = p;
+        char *tab = strchr(p, '\t');
+        if (!tab)
+            break;
+        *tab = '\0';
+        p = tab + 1;
+    }
+    if (n != 9)
+        return false;
+    *row = (period_summary){0};
+    char *end;
+    if (!value_period(f[0], &row->period))
+        return false;
+    row->department = f[1][0] ? vocab_find_code(&cfg->departments, f[1]) : -1;
+    if (f[1][0] && row->department < 0)
+        return false;
+    row->latest_year = (int)strtol(f[2], &end, 10);
+    if (*end)
+        return false;
+    row->granted = strtod(f[3], &end);
+    if (*end)
+        return false;
+    row->limited = strtod(f[4], &end);
+    if (*end)
+        return false;
+    row->frame = strtoll(f[5], &end, 10);
+    return !*end && parse_size(f[6], &row->indsatser) && parse_size(f[7], &row->accepted) &&
+           parse_size(f[8], &row->rejected);
+}
+
+/* ---- The overview ------------------------------------------------------------- */
+
+overview *overview_new(ledger *l, const config *cfg, const char *cache_path,
+                       const char *config_sha256)
+{
+    overview *ov = calloc(1, sizeof *ov);
+    if (!ov)
+        return NULL;
+    ov->l = l;
+    ov->cfg = cfg;
+    ov->cache_path = cache_path;
+    snprintf(ov->config_sha256, sizeof ov->config_sha256, "%s", config_sha256 ? config_sha256 : "");
+    return ov;
+}
+
+void overview_free(overview *ov)
+{
+    if (!ov)
+        return;
+    free(ov->rows);
+    free(ov);
+}
+
+static bool push(overview *ov, const period_summary *row)
+{
+    if (ov->n == ov->cap) {
+        size_t cap = ov->cap ? ov->cap * 2 : 64;
+        period_summary *rows = realloc(ov->rows, cap * sizeof *rows);
+        if (!rows)
+            return false;
+        ov->rows = rows;
+        ov->cap = cap;
+    }
+    ov->rows[ov->n++] = *row;
+    return true;
+}
+
+void overview_add(void *ctx, const period_summary *row)
+{
+    overview *ov = ctx;
+    if (!push(ov, row))
+        ov->failed = true;
+}
+
+void overview_cache_path(const char *archive, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/oversigt.tsv", archive);
+}
+
+/* A period and its sources in the ledger. */
+typedef struct {
+    sn_period period;
+    size_t first, n;             /* into the sorted entry list */
+    char key[65];
+} period_span;
+
+typedef struct {
+    sn_period period;
+    size_t index;                /* ledger position: arrival order within a period */
+} entry_ref;
+
+static int compare_refs(const void *a, const void *b)
+{
+    const entry_ref *x = a, *y = b;
+    int c = period_compare(&x->period, &y->period);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+    const period_summary *x = a, *y = b;
+    int c = period_compare(&x->period, &y->period);
+    return c ? c : (x->department > y->department) - (x->department < y->department);
+}
+
+/* What a period's rows are made of: the program, the configuration, and each
+ * of its sources' bytes and status, in arrival order. */
+static void period_key(overview *ov, const entry_ref *refs, period_span *span)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char digest[32];
+    unsigned len = 0;
+    char line[256];
+    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+    int n = snprintf(line, sizeof line, CACHE_FORMAT "\n%s\n%s\n", STATUSNOTAT_VERSION, ov->config_sha256);
+    ok = ok && EVP_DigestUpdate(md, line, (size_t)n) == 1;
+    for (size_t i = 0; ok && i < span->n; i++) {
+        const source_row *r = &ledger_get(ov->l, refs[span->first + i].index)->row;
+        n = snprintf(line, sizeof line, "%s\t%s\t%d\n", r->id.sha256_hex,
+                     source_status_code(r->status), r->id.department);
+        ok = EVP_DigestUpdate(md, line, (size_t)n) == 1;
+    }
+    ok = ok && EVP_DigestFinal_ex(md, digest, &len) == 1 && len == 32;
+    EVP_MD_CTX_free(md);
+    if (!ok) {
+        span->key[0] = '\0';   /* no key: never found in the cache, aggregated */
+        return;
+    }
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(span->key + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* The cache: lines "key TAB row" after a format line. */
+typedef struct {
+    char key[65];
+    period_summary row;
+    size_t order;
+} cached_row;
+
+typedef struct {
+    cached_row *rows;
+    size_t n;
+} cache;
+
+static int compare_cached(const void *a, const void *b)
+{
+    const cached_row *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Reads what it can; an unreadable or foreign cache is an empty one. */
+static void cache_read(const overview *ov, cache *c)
+{
+    *c = (cache){0};
+    FILE *f = ov->cache_path ? fopen(ov->cache_path, "rb") : NULL;
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0, room = 0;
+    ssize_t len = getline(&line, &cap, f);
+    bool ok = len > 0 && strncmp(line, CACHE_FORMAT "\n", (size_t)len) == 0;
+    while (ok && (len = getline(&line, &cap, f)) > 0) {
+        if (line[len - 1] == '\n')
+            line[--len] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab || tab - line != 64)
+            continue;
+        if (c->n == room) {
+            room = room ? room * 2 : 256;
+            cached_row *rows = realloc(c->rows, room * sizeof *rows);
+            if (!rows)
+                break;
+            c->rows = rows;
+        }
+        cached_row *r = &c->rows[c->n];
+        memcpy(r->key, line, 64);
+        r->key[64] = '\0';
+        r->order = c->n;
+        if (summary_parse(tab + 1, ov->cfg, &r->row))
+            c->n++;
+    }
+    free(line);
+    fclose(f);
+    if (c->n)
+        qsort(c->rows, c->n, sizeof *c->rows, compare_cached);
+}
+
+/* The cached rows of a key: *first and the count. */
+static size_t cache_find(const cache *c, const char *key, size_t *first)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->rows[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < c->n && strcmp(c->rows[lo + n].key, key) == 0)
+        n++;
+    *first = lo;
+    return n;
+}
+
+static void cache_write(const overview *ov, const period_span *spans, size_t n_spans)
+{
+    char tmp[4200], line[512];
+    if (!ov->cache_path || !durable_temp_name(ov->cache_path, tmp, sizeof tmp))
+        return;
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return;
+    bool ok = fputs(CACHE_FORMAT "\n", f) >= 0;
+    size_t r = 0;
+    for (size_t s = 0; ok && s < n_spans; s++) {
+        for (; r < ov->n && period_compare(&ov->rows[r].period, &spans[s].period) < 0; r++)
+            ;
+        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &spans[s].period) == 0; r++)
+            ok = !spans[s].key[0] || (summary_format(&ov->rows[r], ov->cfg, line, sizeof line) &&
+                                      fprintf(f, "%s\t%s\n", spans[s].key, line) > 0);
+    }
+    ok &= fclose(f) == 0;
+    if (!ok || durable_commit(tmp, ov->cache_path) != 0)
+        unlink(tmp);
+}
+
+static int write_one(const overview *ov, int department, const char *out_dir, time_t created,
+                     void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
+                     size_t errlen)
+{
+    const config *c = ov->cfg;
+    size_t n = 0;
+    period_summary *rows = malloc((ov->n ? ov->n : 1) * sizeof *rows);
+    if (!rows) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        return -1;
+    }
+    for (size_t i = 0; i < ov->n; i++)
+        if (ov->rows[i].department == department)
+            rows[n++] = ov->rows[i];
+    int rc = 0;
+    if (n) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s-oversigt.xlsx", out_dir,
+                 department >= 0 ? c->departments.items[department].file_code : "statusredegoerelse");
+        emit_options eo = {.path = path, .created = created};
+        rc = emit_overview(rows, n, c,
+                           department >= 0 ? c->departments.items[department].label
+                                           : "Alle forvaltninger",
+                           &eo, err, errlen);
+        if (rc == 0 && on_written)
+            on_written(ctx, path);
+    }
+    free(rows);
+    return rc;
+}
+
+int overview_write(overview *ov, const char *out_dir, time_t created,
+                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
+                   size_t errlen)
+{
+    size_t total = ledger_count(ov->l), n_refs = 0, n_spans = 0, built = ov->n;
+    entry_ref *refs = malloc((total ? total : 1) * sizeof *refs);
+    period_span *spans = malloc((total ? total : 1) * sizeof *spans);
+    cache c = {0};
+    int rc = -1;
+    if (!refs || !spans || ov->failed) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    /* The periods present: every period a source of the ledger names. */
+    for (size_t i = 0; i < total; i++) {
+        const source_row *r = &ledger_get(ov->l, i)->row;
+        if (r->id.has_period)
+            refs[n_refs++] = (entry_ref){r->id.period, i};
+    }
+    qsort(refs, n_refs, sizeof *refs, compare_refs);
+    for (size_t i = 0; i < n_refs; i++) {
+        if (n_spans && period_compare(&spans[n_spans - 1].period, &refs[i].period) == 0)
+            spans[n_spans - 1].n++;
+        else
+            spans[n_spans++] = (period_span){.period = refs[i].period, .first = i, .n = 1};
+    }
+    cache_read(ov, &c);
+    /* Each period's rows: built in this run, else cached under its key, else
+     * aggregated now. */
+    qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
+    for (size_t s = 0; s < n_spans; s++) {
+        period_span *span = &spans[s];
+        if (ov->cache_path)
+            period_key(ov, refs, span);
+        bool have = false;
+        for (size_t r = 0; r < built && !have; r++)
+            have = period_compare(&ov->rows[r].period, &span->period) == 0;
+        if (have)
+            continue;
+        size_t first, n = span->key[0] && ov->cache_path ? cache_find(&c, span->key, &first) : 0;
+        for (size_t k = 0; k < n; k++)
+            if (!push(ov, &c.rows[first + k].row))
+                ov->failed = true;
+        if (n == 0 && build_summarize(ov->l, ov->cfg, span->period, overview_add, ov, err, errlen) != 0)
+            goto done;
+        if (ov->failed) {
+            snprintf(err, errlen, "ikke nok hukommelse");
+            goto done;
+        }
+    }
+    qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
+    /* The departments' overviews, then the municipality's. */
+    for (size_t d = 0; d < ov->cfg->departments.n; d++)
+        if (write_one(ov, (int)d, out_dir, created, on_written, ctx, err, errlen) != 0)
+            goto done;
+    if (write_one(ov, -1, out_dir, created, on_written, ctx, err, errlen) != 0)
+        goto done;
+    cache_write(ov, spans, n_spans);
+    rc = 0;
+done:
+    free(c.rows);
+    free(refs);
+    free(spans);
+    return rc;
+}

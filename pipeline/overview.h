@@ -1,0 +1,56 @@
+/* overview.h — the workbooks across periods (WORKBOOK.md, "Across all
+ * periods"): statusredegoerelse-oversigt.xlsx and one <KODE>-oversigt.xlsx
+ * per department that ever sent anything.
+ *
+ * In:  the ledger (which periods exist, and their sources), the rows of the
+ *      periods this run built (build_options.on_summary → overview_add), and
+ *      optionally a cache of the rows of periods built before.
+ * Out: the workbooks, one row per period in order; the cache again.
+ *
+ * A period's rows depend only on the period's own sources, the configuration
+ * and the program: the cache (ARCHIVE/oversigt.tsv) keeps each period's rows
+ * under a SHA-256 of exactly those, so a night aggregates only the periods it
+ * built, and a row can never be stale — an entry whose key no longer matches
+ * is simply not used. A period neither built nor cached is aggregated here.
+ * Reruns use no cache: they aggregate every period from the archive as it
+ * stood, and so check the night's overview against the archive. */
+#ifndef STATUSNOTAT_OVERVIEW_H
+#define STATUSNOTAT_OVERVIEW_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "aggregate.h"
+#include "ledger.h"
+
+/* A row as one line of text (no newline): period, department code ("" for
+ * the municipality), latest year, granted, limited, frame, indsatser,
+ * accepted, rejected, TAB-separated; amounts exact (%.17g). Worker processes
+ * and the cache both use it. Returns false when buf is too small. */
+bool summary_format(const period_summary *row, const config *cfg, char *buf, size_t size);
+/* The line back (modified in place). false when it is not such a line. */
+bool summary_parse(char *line, const config *cfg, period_summary *row);
+
+typedef struct overview overview;
+
+/* cache_path: NULL for none. config_sha256: the run's configuration (part of
+ * each period's key). NULL when out of memory. */
+overview *overview_new(ledger *l, const config *cfg, const char *cache_path,
+                       const char *config_sha256);
+void overview_free(overview *ov);
+
+/* build_options.on_summary: a row of a period this run built. */
+void overview_add(void *ov, const period_summary *row);
+
+/* Writes the overviews into out_dir (each atomically, like a period's
+ * workbook; on_written after each), then the cache. 0, or -1 with a message
+ * (a cache that cannot be written is not an error: the next night
+ * aggregates again). */
+int overview_write(overview *ov, const char *out_dir, time_t created,
+                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
+                   size_t errlen);
+
+/* ARCHIVE/oversigt.tsv. */
+void overview_cache_path(const char *archive, char *buf, size_t size);
+
+#endif
