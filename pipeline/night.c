@@ -1137,17 +1137,20 @@ done:
 int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
                        void *ctx, char *err, size_t errlen)
 {
-    char path[4200], config_path[4400], mine[4400];
+    char path[4200], cache[4200], config_path[4400], mine[4400], config_sha[65] = "";
     state_path(archive, path, sizeof path);
-    if (access(path, F_OK) != 0)
-        return 0;   /* no state: nights replay the manifests */
+    overview_cache_path(archive, cache, sizeof cache);
     bool found, complete;
     char last[40];
     if (archive_last_run(archive, &found, last, &complete, err, errlen) != 0)
         return -1;
-    if (!found || !complete || !state_is_of(archive, last))
-        return 0;   /* stale: the next night rebuilds it and trusts nothing in it */
-    /* The state must be what replaying every manifest gives. */
+    /* A state that names an earlier run is stale: the next night rebuilds it
+     * and trusts nothing in it. */
+    bool check_state = access(path, F_OK) == 0 && found && complete && state_is_of(archive, last);
+    bool check_cache = access(cache, F_OK) == 0 && found && complete;
+    if (!check_state && !check_cache)
+        return 0;
+    /* Both must be what replaying every manifest gives. */
     name_list runs = {0};
     config *cfg = NULL;
     night_result res = {0};
@@ -1168,24 +1171,37 @@ int night_verify_state(const char *archive, void (*problem)(void *ctx, const cha
         if (archive_read_manifest(archive, runs.names[r], cfg, &m, err, errlen) != 0)
             goto done;
         int replayed = replay_run(&n, m, r);
+        if (r + 1 == runs.n)
+            snprintf(config_sha, sizeof config_sha, "%s", m->config_sha256);
         run_manifest_free(m);
         if (replayed != 0)
             goto done;
     }
-    snprintf(mine, sizeof mine, "%s/.state-verify-%ld.tsv", archive, (long)getpid());
-    char a_sha[65], b_sha[65];
-    if (state_write_to(mine, last, runs.n, n.l, cfg, err, errlen) != 0)
-        goto done;
-    if (durable_sha256_file(path, a_sha) != 0 || durable_sha256_file(mine, b_sha) != 0) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+    rc = 0;
+    if (check_state) {
+        snprintf(mine, sizeof mine, "%s/.state-verify-%ld.tsv", archive, (long)getpid());
+        char a_sha[65], b_sha[65];
+        if (state_write_to(mine, last, runs.n, n.l, cfg, err, errlen) != 0) {
+            rc = -1;
+            goto done;
+        }
+        if (durable_sha256_file(path, a_sha) != 0 || durable_sha256_file(mine, b_sha) != 0) {
+            snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+            unlink(mine);
+            rc = -1;
+            goto done;
+        }
         unlink(mine);
-        goto done;
+        if (strcmp(a_sha, b_sha) != 0) {
+            rc++;
+            problem(ctx, "state.tsv", "tilstanden svarer ikke til manifesterne (den er ændret); slet den, "
+                    "så læser næste nat alle manifester og skriver den igen");
+        }
     }
-    unlink(mine);
-    rc = strcmp(a_sha, b_sha) != 0;
-    if (rc)
-        problem(ctx, "state.tsv", "tilstanden svarer ikke til manifesterne (den er ændret); slet den, "
-                "så læser næste nat alle manifester og skriver den igen");
+    if (check_cache) {
+        long wrong = overview_verify_cache(n.l, cfg, cache, config_sha, problem, ctx, err, errlen);
+        rc = wrong < 0 ? -1 : rc + (int)wrong;
+    }
 done:
     ledger_free(n.l);
     config_free(cfg);

@@ -90,8 +90,10 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                  unsigned jobs, const night_events *ev, night_result *res);
 
 /* Whether ARCHIVE/state.tsv, when it is there and names the last run, is
- * what replaying every manifest gives. Returns 0 (or nothing to check), 1
- * after problem() named it, -1 when the archive cannot be read (err). */
+ * what replaying every manifest gives, and whether the rows ARCHIVE/oversigt.tsv
+ * keeps for the periods as they are now are what aggregating them again
+ * gives (overview.h). Returns the number of problems told to problem() (0:
+ * none, or nothing to check), -1 when the archive cannot be read (err). */
 int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
                        void *ctx, char *err, size_t errlen);
 

@@ -314,20 +314,18 @@ static int write_one(const overview *ov, int department, const char *out_dir, ti
     return rc;
 }
 
-int overview_write(overview *ov, const char *out_dir, time_t created,
-                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
-                   size_t errlen)
+/* The periods present — every period a source of the ledger names — each
+ * with its sources in arrival order and (with a cache) its key. */
+static int collect_periods(overview *ov, entry_ref **refs_out, period_span **spans_out, size_t *n_out)
 {
-    size_t total = ledger_count(ov->l), n_refs = 0, n_spans = 0, built = ov->n;
+    size_t total = ledger_count(ov->l), n_refs = 0, n_spans = 0;
     entry_ref *refs = malloc((total ? total : 1) * sizeof *refs);
     period_span *spans = malloc((total ? total : 1) * sizeof *spans);
-    cache c = {0};
-    int rc = -1;
-    if (!refs || !spans || ov->failed) {
-        snprintf(err, errlen, "ikke nok hukommelse");
-        goto done;
+    if (!refs || !spans) {
+        free(refs);
+        free(spans);
+        return -1;
     }
-    /* The periods present: every period a source of the ledger names. */
     for (size_t i = 0; i < total; i++) {
         const source_row *r = &ledger_get(ov->l, i)->row;
         if (r->id.has_period)
@@ -340,14 +338,33 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
         else
             spans[n_spans++] = (period_span){.period = refs[i].period, .first = i, .n = 1};
     }
+    for (size_t s = 0; ov->cache_path && s < n_spans; s++)
+        period_key(ov, refs, &spans[s]);
+    *refs_out = refs;
+    *spans_out = spans;
+    *n_out = n_spans;
+    return 0;
+}
+
+int overview_write(overview *ov, const char *out_dir, time_t created,
+                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
+                   size_t errlen)
+{
+    size_t n_spans = 0, built = ov->n;
+    entry_ref *refs = NULL;
+    period_span *spans = NULL;
+    cache c = {0};
+    int rc = -1;
+    if (ov->failed || collect_periods(ov, &refs, &spans, &n_spans) != 0) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
     cache_read(ov, &c);
     /* Each period's rows: built in this run, else cached under its key, else
      * aggregated now. */
     qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
     for (size_t s = 0; s < n_spans; s++) {
         period_span *span = &spans[s];
-        if (ov->cache_path)
-            period_key(ov, refs, span);
         bool have = false;
         for (size_t r = 0; r < built && !have; r++)
             have = period_compare(&ov->rows[r].period, &span->period) == 0;
@@ -378,4 +395,73 @@ done:
     free(refs);
     free(spans);
     return rc;
+}
+
+/* Collects a period's freshly aggregated rows (overview_verify_cache). */
+typedef struct {
+    period_summary *rows;        /* room for the municipality and every department */
+    size_t n, cap;
+    bool overflow;
+} fresh_rows;
+
+static void collect_fresh(void *ctx, const period_summary *row)
+{
+    fresh_rows *f = ctx;
+    if (f->n < f->cap)
+        f->rows[f->n++] = *row;
+    else
+        f->overflow = true;
+}
+
+long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
+                           const char *config_sha256,
+                           void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
+                           char *err, size_t errlen)
+{
+    overview *ov = overview_new(l, cfg, cache_path, config_sha256);
+    entry_ref *refs = NULL;
+    period_span *spans = NULL;
+    size_t n_spans = 0;
+    cache c = {0};
+    long problems = -1;
+    fresh_rows fresh = {.cap = cfg->departments.n + 1};
+    fresh.rows = calloc(fresh.cap, sizeof *fresh.rows);
+    if (!ov || !fresh.rows || collect_periods(ov, &refs, &spans, &n_spans) != 0) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    cache_read(ov, &c);
+    problems = 0;
+    for (size_t s = 0; s < n_spans; s++) {
+        size_t first, n = spans[s].key[0] ? cache_find(&c, spans[s].key, &first) : 0;
+        if (n == 0)
+            continue;   /* not cached under what the period is now: never used */
+        fresh.n = 0;
+        fresh.overflow = false;
+        if (build_summarize(l, cfg, spans[s].period, collect_fresh, &fresh, err, errlen) != 0) {
+            problems = -1;
+            goto done;
+        }
+        bool same = !fresh.overflow && fresh.n == n;
+        for (size_t k = 0; same && k < n; k++) {
+            char a[512], b[512];
+            same = summary_format(&fresh.rows[k], cfg, a, sizeof a) &&
+                   summary_format(&c.rows[first + k].row, cfg, b, sizeof b) && strcmp(a, b) == 0;
+        }
+        if (!same) {
+            char p[8], what[256];
+            period_format(&spans[s].period, p);
+            snprintf(what, sizeof what, "oversigtens tal for %s svarer ikke til arkivet (filen er ændret); "
+                     "slet den, så regner næste nat dem ud igen", p);
+            problem(ctx, "oversigt.tsv", what);
+            problems++;
+        }
+    }
+done:
+    free(fresh.rows);
+    free(c.rows);
+    free(refs);
+    free(spans);
+    overview_free(ov);
+    return problems;
 }

@@ -50,6 +50,15 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
                    void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
                    size_t errlen);
 
+/* `statusnotat verify`: every row of the cache under a key that a period of
+ * the ledger has now is aggregated again from the archive and compared
+ * (rows under other keys are never used). The number of differing periods,
+ * each told to problem(), or -1 with a message. */
+long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
+                           const char *config_sha256,
+                           void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
+                           char *err, size_t errlen);
+
 /* ARCHIVE/oversigt.tsv. */
 void overview_cache_path(const char *archive, char *buf, size_t size);
 

@@ -369,11 +369,17 @@ def overview_dependencies(root):
     run(w, EPOCH + 2 * DAY, expect=0)
     check({n: sha(os.path.join(w["out"], n)) for n in os.listdir(w["out"])} == after and
           len(runs(w)) == 2, "a night with nothing new changes nothing")
-    # A cache that lies about a period is not believed beyond its key: a row whose key
-    # does not match is aggregated again; an edited row under the right key is what a
-    # rerun (no cache) exposes.
+    # A cache that lies about a period: verify aggregates again and names it; a rerun
+    # (no cache) would give other bytes.
     with open(cache) as f:
         lines = f.read().splitlines()
+    p = run(w, 0, args=[BIN, "verify", "--archive", w["archive"]], expect=0)
+    with open(cache, "w") as f:
+        f.write("\n".join(lines[:1] + [line.replace("\t19650000\t", "\t19650001\t") for line in lines[1:]]) + "\n")
+    p = run(w, 0, args=[BIN, "verify", "--archive", w["archive"]], expect=4)
+    check("oversigt.tsv" in p.stdout + p.stderr and "2008-H1" in p.stdout + p.stderr,
+          f"verify names the cache and the period: {p.stdout}{p.stderr}")
+    # A row whose key does not match is never used: aggregated again.
     with open(cache, "w") as f:
         f.write("\n".join([lines[0]] + [("0" * 64) + line[64:] for line in lines[1:]]) + "\n")
     deliver(w, "BR-2009-H2.xml", fixture("BR-2008-H2.xml").replace(b"H2 2008", b"H2 2009"))
