@@ -319,6 +319,30 @@ def earlier_half_year_later(root):
     oversigt = records(os.path.join(out, "statusredegoerelse-oversigt.xlsx"), "Perioder")
     check([r["Periode"] for r in oversigt] == ["2008-H2"],
           f"the first night's overview had one period, and its rerun too: {oversigt}")
+    # A correction to H1 after H2: SOF's BOL-03 granted 3.000.000 in 2009, not 3.500.000.
+    second_h2 = sha(os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx"))
+    corrected = fixture(os.path.join("2008-H1", "SOF-2008-H1.xml")) \
+        .replace(b"pr. 1. juni 2008", b"pr. 20. juni 2008") \
+        .replace(b'<bevilling aar="2009">3.500.000 kr.</bevilling>',
+                 b'<bevilling aar="2009">3.000.000 kr.</bevilling>')
+    deliver(w, "SOF-2008-H1-rettet.xml", corrected)
+    run(w, EPOCH + 2 * DAY, expect=0)
+    third = [line.split()[0] for line in runs(w)][-1]
+    rows = {r["Indsats-id"]: r for r in records(os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx"),
+                                                 "Udvikling")}
+    check((rows["BOL-03"]["Ændring"], rows["BOL-03"]["Bevilling før"], rows["BOL-03"]["Forskel"]) ==
+          ("bevilling ændret", 3000000, 500000), f"H2 compares with the corrected H1: {rows['BOL-03']}")
+    h1 = {r["Fil"]: r["Status"] for r in records(os.path.join(w["out"], "statusredegoerelse-2008-H1.xlsx"), "Kilder")}
+    check(h1.get("SOF-2008-H1.xml") == "erstattet", f"the first H1 note is superseded: {h1}")
+    oversigt = {r["Periode"]: r["Bevilget"] for r in
+                records(os.path.join(w["out"], "statusredegoerelse-oversigt.xlsx"), "Perioder")}
+    check(oversigt == {"2008-H1": 19150000, "2008-H2": 20300000}, f"the overview follows: {oversigt}")
+    out = os.path.join(root, "earlier-rerun-2")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", second, "--out", out], expect=0)
+    check(sha(os.path.join(out, "statusredegoerelse-2008-H2.xlsx")) == second_h2,
+          "a rerun of the night before the correction gives that night's bytes")
+    run(w, 0, args=[BIN, "rerun", "--archive", w["archive"], "--run", third, "--out",
+                    os.path.join(root, "earlier-rerun-3")], expect=0)
 
 
 def written_by(w, run_id):
