@@ -331,7 +331,8 @@ static int collect_periods(overview *ov, entry_ref **refs_out, period_span **spa
         if (r->id.has_period)
             refs[n_refs++] = (entry_ref){r->id.period, i};
     }
-    qsort(refs, n_refs, sizeof *refs, compare_refs);
+    if (n_refs)
+        qsort(refs, n_refs, sizeof *refs, compare_refs);
     for (size_t i = 0; i < n_refs; i++) {
         if (n_spans && period_compare(&spans[n_spans - 1].period, &refs[i].period) == 0)
             spans[n_spans - 1].n++;
@@ -362,7 +363,8 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
     cache_read(ov, &c);
     /* Each period's rows: built in this run, else cached under its key, else
      * aggregated now. */
-    qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
+    if (ov->n)
+        qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
     for (size_t s = 0; s < n_spans; s++) {
         period_span *span = &spans[s];
         bool have = false;
@@ -381,7 +383,8 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
             goto done;
         }
     }
-    qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
+    if (ov->n)
+        qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
     /* The departments' overviews, then the municipality's. */
     for (size_t d = 0; d < ov->cfg->departments.n; d++)
         if (write_one(ov, (int)d, out_dir, created, on_written, ctx, err, errlen) != 0)
