@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 /* An index by text key (open addressing, FNV-1a): the ledger looks things
  * up instead of scanning every entry, so admitting a file costs the same
  * however many the archive holds. Keys live in the ledger's arena. */
@@ -110,7 +112,16 @@ struct ledger {
     index_map by_copy;           /* sha256 → the first entry whose bytes are archived */
     index_map current;           /* "department period" → the accepted document */
     index_map ids;               /* "period id" → the last accepted document using it */
+    /* A ledger with a source holds part of the archive (ledger_set_source). */
+    bool has_source;
+    ledger_source src;
+    size_t next_seq;             /* the next new entry's place in the arrival order */
+    index_map loaded_periods, loaded_hashes;
+    char error[512];
 };
+
+/* The value the loaded_* sets hold: present. */
+static ledger_entry loaded_mark;
 
 /* The keys. */
 static const char *department_period_key(char buf[48], int department, const sn_period *p)
@@ -153,6 +164,8 @@ void ledger_free(ledger *l)
     index_free(&l->by_copy);
     index_free(&l->current);
     index_free(&l->ids);
+    index_free(&l->loaded_periods);
+    index_free(&l->loaded_hashes);
     free(l->items);
     arena_free(l->a);
     free(l);
@@ -187,9 +200,48 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
     return !sha[0] || !r[0] || index_set(&l->by_copy, NULL, sha, e, true);
 }
 
-ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex)
+static bool need_hash(ledger *l, const char *sha256_hex);
+
+ledger_entry *ledger_find_copy(ledger *l, const char *sha256_hex)
 {
-    return sha256_hex[0] ? index_get(&l->by_copy, sha256_hex) : NULL;
+    if (!sha256_hex[0] || !need_hash(l, sha256_hex))
+        return NULL;
+    return index_get(&l->by_copy, sha256_hex);
+}
+
+void ledger_set_source(ledger *l, const ledger_source *src, size_t next_seq)
+{
+    l->has_source = true;
+    l->src = *src;
+    if (next_seq > l->next_seq)
+        l->next_seq = next_seq;
+}
+
+const char *ledger_error(const ledger *l)
+{
+    return l->error[0] ? l->error : "ikke nok hukommelse";
+}
+
+bool ledger_need_period(ledger *l, sn_period period)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%d-%d", period.year, period.half);
+    if (!l->has_source || index_get(&l->loaded_periods, key))
+        return true;
+    /* Marked first: loading restores entries, which asks for nothing. */
+    if (!index_put(&l->loaded_periods, l->a, key, &loaded_mark))
+        return false;
+    return l->src.load_period(l->src.ctx, l, period, l->error, sizeof l->error);
+}
+
+/* The entries with these bytes (and so the periods they are in). */
+static bool need_hash(ledger *l, const char *sha256_hex)
+{
+    if (!l->has_source || index_get(&l->loaded_hashes, sha256_hex))
+        return true;
+    if (!index_put(&l->loaded_hashes, l->a, sha256_hex, &loaded_mark))
+        return false;
+    return l->src.load_hash(l->src.ctx, l, sha256_hex, l->error, sizeof l->error);
 }
 ledger_entry *ledger_get(const ledger *l, size_t i) { return l->items[i]; }
 
@@ -314,6 +366,7 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     if (current) {
         current->row.status = SOURCE_SUPERSEDED;
         current->row.superseded_by = e->row.id.name;
+        current->changed = true;
         drop_cache(l, current);
     }
     e->row.status = SOURCE_ACCEPTED;
@@ -342,7 +395,7 @@ static ledger_entry *new_entry(ledger *l, const admission *a)
     ledger_entry *e = arena_alloc(l->a, sizeof *e);
     if (!e)
         return NULL;
-    e->seq = l->n;
+    e->seq = l->next_seq++;
     e->run_index = a->run_index;
     e->valid = a->valid;
     e->path = arena_strdup(l->a, a->path);
@@ -357,14 +410,24 @@ static ledger_entry *new_entry(ledger *l, const admission *a)
     return e;
 }
 
+/* Indexes e under key unless an entry that arrived earlier is there: the
+ * first with the bytes counts, whatever order a partial ledger loads in. */
+static bool index_first(index_map *m, const char *key, ledger_entry *e)
+{
+    ledger_entry *old = index_get(m, key);
+    if (old && old->seq < e->seq)
+        return true;
+    /* The entry's own hash string is the key: it lives as long as the ledger. */
+    return index_set(m, NULL, key, e, false);
+}
+
 /* Keeps e and indexes it by content and copy. */
 static bool keep_entry(ledger *l, ledger_entry *e)
 {
     const char *sha = e->row.id.sha256_hex;
-    /* The entry's own hash string is the key: it lives as long as the ledger. */
-    if (sha[0] && e->row.status != SOURCE_REJECTED && !index_set(&l->by_content, NULL, sha, e, true))
+    if (sha[0] && e->row.status != SOURCE_REJECTED && !index_first(&l->by_content, sha, e))
         return false;
-    if (sha[0] && e->archived[0] && !index_set(&l->by_copy, NULL, sha, e, true))
+    if (sha[0] && e->archived[0] && !index_first(&l->by_copy, sha, e))
         return false;
     l->items[l->n++] = e;
     return true;
@@ -372,6 +435,11 @@ static bool keep_entry(ledger *l, ledger_entry *e)
 
 ledger_entry *ledger_admit_record(ledger *l, const admission *a)
 {
+    /* What the decision looks at: earlier entries with the same bytes, and
+     * the period's (its current documents, its ids). */
+    if ((a->id.sha256_hex[0] && !need_hash(l, a->id.sha256_hex)) ||
+        (a->id.has_period && !ledger_need_period(l, a->id.period)))
+        return NULL;
     ledger_entry *e = new_entry(l, a);
     arena *scratch = arena_new();
     if (!e || !scratch) {
@@ -386,12 +454,15 @@ ledger_entry *ledger_admit_record(ledger *l, const admission *a)
 }
 
 ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status,
-                             const char *superseded_by)
+                             const char *superseded_by, size_t seq)
 {
+    size_t next = l->next_seq;   /* a restored entry keeps its own place */
     ledger_entry *e = new_entry(l, a);
     findings none = {0};
     if (!e)
         return NULL;
+    e->seq = seq;
+    l->next_seq = seq + 1 > next ? seq + 1 : next;
     e->row.status = status;
     if (superseded_by && !(e->row.superseded_by = arena_strdup(l->a, superseded_by)))
         return NULL;
@@ -505,4 +576,65 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
         return NULL;
     }
     return scratch->doc;
+}
+
+typedef struct {
+    sn_period period;
+    size_t seq, index;
+} period_ref;
+
+static int compare_period_refs(const void *a, const void *b)
+{
+    const period_ref *x = a, *y = b;
+    int c = period_compare(&x->period, &y->period);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+size_t ledger_period_digests(const ledger *l, sn_period **periods, char (**digests)[65])
+{
+    period_ref *refs = malloc((l->n ? l->n : 1) * sizeof *refs);
+    *periods = malloc((l->n ? l->n : 1) * sizeof **periods);
+    *digests = malloc((l->n ? l->n : 1) * sizeof **digests);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    size_t n_refs = 0, n = (size_t)-1;
+    if (!refs || !*periods || !*digests || !md)
+        goto done;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i]->row.id.has_period)
+            refs[n_refs++] = (period_ref){l->items[i]->row.id.period, l->items[i]->seq, i};
+    if (n_refs)
+        qsort(refs, n_refs, sizeof *refs, compare_period_refs);
+    n = 0;
+    for (size_t i = 0; i < n_refs;) {
+        size_t j = i;
+        bool ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+        for (; j < n_refs && period_compare(&refs[j].period, &refs[i].period) == 0; j++) {
+            const source_row *r = &l->items[refs[j].index]->row;
+            char line[128];
+            int len = snprintf(line, sizeof line, "%s\t%s\t%d\n", r->id.sha256_hex,
+                               source_status_code(r->status), r->id.department);
+            ok = ok && EVP_DigestUpdate(md, line, (size_t)len) == 1;
+        }
+        unsigned char digest[32];
+        unsigned len = 0;
+        if (!ok || EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32) {
+            n = (size_t)-1;
+            goto done;
+        }
+        (*periods)[n] = refs[i].period;
+        for (unsigned k = 0; k < 32; k++)
+            snprintf((*digests)[n] + 2 * k, 3, "%02x", digest[k]);
+        n++;
+        i = j;
+    }
+done:
+    EVP_MD_CTX_free(md);
+    free(refs);
+    if (n == (size_t)-1) {
+        free(*periods);
+        free(*digests);
+        *periods = NULL;
+        *digests = NULL;
+    }
+    return n;
 }

@@ -55,9 +55,20 @@ typedef struct ledger_entry {
     uint32_t *id_lines;          /* the line of each */
     size_t n_ids;
     processed_file *cache;       /* the parsed document, while the budget allows; or NULL */
+    bool changed;                /* its status changed after it was loaded (superseded) */
 } ledger_entry;
 
 typedef struct ledger ledger;
+
+/* Where a ledger that does not hold the whole archive finds the rest
+ * (state.h): the entries of a period, and those with given bytes, each
+ * brought in with ledger_restore in arrival order. Each returns false with a
+ * message in err. The ledger asks for a period or a hash once. */
+typedef struct {
+    void *ctx;
+    bool (*load_period)(void *ctx, ledger *l, sn_period period, char *err, size_t errlen);
+    bool (*load_hash)(void *ctx, ledger *l, const char *sha256_hex, char *err, size_t errlen);
+} ledger_source;
 
 /* How much parsed documents the ledger keeps between intake and the
  * workbooks; past it they are parsed again from their file. */
@@ -71,10 +82,31 @@ void ledger_free(ledger *l);
 ledger_entry *ledger_admit_record(ledger *l, const admission *a);
 
 /* An entry whose status was decided before (state.h): recorded as it is,
- * with its findings (admission's included), and indexed. NULL when out of
- * memory. */
+ * with its findings (admission's included), and indexed; `seq` is its place
+ * in the arrival order of the whole archive. NULL when out of memory. */
 ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status,
-                             const char *superseded_by);
+                             const char *superseded_by, size_t seq);
+
+/* From now on the ledger holds only what it was given and what it loads
+ * from src on demand — a period's entries before admitting or building in it,
+ * the entries with given bytes before deciding a duplicate; new entries take
+ * arrival numbers from next_seq on. */
+void ledger_set_source(ledger *l, const ledger_source *src, size_t next_seq);
+
+/* Brings in the period's entries (once; nothing to do without a source).
+ * false with the reason in ledger_error(). */
+bool ledger_need_period(ledger *l, sn_period period);
+
+/* Why the last admission or load failed: the source's message, or "ikke nok
+ * hukommelse". */
+const char *ledger_error(const ledger *l);
+
+/* Every period's digest: a SHA-256 over its sources in arrival order (bytes,
+ * status, department) — what a period's figures depend on besides the
+ * configuration and the program (overview.h). Periods ascending; *periods
+ * and *digests malloc'd. Returns the count, or (size_t)-1 when out of
+ * memory. */
+size_t ledger_period_digests(const ledger *l, sn_period **periods, char (**digests)[65]);
 
 /* The same for a file just processed: takes p over (afterwards p is empty),
  * keeping its document in the cache when accepted and the budget allows. */
@@ -90,7 +122,7 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
 
 /* An earlier entry whose bytes are archived under this content hash, or NULL:
  * the same bytes are stored once. */
-ledger_entry *ledger_find_copy(const ledger *l, const char *sha256_hex);
+ledger_entry *ledger_find_copy(ledger *l, const char *sha256_hex);
 
 /* Room for n entries (a state about to be loaded). false when out of memory. */
 bool ledger_reserve(ledger *l, size_t n);

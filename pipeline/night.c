@@ -40,6 +40,8 @@ typedef struct {
     json_t *pending_log;         /* lines before it exists */
     char *err;                   /* res->err */
     size_t errlen;
+    state_store *store;          /* the ledger's source, when the state named the last run */
+    bool store_failed;           /* it could not be read during the run */
 } night;
 
 /* One delivery taken from the inbox this night. */
@@ -364,9 +366,27 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
     json_t *overview_error = json_null();
     if (!workbooks || !inputs || !periods || !ov || durable_mkdirs(n->out, n->err, n->errlen) != 0)
         goto done;
+    /* A period's Udvikling reads the half year before: in the ledger before
+     * the workers fork (a ledger with a source loads on demand). */
+    for (size_t p = 0; p < m->n_periods; p++)
+        if (!ledger_need_period(n->l, m->periods[p]) ||
+            !ledger_need_period(n->l, period_previous(m->periods[p]))) {
+            snprintf(n->err, n->errlen, "%s", ledger_error(n->l));
+            goto done;
+        }
     if (!(failed = build_periods_of(n, m, &bo, NULL))) {
         snprintf(n->err, n->errlen, "ikke nok hukommelse");
         goto done;
+    }
+    if (n->store && m->n_periods) {   /* every period, not only those in the ledger */
+        sn_period *all;
+        char (*digests)[65];
+        size_t n_all = state_period_digests(n->store, n->l, &all, &digests);
+        if (n_all == (size_t)-1) {
+            snprintf(n->err, n->errlen, "%s/state.sqlite: periodernes liste kan ikke læses", n->archive);
+            goto done;
+        }
+        overview_set_periods(ov, all, digests, n_all);
     }
     if (m->n_periods && write_overviews(n, ov, (time_t)m->recorded_time, &w) != 0)
         overview_error = json_string(n->res->overview_error);
@@ -696,6 +716,11 @@ static run_manifest *manifest_of(night *n, size_t run_index, const char *id, siz
         bool present = false, listed = false;
         for (size_t q = 0; q < m->n_periods && !listed; q++)
             listed = period_compare(&all[q], &next) == 0;
+        if (!listed && !ledger_need_period(n->l, next)) {
+            n->store_failed = true;
+            arena_free(a);
+            return NULL;
+        }
         for (size_t i = 0; i < ledger_count(n->l) && !present && !listed; i++) {
             const source_identity *sid = &ledger_get(n->l, i)->row.id;
             present = sid->has_period && period_compare(&sid->period, &next) == 0;
@@ -745,19 +770,27 @@ static int exit_code_of(night_result *res, size_t rejected)
 static void save_state(night *n, const char *run_id, size_t runs)
 {
     char why[512];
-    if (state_write(n->archive, run_id, runs, n->l, n->cfg, why, sizeof why) != 0)
+    if ((n->store ? state_update(n->store, n->l, run_id, runs, why, sizeof why)
+                  : state_write(n->archive, run_id, runs, n->l, n->cfg, why, sizeof why)) != 0)
         log_event(n, "warning", "state_not_written", json_pack("{s:s}", "error", why));
     crash_point("state");
 }
 
 static void night_free(night *n)
 {
+    state_close(n->store);
+    n->store = NULL;
     close_log(n);
     json_decref(n->pending_log);
     ledger_free(n->l);
 }
 
-void night_run(const night_options *o, const night_events *ev, night_result *res)
+/* One attempt at the night; with use_state false the ledger is replayed from
+ * every manifest. Returns true when the state could not be read during the
+ * run before anything was committed (the night is then made again without
+ * it). */
+static bool night_attempt(const night_options *o, const night_events *ev, night_result *res,
+                          bool use_state, const char *state_error)
 {
     memset(res, 0, sizeof *res);
     night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg,
@@ -771,7 +804,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     intake *taken = NULL;
     json_t *left = json_array(), *deferred = json_array();
     archive_run staging = {0};
-    bool replayed = false;
+    bool replayed = false, retry = false;
     res->exit_code = EXIT_FAILURE_IO;
 
     switch (archive_lock(o->archive, &lock_fd, res->err, sizeof res->err)) {
@@ -780,11 +813,11 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         res->exit_code = EXIT_LOCKED;
         json_decref(left);
         json_decref(deferred);
-        return;
+        return false;
     case LOCK_ERROR:
         json_decref(left);
         json_decref(deferred);
-        return;
+        return false;
     }
     n.pending_log = json_array();
     n.l = ledger_new(o->cfg, LEDGER_CACHE_BUDGET);
@@ -832,6 +865,10 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         log_event(&n, "info", "run_start",
                   json_pack("{s:s, s:s, s:s, s:s, s:I}", "recorded_utc", when, "inbox", o->inbox,
                             "out", o->out, "config", o->config_path, "files", (json_int_t)files.n));
+        if (state_error)   /* the first attempt could not read the state */
+            log_event(&n, "warning", "state_unreadable",
+                      json_pack("{s:s, s:s}", "error", state_error, "action",
+                                "the state was removed; every manifest was read instead"));
         n_taken = take_inbox(&n, &staging, &files, taken, a, left, deferred);
         if (n_taken == (size_t)-1)
             goto fail;
@@ -855,9 +892,9 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
      * from every manifest. */
     if (!replayed) {
         char why[512];
-        int loaded = found ? state_load(o->archive, last, o->cfg, &n.archive_cfg, n.l, &prior_runs,
-                                        why, sizeof why)
-                           : 0;
+        int loaded = found && use_state ? state_open(o->archive, last, o->cfg, &n.archive_cfg, n.l,
+                                                     &n.store, &prior_runs, why, sizeof why)
+                                        : 0;
         if (loaded < 0) {
             log_event(&n, "warning", "state_unreadable", json_pack("{s:s}", "error", why));
             ledger_free(n.l);
@@ -880,7 +917,8 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         /* The same intake as a run without an archive, from the staged copy. */
         ledger_entry *e = ledger_take_file(n.l, taken[k].staged.path, taken[k].name, run_index);
         if (!e) {
-            snprintf(res->err, sizeof res->err, "%s: ikke nok hukommelse", taken[k].name);
+            snprintf(res->err, sizeof res->err, "%s: %s", taken[k].name, ledger_error(n.l));
+            n.store_failed = n.store != NULL;
             goto fail;
         }
         if (strcmp(e->row.id.sha256_hex, taken[k].staged.sha256) != 0) {
@@ -920,7 +958,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
     crash_point("staged");
     m = manifest_of(&n, run_index, id, prior_runs + 1, o, taken, n_taken);
     if (!m) {
-        snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
+        snprintf(res->err, sizeof res->err, "%s", ledger_error(n.l));
         goto fail;
     }
     if (commit(&n, &staging, m, o) != 0)
@@ -938,7 +976,8 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
 fail:
     if (!res->run_id[0])
         archive_run_abandon(&staging);
-    log_event(&n, "error", "run_failed", json_pack("{s:s}", "error", res->err));
+    retry = use_state && n.store_failed && !res->run_id[0];
+    log_event(&n, "error", retry ? "state_unreadable" : "run_failed", json_pack("{s:s}", "error", res->err));
 done:
     night_free(&n);
     run_manifest_free(m);
@@ -949,6 +988,20 @@ done:
     json_decref(left);
     json_decref(deferred);
     archive_unlock(lock_fd);
+    return retry;
+}
+
+void night_run(const night_options *o, const night_events *ev, night_result *res)
+{
+    if (night_attempt(o, ev, res, true, NULL)) {
+        /* A state that cannot be read is derived data: gone, and the night
+         * made again from every manifest (it will write a new one). */
+        char path[4200], why[sizeof res->err];
+        snprintf(why, sizeof why, "%s", res->err);
+        state_path(o->archive, path, sizeof path);
+        unlink(path);
+        night_attempt(o, ev, res, false, why);
+    }
 }
 
 /* ---- Rerun --------------------------------------------------------------------- */
@@ -1137,7 +1190,7 @@ done:
 int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
                        void *ctx, char *err, size_t errlen)
 {
-    char path[4200], cache[4200], config_path[4400], mine[4400], config_sha[65] = "";
+    char path[4200], cache[4200], config_path[4400], config_sha[65] = "";
     state_path(archive, path, sizeof path);
     overview_cache_path(archive, cache, sizeof cache);
     bool found, complete;
@@ -1179,22 +1232,14 @@ int night_verify_state(const char *archive, void (*problem)(void *ctx, const cha
     }
     rc = 0;
     if (check_state) {
-        snprintf(mine, sizeof mine, "%s/.state-verify-%ld.tsv", archive, (long)getpid());
-        char a_sha[65], b_sha[65];
-        if (state_write_to(mine, last, runs.n, n.l, cfg, err, errlen) != 0) {
+        int same = state_matches(archive, last, runs.n, n.l, cfg, err, errlen);
+        if (same < 0) {
             rc = -1;
             goto done;
         }
-        if (durable_sha256_file(path, a_sha) != 0 || durable_sha256_file(mine, b_sha) != 0) {
-            snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
-            unlink(mine);
-            rc = -1;
-            goto done;
-        }
-        unlink(mine);
-        if (strcmp(a_sha, b_sha) != 0) {
+        if (!same) {
             rc++;
-            problem(ctx, "state.tsv", "tilstanden svarer ikke til manifesterne (den er ændret); slet den, "
+            problem(ctx, "state.sqlite", "tilstanden svarer ikke til manifesterne (den er ændret); slet den, "
                     "så læser næste nat alle manifester og skriver den igen");
         }
     }

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "build.h"
 #include "durable.h"
 #include "emit.h"
@@ -26,6 +24,10 @@ struct overview {
     period_summary *rows;        /* this run's builds, then everything written */
     size_t n, cap;
     bool failed;                 /* out of memory while adding */
+    sn_period *periods;          /* every period present, ascending, with its digest */
+    char (*digests)[65];
+    size_t n_periods;
+    bool has_periods;
 };
 
 /* ---- One row as text ------------------------------------------------------------ */
@@ -105,7 +107,19 @@ void overview_free(overview *ov)
     if (!ov)
         return;
     free(ov->rows);
+    free(ov->periods);
+    free(ov->digests);
     free(ov);
+}
+
+void overview_set_periods(overview *ov, sn_period *periods, char (*digests)[65], size_t n)
+{
+    free(ov->periods);
+    free(ov->digests);
+    ov->periods = periods;
+    ov->digests = digests;
+    ov->n_periods = n;
+    ov->has_periods = true;
 }
 
 static bool push(overview *ov, const period_summary *row)
@@ -134,25 +148,6 @@ void overview_cache_path(const char *archive, char *buf, size_t size)
     snprintf(buf, size, "%s/oversigt.tsv", archive);
 }
 
-/* A period and its sources in the ledger. */
-typedef struct {
-    sn_period period;
-    size_t first, n;             /* into the sorted entry list */
-    char key[65];
-} period_span;
-
-typedef struct {
-    sn_period period;
-    size_t index;                /* ledger position: arrival order within a period */
-} entry_ref;
-
-static int compare_refs(const void *a, const void *b)
-{
-    const entry_ref *x = a, *y = b;
-    int c = period_compare(&x->period, &y->period);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 static int compare_rows(const void *a, const void *b)
 {
     const period_summary *x = a, *y = b;
@@ -160,31 +155,31 @@ static int compare_rows(const void *a, const void *b)
     return c ? c : (x->department > y->department) - (x->department < y->department);
 }
 
-/* What a period's rows are made of: the program, the configuration, and each
- * of its sources' bytes and status, in arrival order. */
-static void period_key(overview *ov, const entry_ref *refs, period_span *span)
+/* A period's key in the cache: what its rows are made of — the program, the
+ * configuration and the period's sources (their digest). "" when it cannot
+ * be made (never found in the cache, then). */
+static void period_key(const overview *ov, const char *digest, char key[65])
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned char digest[32];
-    unsigned len = 0;
-    char line[256];
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-    int n = snprintf(line, sizeof line, CACHE_FORMAT "\n%s\n%s\n", STATUSNOTAT_VERSION, ov->config_sha256);
-    ok = ok && EVP_DigestUpdate(md, line, (size_t)n) == 1;
-    for (size_t i = 0; ok && i < span->n; i++) {
-        const source_row *r = &ledger_get(ov->l, refs[span->first + i].index)->row;
-        n = snprintf(line, sizeof line, "%s\t%s\t%d\n", r->id.sha256_hex,
-                     source_status_code(r->status), r->id.department);
-        ok = EVP_DigestUpdate(md, line, (size_t)n) == 1;
-    }
-    ok = ok && EVP_DigestFinal_ex(md, digest, &len) == 1 && len == 32;
-    EVP_MD_CTX_free(md);
-    if (!ok) {
-        span->key[0] = '\0';   /* no key: never found in the cache, aggregated */
-        return;
-    }
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(span->key + 2 * i, 3, "%02x", digest[i]);
+    char text[256];
+    int n = snprintf(text, sizeof text, CACHE_FORMAT "\n%s\n%s\n%s\n", STATUSNOTAT_VERSION,
+                     ov->config_sha256, digest);
+    key[0] = '\0';
+    if (n > 0 && (size_t)n < sizeof text)
+        durable_sha256(text, (size_t)n, key);
+}
+
+/* The periods present and their digests: as given (overview_set_periods),
+ * or from the ledger. */
+static int ensure_periods(overview *ov)
+{
+    if (ov->has_periods)
+        return 0;
+    size_t n = ledger_period_digests(ov->l, &ov->periods, &ov->digests);
+    if (n == (size_t)-1)
+        return -1;
+    ov->n_periods = n;
+    ov->has_periods = true;
+    return 0;
 }
 
 /* The cache: lines "key TAB row" after a format line. */
@@ -261,9 +256,9 @@ static size_t cache_find(const cache *c, const char *key, size_t *first)
     return n;
 }
 
-static void cache_write(const overview *ov, const period_span *spans, size_t n_spans)
+static void cache_write(const overview *ov)
 {
-    char tmp[4200], line[512];
+    char tmp[4200], line[512], key[65];
     if (!ov->cache_path || !durable_temp_name(ov->cache_path, tmp, sizeof tmp))
         return;
     FILE *f = fopen(tmp, "wb");
@@ -271,12 +266,13 @@ static void cache_write(const overview *ov, const period_span *spans, size_t n_s
         return;
     bool ok = fputs(CACHE_FORMAT "\n", f) >= 0;
     size_t r = 0;
-    for (size_t s = 0; ok && s < n_spans; s++) {
-        for (; r < ov->n && period_compare(&ov->rows[r].period, &spans[s].period) < 0; r++)
+    for (size_t p = 0; ok && p < ov->n_periods; p++) {
+        period_key(ov, ov->digests[p], key);
+        for (; r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p]) < 0; r++)
             ;
-        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &spans[s].period) == 0; r++)
-            ok = !spans[s].key[0] || (summary_format(&ov->rows[r], ov->cfg, line, sizeof line) &&
-                                      fprintf(f, "%s\t%s\n", spans[s].key, line) > 0);
+        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p]) == 0; r++)
+            ok = !key[0] || (summary_format(&ov->rows[r], ov->cfg, line, sizeof line) &&
+                             fprintf(f, "%s\t%s\n", key, line) > 0);
     }
     ok &= fclose(f) == 0;
     if (!ok || durable_commit(tmp, ov->cache_path) != 0)
@@ -314,70 +310,44 @@ static int write_one(const overview *ov, int department, const char *out_dir, ti
     return rc;
 }
 
-/* The periods present — every period a source of the ledger names — each
- * with its sources in arrival order and (with a cache) its key. */
-static int collect_periods(overview *ov, entry_ref **refs_out, period_span **spans_out, size_t *n_out)
-{
-    size_t total = ledger_count(ov->l), n_refs = 0, n_spans = 0;
-    entry_ref *refs = malloc((total ? total : 1) * sizeof *refs);
-    period_span *spans = malloc((total ? total : 1) * sizeof *spans);
-    if (!refs || !spans) {
-        free(refs);
-        free(spans);
-        return -1;
-    }
-    for (size_t i = 0; i < total; i++) {
-        const source_row *r = &ledger_get(ov->l, i)->row;
-        if (r->id.has_period)
-            refs[n_refs++] = (entry_ref){r->id.period, i};
-    }
-    if (n_refs)
-        qsort(refs, n_refs, sizeof *refs, compare_refs);
-    for (size_t i = 0; i < n_refs; i++) {
-        if (n_spans && period_compare(&spans[n_spans - 1].period, &refs[i].period) == 0)
-            spans[n_spans - 1].n++;
-        else
-            spans[n_spans++] = (period_span){.period = refs[i].period, .first = i, .n = 1};
-    }
-    for (size_t s = 0; ov->cache_path && s < n_spans; s++)
-        period_key(ov, refs, &spans[s]);
-    *refs_out = refs;
-    *spans_out = spans;
-    *n_out = n_spans;
-    return 0;
-}
-
 int overview_write(overview *ov, const char *out_dir, time_t created,
                    void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
                    size_t errlen)
 {
-    size_t n_spans = 0, built = ov->n;
-    entry_ref *refs = NULL;
-    period_span *spans = NULL;
+    size_t built = ov->n;
     cache c = {0};
     int rc = -1;
-    if (ov->failed || collect_periods(ov, &refs, &spans, &n_spans) != 0) {
+    if (ov->failed || ensure_periods(ov) != 0) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     cache_read(ov, &c);
     /* Each period's rows: built in this run, else cached under its key, else
-     * aggregated now. */
+     * aggregated now (its entries brought into the ledger first). */
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
-    for (size_t s = 0; s < n_spans; s++) {
-        period_span *span = &spans[s];
+    for (size_t p = 0; p < ov->n_periods; p++) {
+        sn_period period = ov->periods[p];
         bool have = false;
         for (size_t r = 0; r < built && !have; r++)
-            have = period_compare(&ov->rows[r].period, &span->period) == 0;
+            have = period_compare(&ov->rows[r].period, &period) == 0;
         if (have)
             continue;
-        size_t first, n = span->key[0] && ov->cache_path ? cache_find(&c, span->key, &first) : 0;
+        char key[65] = "";
+        if (ov->cache_path)
+            period_key(ov, ov->digests[p], key);
+        size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
         for (size_t k = 0; k < n; k++)
             if (!push(ov, &c.rows[first + k].row))
                 ov->failed = true;
-        if (n == 0 && build_summarize(ov->l, ov->cfg, span->period, overview_add, ov, err, errlen) != 0)
-            goto done;
+        if (n == 0) {
+            if (!ledger_need_period(ov->l, period)) {
+                snprintf(err, errlen, "%s", ledger_error(ov->l));
+                goto done;
+            }
+            if (build_summarize(ov->l, ov->cfg, period, overview_add, ov, err, errlen) != 0)
+                goto done;
+        }
         if (ov->failed) {
             snprintf(err, errlen, "ikke nok hukommelse");
             goto done;
@@ -391,12 +361,10 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
             goto done;
     if (write_one(ov, -1, out_dir, created, on_written, ctx, err, errlen) != 0)
         goto done;
-    cache_write(ov, spans, n_spans);
+    cache_write(ov);
     rc = 0;
 done:
     free(c.rows);
-    free(refs);
-    free(spans);
     return rc;
 }
 
@@ -422,26 +390,25 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
                            char *err, size_t errlen)
 {
     overview *ov = overview_new(l, cfg, cache_path, config_sha256);
-    entry_ref *refs = NULL;
-    period_span *spans = NULL;
-    size_t n_spans = 0;
     cache c = {0};
     long problems = -1;
     fresh_rows fresh = {.cap = cfg->departments.n + 1};
     fresh.rows = calloc(fresh.cap, sizeof *fresh.rows);
-    if (!ov || !fresh.rows || collect_periods(ov, &refs, &spans, &n_spans) != 0) {
+    if (!ov || !fresh.rows || ensure_periods(ov) != 0) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
     cache_read(ov, &c);
     problems = 0;
-    for (size_t s = 0; s < n_spans; s++) {
-        size_t first, n = spans[s].key[0] ? cache_find(&c, spans[s].key, &first) : 0;
+    for (size_t p = 0; p < ov->n_periods; p++) {
+        char key[65];
+        period_key(ov, ov->digests[p], key);
+        size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
         if (n == 0)
             continue;   /* not cached under what the period is now: never used */
         fresh.n = 0;
         fresh.overflow = false;
-        if (build_summarize(l, cfg, spans[s].period, collect_fresh, &fresh, err, errlen) != 0) {
+        if (build_summarize(l, cfg, ov->periods[p], collect_fresh, &fresh, err, errlen) != 0) {
             problems = -1;
             goto done;
         }
@@ -452,10 +419,10 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
                    summary_format(&c.rows[first + k].row, cfg, b, sizeof b) && strcmp(a, b) == 0;
         }
         if (!same) {
-            char p[8], what[256];
-            period_format(&spans[s].period, p);
+            char pt[8], what[256];
+            period_format(&ov->periods[p], pt);
             snprintf(what, sizeof what, "oversigtens tal for %s svarer ikke til arkivet (filen er ændret); "
-                     "slet den, så regner næste nat dem ud igen", p);
+                     "slet den, så regner næste nat dem ud igen", pt);
             problem(ctx, "oversigt.tsv", what);
             problems++;
         }
@@ -463,8 +430,6 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
 done:
     free(fresh.rows);
     free(c.rows);
-    free(refs);
-    free(spans);
     overview_free(ov);
     return problems;
 }

@@ -9,7 +9,8 @@
  *
  * A period's rows depend only on the period's own sources, the configuration
  * and the program: the cache (ARCHIVE/oversigt.tsv) keeps each period's rows
- * under a SHA-256 of exactly those, so a night aggregates only the periods it
+ * under a SHA-256 of exactly those (the sources by their digest,
+ * ledger_period_digests), so a night aggregates only the periods it
  * built, and a row can never be stale — an entry whose key no longer matches
  * is simply not used. A period neither built nor cached is aggregated here.
  * Reruns use no cache: they aggregate every period from the archive as it
@@ -38,6 +39,11 @@ typedef struct overview overview;
 overview *overview_new(ledger *l, const config *cfg, const char *cache_path,
                        const char *config_sha256);
 void overview_free(overview *ov);
+
+/* The periods present and each one's digest (ledger_period_digests), when
+ * the ledger does not hold the whole archive (state_period_digests); the
+ * overview takes both arrays over. Without it they come from the ledger. */
+void overview_set_periods(overview *ov, sn_period *periods, char (*digests)[65], size_t n);
 
 /* build_options.on_summary: a row of a period this run built. */
 void overview_add(void *ov, const period_summary *row);

@@ -1,5 +1,6 @@
-/* state.c — the ledger's compact state file: written after a run, read
- * instead of every manifest; see state.h. */
+/* state.c — the ledger's state in SQLite: opened by a night as its ledger's
+ * source, updated after the run in one transaction, written whole after a
+ * replay, compared by verify; see state.h. */
 #include "state.h"
 
 #include <errno.h>
@@ -8,16 +9,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "durable.h"
 #include "text.h"
 
-#define STATE_FORMAT "statusnotat-state/1"
+#define STATE_FORMAT "statusnotat-state/2"
 #define US "\x1f"
 #define RS "\x1e"
 
+struct state_store {
+    sqlite3 *db;
+    sqlite3_stmt *of_period, *periods_of_hash, *loose_of_hash;
+    const char *archive;
+    const config *cfg, *load_cfg;
+    size_t base_seq;             /* entries from here on are the run's own */
+    arena *scratch;
+};
+
 void state_path(const char *archive, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/state.tsv", archive);
+    snprintf(buf, size, "%s/state.sqlite", archive);
 }
 
 /* A text as one field: one line, no control bytes, never empty-by-accident. */
@@ -27,69 +39,46 @@ static int put(FILE *f, arena *a, const char *s)
     return fputs(safe ? safe : "", f) < 0 ? -1 : 0;
 }
 
-int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
-                const config *cfg, char *err, size_t errlen)
+/* An entry as its line (malloc'd), or NULL. */
+static char *entry_line(const ledger_entry *e, const config *cfg, arena *a)
 {
-    char path[4200];
-    state_path(archive, path, sizeof path);
-    return state_write_to(path, run_id, runs, l, cfg, err, errlen);
-}
-
-int state_write_to(const char *path, const char *run_id, size_t runs, const ledger *l,
-                   const config *cfg, char *err, size_t errlen)
-{
-    char tmp[4200];
-    if (!durable_temp_name(path, tmp, sizeof tmp)) {
-        snprintf(err, errlen, "%s: stien er for lang", path);
-        return -1;
-    }
-    /* Streamed to a temporary file and committed (durable.h): the state of a
-     * large archive is never held in memory twice. */
-    arena *a = arena_new();
-    FILE *f = a ? fopen(tmp, "wb") : NULL;
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", tmp, a ? durable_errno_text(errno) : "ikke nok hukommelse");
-        arena_free(a);
-        return -1;
-    }
-    int rc = fprintf(f, STATE_FORMAT "\t%s\t%zu\t%zu\n", run_id, runs, ledger_count(l)) < 0;
-    for (size_t i = 0; rc == 0 && i < ledger_count(l); i++) {
-        const ledger_entry *e = ledger_get(l, i);
-        const source_identity *id = &e->row.id;
-        char period[8] = "", date[11] = "";
-        if (id->has_period)
-            period_format(&id->period, period);
-        if (id->has_indsendt)
-            date_format(&id->indsendt, date);
-        rc |= put(f, a, id->name) | (fputc('\t', f) < 0) | put(f, a, id->sha256_hex);
-        rc |= fprintf(f, "\t%llu\t%s\t%s\t%s\t%d\t%d\t%s\t", (unsigned long long)id->bytes,
-                      id->department >= 0 ? cfg->departments.items[id->department].code : "",
-                      period, date, id->has_indsendt && id->indsendt.fuzzy, e->valid,
-                      source_status_code(e->row.status)) < 0;
-        rc |= put(f, a, e->row.superseded_by) | (fputc('\t', f) < 0) | put(f, a, e->archived) |
-              (fputc('\t', f) < 0) | put(f, a, e->path_sha256_hex);
-        rc |= fprintf(f, "\t%zu\t", e->run_index) < 0;
-        for (size_t k = 0; k < e->n_ids; k++)
-            rc |= (k && fputs(RS, f) < 0) | put(f, a, e->ids[k]) |
-                  (fprintf(f, US "%u", e->id_lines[k]) < 0);
-        rc |= fputc('\t', f) < 0;
-        for (size_t k = 0; k < e->row.n_findings; k++) {
-            const finding *x = &e->row.findings[k];
-            rc |= (k && fputs(RS, f) < 0) |
-                  (fprintf(f, "%s" US "%u" US, finding_code_name(x->code), x->line) < 0) |
-                  put(f, a, x->path) | (fputs(US, f) < 0) | put(f, a, x->message) |
-                  (fputs(US, f) < 0) | put(f, a, x->detail);
-        }
-        rc |= fputc('\n', f) < 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    int rc = 0;
+    const source_identity *id = &e->row.id;
+    char period[8] = "", date[11] = "";
+    if (id->has_period)
+        period_format(&id->period, period);
+    if (id->has_indsendt)
+        date_format(&id->indsendt, date);
+    rc |= put(f, a, id->name) | (fputc('\t', f) < 0) | put(f, a, id->sha256_hex);
+    rc |= fprintf(f, "\t%llu\t%s\t%s\t%s\t%d\t%d\t%s\t", (unsigned long long)id->bytes,
+                  id->department >= 0 ? cfg->departments.items[id->department].code : "",
+                  period, date, id->has_indsendt && id->indsendt.fuzzy, e->valid,
+                  source_status_code(e->row.status)) < 0;
+    rc |= put(f, a, e->row.superseded_by) | (fputc('\t', f) < 0) | put(f, a, e->archived) |
+          (fputc('\t', f) < 0) | put(f, a, e->path_sha256_hex);
+    rc |= fprintf(f, "\t%zu\t", e->run_index) < 0;
+    for (size_t k = 0; k < e->n_ids; k++)
+        rc |= (k && fputs(RS, f) < 0) | put(f, a, e->ids[k]) |
+              (fprintf(f, US "%u", e->id_lines[k]) < 0);
+    rc |= fputc('\t', f) < 0;
+    for (size_t k = 0; k < e->row.n_findings; k++) {
+        const finding *x = &e->row.findings[k];
+        rc |= (k && fputs(RS, f) < 0) |
+              (fprintf(f, "%s" US "%u" US, finding_code_name(x->code), x->line) < 0) |
+              put(f, a, x->path) | (fputs(US, f) < 0) | put(f, a, x->message) |
+              (fputs(US, f) < 0) | put(f, a, x->detail);
     }
     rc |= fclose(f) != 0;
-    arena_free(a);
-    if (rc || durable_commit(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, durable_errno_text(errno));
-        unlink(tmp);
-        return -1;
+    if (rc) {
+        free(text);
+        return NULL;
     }
-    return 0;
+    return text;
 }
 
 /* Splits s at each sep (in place) into at most max fields; the count. */
@@ -108,8 +97,8 @@ static size_t split(char *s, char sep, char **fields, size_t max)
 }
 
 /* One entry line into the ledger. false when it is not a state line. */
-static bool restore_line(char *line, const char *archive, const config *cfg, const config *load_cfg,
-                         ledger *l, arena *scratch)
+static bool restore_line(char *line, size_t seq, const char *archive, const config *cfg,
+                         const config *load_cfg, ledger *l, arena *scratch)
 {
     char *f[15];
     if (split(line, '\t', f, 15) != 15)
@@ -179,67 +168,514 @@ static bool restore_line(char *line, const char *archive, const config *cfg, con
     a.n_findings = n_findings;
     if (!path || !ids || !lines || !list)
         return false;
-    return ledger_restore(l, &a, (source_status)status, f[9][0] ? f[9] : NULL) != NULL;
+    return ledger_restore(l, &a, (source_status)status, f[9][0] ? f[9] : NULL, seq) != NULL;
 }
 
-int state_load(const char *archive, const char *run_id, const config *cfg, const config *load_cfg,
-               ledger *l, size_t *runs, char *err, size_t errlen)
+
+static const char SCHEMA[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE entries(seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, period TEXT, line TEXT NOT NULL);"
+    "CREATE INDEX entries_sha256 ON entries(sha256);"
+    "CREATE INDEX entries_period ON entries(period);"
+    "CREATE TABLE periods(period TEXT PRIMARY KEY, digest TEXT NOT NULL);";
+
+static int fail(sqlite3 *db, const char *path, const char *what, char *err, size_t errlen)
 {
-    char path[4200];
-    state_path(archive, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno)), -1);
-    char *text = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&text, &cap, f);
-    char *head[4];
-    int rc = 0;
-    if (n > 0 && text[n - 1] == '\n')
-        text[n - 1] = '\0';
-    if (n <= 0 || split(text, '\t', head, 4) != 4 || strcmp(head[0], STATE_FORMAT) != 0 ||
-        strcmp(head[1], run_id) != 0) {
-        free(text);
-        fclose(f);
-        return 0;   /* another run's, or not a state: replay */
+    snprintf(err, errlen, "%s: tilstanden kan ikke %s (%s)", path, what,
+             db ? sqlite3_errmsg(db) : "ikke nok hukommelse");
+    return -1;
+}
+
+/* The meta value of key, copied into buf ("" when absent). */
+static bool meta_get(sqlite3 *db, const char *key, char *buf, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK;
+    int step = ok ? sqlite3_step(st) : SQLITE_ERROR;
+    buf[0] = '\0';
+    if (step == SQLITE_ROW)
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE;
+}
+
+static bool meta_put(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1, &st,
+                                 NULL) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* The state's database when it exists and is ours, read-write; NULL. */
+static sqlite3 *open_db(const char *path, char run[64])
+{
+    sqlite3 *db = NULL;
+    char format[64];
+    if (access(path, F_OK) != 0 ||
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(db, 5000) != SQLITE_OK || !meta_get(db, "format", format, sizeof format) ||
+        strcmp(format, STATE_FORMAT) != 0 || !meta_get(db, "run", run, 64)) {
+        sqlite3_close(db);
+        return NULL;
     }
-    *runs = strtoul(head[2], NULL, 10);
-    size_t expected = strtoul(head[3], NULL, 10);
-    arena *scratch = ledger_reserve(l, expected + 64) ? arena_new() : NULL;
-    rc = scratch ? 1 : -1;
-    size_t lines = 0;
-    while (rc == 1 && (n = getline(&text, &cap, f)) > 0) {
-        if (text[n - 1] == '\n')
-            text[n - 1] = '\0';
-        if (++lines % 4096 == 0) {   /* the ledger keeps copies: the scratch can go */
-            arena_free(scratch);
-            if (!(scratch = arena_new())) {
-                rc = -1;
-                break;
-            }
-        }
-        if (!restore_line(text, archive, cfg, load_cfg, l, scratch))
-            rc = -1;
-    }
-    if (rc == 1 && ledger_count(l) != expected)
-        rc = -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s: tilstanden kan ikke læses; alle manifester læses i stedet", path);
-    arena_free(scratch);
-    free(text);
-    fclose(f);
-    return rc;
+    return db;
 }
 
 bool state_is_of(const char *archive, const char *run_id)
 {
-    char path[4200], line[256], want[128];
+    char path[4200], run[64];
     state_path(archive, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    sqlite3 *db = open_db(path, run);
+    bool is = db && strcmp(run, run_id) == 0;
+    sqlite3_close(db);
+    return is;
+}
+
+/* Restores the rows a prepared statement gives (seq, line). */
+static bool restore_rows(state_store *s, ledger *l, sqlite3_stmt *st, char *err, size_t errlen)
+{
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t seq = (size_t)sqlite3_column_int64(st, 0);
+        const char *line = (const char *)sqlite3_column_text(st, 1);
+        char *copy = line ? arena_strdup(s->scratch, line) : NULL;
+        if (!copy || !restore_line(copy, seq, s->archive, s->cfg, s->load_cfg, l, s->scratch)) {
+            snprintf(err, errlen, "%s/state.sqlite: tilstandens post nr. %zu kan ikke læses", s->archive,
+                     seq);
+            sqlite3_reset(st);
+            return false;
+        }
+    }
+    if (step != SQLITE_DONE)
+        snprintf(err, errlen, "%s/state.sqlite: tilstanden kan ikke læses (%s)", s->archive,
+                 sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    return step == SQLITE_DONE;
+}
+
+static bool load_period(void *ctx, ledger *l, sn_period period, char *err, size_t errlen)
+{
+    state_store *s = ctx;
+    char p[8];
+    period_format(&period, p);
+    if (sqlite3_bind_text(s->of_period, 1, p, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+        snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
         return false;
-    bool ok = fgets(line, sizeof line, f) != NULL;
-    fclose(f);
-    snprintf(want, sizeof want, STATE_FORMAT "\t%s\t", run_id);
-    return ok && strncmp(line, want, strlen(want)) == 0;
+    }
+    return restore_rows(s, l, s->of_period, err, errlen);
+}
+
+static bool load_hash(void *ctx, ledger *l, const char *sha256_hex, char *err, size_t errlen)
+{
+    state_store *s = ctx;
+    /* The periods with those bytes, whole; then entries without a period. */
+    size_t n = 0, cap = 0;
+    sn_period *periods = NULL;
+    bool ok = sqlite3_bind_text(s->periods_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) == SQLITE_OK;
+    int step;
+    while (ok && (step = sqlite3_step(s->periods_of_hash)) == SQLITE_ROW) {
+        sn_period p;
+        const char *text = (const char *)sqlite3_column_text(s->periods_of_hash, 0);
+        if (!text || !value_period(text, &p)) {
+            ok = false;
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4;
+            sn_period *grown = realloc(periods, cap * sizeof *grown);
+            if (!grown) {
+                ok = false;
+                break;
+            }
+            periods = grown;
+        }
+        periods[n++] = p;
+    }
+    sqlite3_reset(s->periods_of_hash);
+    if (!ok) {
+        free(periods);
+        snprintf(err, errlen, "%s/state.sqlite: tilstanden kan ikke læses (%s)", s->archive,
+                 sqlite3_errmsg(s->db));
+        return false;
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        ok = ledger_need_period(l, periods[i]);
+    free(periods);
+    if (!ok) {
+        snprintf(err, errlen, "%s", ledger_error(l));
+        return false;
+    }
+    if (sqlite3_bind_text(s->loose_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        return false;
+    return restore_rows(s, l, s->loose_of_hash, err, errlen);
+}
+
+void state_close(state_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->of_period);
+    sqlite3_finalize(s->periods_of_hash);
+    sqlite3_finalize(s->loose_of_hash);
+    sqlite3_close(s->db);
+    arena_free(s->scratch);
+    free(s);
+}
+
+int state_open(const char *archive, const char *run_id, const config *cfg, const config *load_cfg,
+               ledger *l, state_store **out, size_t *runs, char *err, size_t errlen)
+{
+    char path[4200], run[64], count[32];
+    state_path(archive, path, sizeof path);
+    *out = NULL;
+    if (access(path, F_OK) != 0)
+        return 0;
+    sqlite3 *db = open_db(path, run);
+    if (!db) {
+        snprintf(err, errlen, "%s: tilstanden kan ikke læses; alle manifester læses i stedet", path);
+        return -1;
+    }
+    if (strcmp(run, run_id) != 0) {
+        sqlite3_close(db);
+        return 0;   /* another run's: replay */
+    }
+    state_store *s = calloc(1, sizeof *s);
+    sqlite3_stmt *st = NULL;
+    bool ok = s && (s->scratch = arena_new()) && meta_get(db, "runs", count, sizeof count) && count[0] &&
+              sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(seq) + 1, 0) FROM entries", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (ok) {
+        s->db = db;
+        s->archive = archive;
+        s->cfg = cfg;
+        s->load_cfg = load_cfg;
+        s->base_seq = (size_t)sqlite3_column_int64(st, 0);
+        *runs = strtoul(count, NULL, 10);
+        ok = sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE period = ?1 ORDER BY seq", -1,
+                                &s->of_period, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries WHERE sha256 = ?1 AND period "
+                                "IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
+             sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE sha256 = ?1 AND period IS NULL "
+                                "ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (!ok) {
+        fail(db, path, "læses; alle manifester læses i stedet", err, errlen);
+        if (s && s->db)
+            state_close(s);
+        else {
+            sqlite3_close(db);
+            if (s)
+                arena_free(s->scratch);
+            free(s);
+        }
+        return -1;
+    }
+    ledger_source src = {.ctx = s, .load_period = load_period, .load_hash = load_hash};
+    ledger_set_source(l, &src, s->base_seq);
+    *out = s;
+    return 1;
+}
+
+/* ---- Writing ----------------------------------------------------------------- */
+
+static bool put_entry(sqlite3_stmt *st, const ledger_entry *e, const config *cfg, arena *a)
+{
+    char period[8] = "";
+    char *line = entry_line(e, cfg, a);
+    if (e->row.id.has_period)
+        period_format(&e->row.id.period, period);
+    bool ok = line && sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq) == SQLITE_OK &&
+              sqlite3_bind_text(st, 2, e->row.id.sha256_hex, -1, SQLITE_STATIC) == SQLITE_OK &&
+              (period[0] ? sqlite3_bind_text(st, 3, period, -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(st, 3)) == SQLITE_OK &&
+              sqlite3_bind_text(st, 4, line, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(st);
+    free(line);
+    return ok;
+}
+
+/* The digests of the given periods (all when n is SIZE_MAX) from the ledger. */
+static bool put_digests(sqlite3 *db, const ledger *l, const sn_period *only, size_t n_only)
+{
+    sn_period *periods = NULL;
+    char (*digests)[65] = NULL;
+    size_t n = ledger_period_digests(l, &periods, &digests);
+    sqlite3_stmt *st = NULL;
+    bool ok = n != (size_t)-1 &&
+              sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO periods(period, digest) VALUES(?1, ?2)", -1,
+                                 &st, NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        bool wanted = n_only == (size_t)-1;
+        for (size_t k = 0; !wanted && k < n_only; k++)
+            wanted = period_compare(&only[k], &periods[i]) == 0;
+        if (!wanted)
+            continue;
+        char p[8];
+        period_format(&periods[i], p);
+        ok = sqlite3_bind_text(st, 1, p, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, digests[i], -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    free(periods);
+    free(digests);
+    return ok;
+}
+
+static bool put_run(sqlite3 *db, const char *run_id, size_t runs)
+{
+    char count[32];
+    snprintf(count, sizeof count, "%zu", runs);
+    return meta_put(db, "format", STATE_FORMAT) && meta_put(db, "run", run_id) &&
+           meta_put(db, "runs", count);
+}
+
+int state_update(state_store *s, const ledger *l, const char *run_id, size_t runs, char *err,
+                 size_t errlen)
+{
+    char path[4200];
+    state_path(s->archive, path, sizeof path);
+    sqlite3_stmt *insert = NULL, *update = NULL;
+    size_t n_touched = 0;
+    sn_period *touched = malloc((ledger_count(l) ? ledger_count(l) : 1) * sizeof *touched);
+    bool ok = touched && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    bool begun = ok;
+    ok = ok && sqlite3_prepare_v2(s->db, "INSERT INTO entries(seq, sha256, period, line) VALUES(?1, ?2, ?3, ?4)",
+                                  -1, &insert, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO entries(seq, sha256, period, line) "
+                            "VALUES(?1, ?2, ?3, ?4)", -1, &update, NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && i < ledger_count(l); i++) {
+        const ledger_entry *e = ledger_get(l, i);
+        bool fresh = e->seq >= s->base_seq;
+        if (!fresh && !e->changed)
+            continue;
+        ok = put_entry(fresh ? insert : update, e, s->cfg, s->scratch);
+        if (e->row.id.has_period) {
+            bool seen = false;
+            for (size_t k = 0; k < n_touched && !seen; k++)
+                seen = period_compare(&touched[k], &e->row.id.period) == 0;
+            if (!seen)
+                touched[n_touched++] = e->row.id.period;
+        }
+    }
+    sqlite3_finalize(insert);
+    sqlite3_finalize(update);
+    ok = ok && put_digests(s->db, l, touched, n_touched) && put_run(s->db, run_id, runs) &&
+         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    free(touched);
+    if (!ok) {
+        fail(s->db, path, "skrives", err, errlen);
+        if (begun)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
+                const config *cfg, char *err, size_t errlen)
+{
+    char path[4200], tmp[4200], journal[4300];
+    state_path(archive, path, sizeof path);
+    if (!durable_temp_name(path, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", path);
+        return -1;
+    }
+    unlink(tmp);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *insert = NULL;
+    arena *a = arena_new();
+    /* A file of its own, renamed over the old state once complete: no
+     * journal needed for it. */
+    bool ok = a && sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", NULL, NULL, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db, "INSERT INTO entries(seq, sha256, period, line) VALUES(?1, ?2, ?3, ?4)",
+                                 -1, &insert, NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && i < ledger_count(l); i++) {
+        ok = put_entry(insert, ledger_get(l, i), cfg, a);
+        if (i % 4096 == 4095) {   /* the texts made safe so far can go */
+            arena_free(a);
+            ok = ok && (a = arena_new());
+        }
+    }
+    sqlite3_finalize(insert);
+    ok = ok && put_digests(db, l, NULL, (size_t)-1) && put_run(db, run_id, runs) &&
+         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok)
+        fail(db, path, "skrives", err, errlen);
+    ok = sqlite3_close(db) == SQLITE_OK && ok;
+    arena_free(a);
+    /* A journal left by a crash belongs to the old state, never to this one. */
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    if (ok && ((unlink(journal) != 0 && errno != ENOENT) || durable_commit(tmp, path) != 0)) {
+        snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, durable_errno_text(errno));
+        ok = false;
+    }
+    if (!ok)
+        unlink(tmp);
+    return ok ? 0 : -1;
+}
+
+/* ---- Reading it all ---------------------------------------------------------- */
+
+size_t state_period_digests(state_store *s, const ledger *l, sn_period **periods,
+                            char (**digests)[65])
+{
+    sn_period *mine = NULL;
+    char (*mine_digests)[65] = NULL;
+    size_t n_mine = ledger_period_digests(l, &mine, &mine_digests), n = 0, cap = n_mine + 64;
+    sqlite3_stmt *st = NULL;
+    *periods = malloc(cap * sizeof **periods);
+    *digests = malloc(cap * sizeof **digests);
+    bool ok = n_mine != (size_t)-1 && *periods && *digests &&
+              sqlite3_prepare_v2(s->db, "SELECT period, digest FROM periods", -1, &st, NULL) == SQLITE_OK;
+    int step = SQLITE_DONE;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        sn_period p;
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        const char *digest = (const char *)sqlite3_column_text(st, 1);
+        if (!text || !digest || !value_period(text, &p) || strlen(digest) != 64) {
+            ok = false;
+            break;
+        }
+        if (n == cap) {
+            cap *= 2;
+            sn_period *gp = realloc(*periods, cap * sizeof *gp);
+            char (*gd)[65] = gp ? realloc(*digests, cap * sizeof *gd) : NULL;
+            if (gp)
+                *periods = gp;
+            if (!gd) {
+                ok = false;
+                break;
+            }
+            *digests = gd;
+        }
+        (*periods)[n] = p;
+        memcpy((*digests)[n], digest, 65);
+        n++;
+    }
+    ok = ok && step == SQLITE_DONE;
+    sqlite3_finalize(st);
+    /* The ledger's periods over the state's: what this run changed. */
+    for (size_t i = 0; ok && i < n_mine; i++) {
+        size_t k = 0;
+        while (k < n && period_compare(&(*periods)[k], &mine[i]) != 0)
+            k++;
+        if (k == n) {
+            if (n == cap) {
+                cap *= 2;
+                sn_period *gp = realloc(*periods, cap * sizeof *gp);
+                char (*gd)[65] = gp ? realloc(*digests, cap * sizeof *gd) : NULL;
+                if (gp)
+                    *periods = gp;
+                if (!gd) {
+                    ok = false;
+                    break;
+                }
+                *digests = gd;
+            }
+            n++;
+        }
+        (*periods)[k] = mine[i];
+        memcpy((*digests)[k], mine_digests[i], 65);
+    }
+    free(mine);
+    free(mine_digests);
+    if (!ok) {
+        free(*periods);
+        free(*digests);
+        *periods = NULL;
+        *digests = NULL;
+        return (size_t)-1;
+    }
+    /* Ascending, like ledger_period_digests. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && period_compare(&(*periods)[j - 1], &(*periods)[j]) > 0; j--) {
+            sn_period tp = (*periods)[j];
+            (*periods)[j] = (*periods)[j - 1];
+            (*periods)[j - 1] = tp;
+            char td[65];
+            memcpy(td, (*digests)[j], 65);
+            memcpy((*digests)[j], (*digests)[j - 1], 65);
+            memcpy((*digests)[j - 1], td, 65);
+        }
+    return n;
+}
+
+int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
+                  const config *cfg, char *err, size_t errlen)
+{
+    char path[4200], run[64], count[32];
+    state_path(archive, path, sizeof path);
+    sqlite3 *db = open_db(path, run);
+    if (!db) {
+        snprintf(err, errlen, "%s: tilstanden kan ikke læses", path);
+        return 0;   /* unreadable is different */
+    }
+    sqlite3_stmt *st = NULL;
+    arena *a = arena_new();
+    sn_period *periods = NULL;
+    char (*digests)[65] = NULL;
+    size_t n_periods = ledger_period_digests(l, &periods, &digests), i = 0;
+    int same = a && n_periods != (size_t)-1 ? 1 : -1;
+    if (same < 0)
+        snprintf(err, errlen, "ikke nok hukommelse");
+    snprintf(count, sizeof count, "%zu", runs);
+    char stored[32];
+    if (same == 1 && (strcmp(run, run_id) != 0 || !meta_get(db, "runs", stored, sizeof stored) ||
+                      strcmp(stored, count) != 0))
+        same = 0;
+    if (same == 1 && sqlite3_prepare_v2(db, "SELECT seq, sha256, period, line FROM entries ORDER BY seq", -1,
+                                        &st, NULL) != SQLITE_OK)
+        same = 0;
+    while (same == 1 && sqlite3_step(st) == SQLITE_ROW) {
+        const ledger_entry *e = i < ledger_count(l) ? ledger_get(l, i) : NULL;
+        char *line = e ? entry_line(e, cfg, a) : NULL;
+        char period[8] = "";
+        if (e && e->row.id.has_period)
+            period_format(&e->row.id.period, period);
+        const char *db_period = (const char *)sqlite3_column_text(st, 2);
+        same = e && line && (size_t)sqlite3_column_int64(st, 0) == e->seq &&
+               strcmp((const char *)sqlite3_column_text(st, 1), e->row.id.sha256_hex) == 0 &&
+               strcmp(db_period ? db_period : "", period) == 0 &&
+               strcmp((const char *)sqlite3_column_text(st, 3), line) == 0;
+        free(line);
+        i++;
+    }
+    if (same == 1 && i != ledger_count(l))
+        same = 0;
+    sqlite3_finalize(st);
+    st = NULL;
+    size_t k = 0;
+    if (same == 1 && sqlite3_prepare_v2(db, "SELECT period, digest FROM periods ORDER BY period", -1, &st,
+                                        NULL) != SQLITE_OK)
+        same = 0;
+    while (same == 1 && sqlite3_step(st) == SQLITE_ROW) {
+        char p[8] = "";
+        if (k < n_periods)
+            period_format(&periods[k], p);
+        same = k < n_periods && strcmp((const char *)sqlite3_column_text(st, 0), p) == 0 &&
+               strcmp((const char *)sqlite3_column_text(st, 1), digests[k]) == 0;
+        k++;
+    }
+    if (same == 1 && k != n_periods)
+        same = 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    arena_free(a);
+    free(periods);
+    free(digests);
+    return same;
 }

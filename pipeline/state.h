@@ -1,22 +1,27 @@
-/* state.h — the ledger as the last complete run left it, in one compact
- * file, ARCHIVE/state.tsv, so that a night reads one file instead of
- * replaying every manifest: the cost of a night follows its new files, not
- * the archive's size.
+/* state.h — the ledger as the last complete run left it, in ARCHIVE/state.sqlite
+ * (SQLite), so that a night reads what its new files touch instead of every
+ * manifest: the cost of a night follows its new files, not the archive's size.
  *
- * It is derived data. A night writes it after a run completes (and after a
- * full replay), and trusts it only when it names the archive's last complete
- * run; otherwise the night replays every manifest, as rerun and verify
- * always do, and writes it again. A crash anywhere leaves it naming an
- * earlier run (or absent), which costs one full replay.
+ * A night opens the state and gives it to an empty ledger as its source
+ * (ledger_set_source): the ledger loads a period's entries before admitting
+ * or building in it, and the entries with given bytes before deciding a
+ * duplicate — indexed look-ups, never a scan. After the run the new entries,
+ * the ones whose status changed and the digests of their periods are written
+ * in one transaction.
  *
- * Format: a first line "statusnotat-state/1 TAB <run id> TAB <runs> TAB
- * <entries>", then one line per ledger entry in arrival order, its fields
- * separated by TAB: name, sha256, bytes, department code, period, indsendt,
- * indsendt_fuzzy, valid, status, superseded_by, archived, archived_sha256,
- * run index, ids (id US line, joined by RS) and findings (code US line US
- * path US message US detail, joined by RS), where US and RS are the bytes
- * 0x1F and 0x1E; every text is one line without control bytes
- * (text_one_line). */
+ * It is derived data. The state is trusted only when it names the archive's
+ * last complete run; otherwise the night replays every manifest (as rerun
+ * and verify always do) and writes a whole new state. A crash anywhere leaves
+ * it naming an earlier run (or absent), which costs one full replay.
+ *
+ * Tables: meta (format, run, runs), entries (seq — the place in the arrival
+ * order —, sha256, period or NULL, line: the entry's fields separated by TAB —
+ * name, sha256, bytes, department code, period, indsendt, indsendt_fuzzy,
+ * valid, status, superseded_by, archived, archived_sha256, run index, ids
+ * (id US line, joined by RS) and findings (code US line US path US message US
+ * detail, joined by RS), US and RS being the bytes 0x1F and 0x1E, every text
+ * one line without control bytes), indexed by sha256 and by period; periods
+ * (period, digest: ledger_period_digests). */
 #ifndef STATUSNOTAT_STATE_H
 #define STATUSNOTAT_STATE_H
 
@@ -26,25 +31,44 @@
 #include "config.h"
 #include "ledger.h"
 
-/* Writes the ledger as run `run_id` (the `runs`-th) left it. 0, or -1. */
+typedef struct state_store state_store;
+
+/* ARCHIVE/state.sqlite. */
+void state_path(const char *archive, char *buf, size_t size);
+
+/* Whether the state names run `run_id`. */
+bool state_is_of(const char *archive, const char *run_id);
+
+/* Opens the state when it names run `run_id` and makes it the source of the
+ * empty ledger l (entries read their archive copies with load_cfg). Returns
+ * 1 when opened (*out, *runs set), 0 when there is none or it names another
+ * run (nothing done), -1 when it cannot be read (err; the caller replays). */
+int state_open(const char *archive, const char *run_id, const config *cfg, const config *load_cfg,
+               ledger *l, state_store **out, size_t *runs, char *err, size_t errlen);
+
+/* Every period's digest now: the state's, with those of the periods the
+ * ledger holds (loaded whole, and changed by this run) put over them.
+ * Periods ascending; both arrays malloc'd. The count, or (size_t)-1. */
+size_t state_period_digests(state_store *s, const ledger *l, sn_period **periods,
+                            char (**digests)[65]);
+
+/* The run's changes — the entries new since state_open, those whose status
+ * changed, their periods' digests — and the run's name, in one transaction.
+ * 0, or -1 with a message (the state then still names the run before). */
+int state_update(state_store *s, const ledger *l, const char *run_id, size_t runs, char *err,
+                 size_t errlen);
+
+void state_close(state_store *s);
+
+/* A whole new state from a ledger that holds the whole archive (after a
+ * replay), written beside the old one and renamed over it. 0, or -1. */
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
                 const config *cfg, char *err, size_t errlen);
 
-/* The same into another file (verify compares it with the archive's). */
-int state_write_to(const char *path, const char *run_id, size_t runs, const ledger *l,
-                   const config *cfg, char *err, size_t errlen);
-
-/* ARCHIVE/state.tsv. */
-void state_path(const char *archive, char *buf, size_t size);
-
-/* Whether the state names run `run_id` (reads its first line only). */
-bool state_is_of(const char *archive, const char *run_id);
-
-/* Loads the state into an empty ledger when it names run `run_id`; entries
- * read their archive copies with load_cfg. Returns 1 when loaded (*runs set),
- * 0 when there is none or it names another run (nothing loaded), -1 when it
- * cannot be read (err; the caller replays instead). */
-int state_load(const char *archive, const char *run_id, const config *cfg, const config *load_cfg,
-               ledger *l, size_t *runs, char *err, size_t errlen);
+/* `statusnotat verify`: whether the state is what a ledger replayed from
+ * every manifest gives (every entry, in order, every period's digest, and the
+ * run). 1 the same, 0 different, -1 when it cannot be read (err). */
+int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
+                  const config *cfg, char *err, size_t errlen);
 
 #endif
