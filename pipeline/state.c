@@ -525,6 +525,10 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     }
     if (!ok)
         unlink(tmp);
+    if (ok) {   /* the state of versions before 0.3, read no more */
+        snprintf(journal, sizeof journal, "%s/state.tsv", archive);
+        unlink(journal);
+    }
     return ok ? 0 : -1;
 }
 

@@ -3,8 +3,8 @@
 # new, against the size of the archive (issue: "cost follows the work").
 #
 # Builds an archive of DOCUMENTS documents delivered over RUNS nights, then
-# times an empty night and a night of 50 new files (against the same night on an
-# empty archive); then doubles the
+# times an empty night and a night of 50 new files (the median of 5, each from a
+# copy of the archive, against the same night on an empty archive); then doubles the
 # number of runs (each with one more document) and measures again. Prints the
 # seconds and peak memory of each, and the ratio of the empty night's memory
 # on the larger archive to the smaller: it should stay near 1 (an empty night
@@ -45,21 +45,41 @@ night() { # epoch → "seconds peak_kb"
   cat "$work/time"
 }
 epoch=1228780800
-# The yardstick: a night of 50 new files on an empty archive.
-mkdir -p "$work/fresh/inbox"
-deliver 30000 50; mv "$work"/inbox/* "$work/fresh/inbox/"
-SOURCE_DATE_EPOCH=$epoch /usr/bin/time -f "%e %M" -o "$work/time" "$bin" run --inbox "$work/fresh/inbox" \
-  --archive "$work/fresh/archive" --out "$work/fresh/out" >/dev/null 2>&1 || true
-read -r fresh_s fresh_kb < "$work/time"
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+repeats=5
+# The yardstick: a night of 50 new files on an empty archive, $repeats times.
+: > "$work/fresh.txt"
+for k in $(seq 1 "$repeats"); do
+  rm -rf "$work/fresh"; mkdir -p "$work/fresh/inbox"
+  deliver 30000 50; mv "$work"/inbox/* "$work/fresh/inbox/"
+  SOURCE_DATE_EPOCH=$epoch /usr/bin/time -f "%e %M" -o "$work/time" "$bin" run --inbox "$work/fresh/inbox" \
+    --archive "$work/fresh/archive" --out "$work/fresh/out" >/dev/null 2>&1 || true
+  cat "$work/time" >> "$work/fresh.txt"
+done
+fresh_s=$(cut -d' ' -f1 "$work/fresh.txt" | median); fresh_kb=$(cut -d' ' -f2 "$work/fresh.txt" | median)
 for r in $(seq 1 "$runs"); do deliver "$r" "$per_run"; night $((epoch + r * 86400)) >/dev/null; done
 n_docs=$(find "$work/archive/runs" -name '*.xml.gz' | wc -l)
 read -r empty_s empty_kb < <(night $((epoch + (runs + 1) * 86400)))
-deliver 9999 50
-read -r one_s one_kb < <(night $((epoch + (runs + 2) * 86400)))
+# The same night of 50 new files on the large archive, $repeats times from a copy
+# of it (each a night of its own; the last one stays).
+cp -a "$work/archive" "$work/archive.before"; cp -a "$work/out" "$work/out.before"
+: > "$work/one.txt"
+for k in $(seq 1 "$repeats"); do
+  if [ "$k" -gt 1 ]; then
+    rm -rf "$work/archive" "$work/out"
+    cp -a "$work/archive.before" "$work/archive"; cp -a "$work/out.before" "$work/out"
+  fi
+  deliver 9999 50
+  night $((epoch + (runs + 2) * 86400)) >> "$work/one.txt"
+done
+rm -rf "$work/archive.before" "$work/out.before"
+one_s=$(cut -d' ' -f1 "$work/one.txt" | median); one_kb=$(cut -d' ' -f2 "$work/one.txt" | median)
 echo "archive: $n_docs documents in $(ls "$work/archive/runs" | wc -l) runs"
 printf 'empty night        %6.2f s  %7d kB peak\n' "$empty_s" "$empty_kb"
-printf '50 new files       %6.2f s  %7d kB peak (on an empty archive: %.2f s, %d kB; ratio %.2f)\n' \
-  "$one_s" "$one_kb" "$fresh_s" "$fresh_kb" "$(echo "$one_s / $fresh_s" | bc -l)"
+printf '50 new files       %6.2f s  %7d kB peak (median of %d; on an empty archive: %.2f s, %d kB)\n' \
+  "$one_s" "$one_kb" "$repeats" "$fresh_s" "$fresh_kb"
+printf '  ratio to the empty archive: time %.2f, memory %.2f\n' "$(echo "$one_s / $fresh_s" | bc -l)" \
+  "$(echo "$one_kb / $fresh_kb" | bc -l)"
 for r in $(seq 1 "$runs"); do deliver $((20000 + r)) 1; night $((epoch + (runs + 2 + r) * 86400)) >/dev/null; done
 read -r empty2_s empty2_kb < <(night $((epoch + (3 * runs + 3) * 86400)))
 echo "archive: $(find "$work/archive/runs" -name '*.xml.gz' | wc -l) documents in $(ls "$work/archive/runs" | wc -l) runs"
