@@ -60,6 +60,65 @@ static int load_documents(ledger *l, const config *cfg, sn_period period, int de
     return 0;
 }
 
+/* What Udvikling reads of a document of the half year before — its
+ * department and, per initiative, id, title, status, effect and money —
+ * copied into a, so that the document itself can go at once: a build holds
+ * the period's documents and only this much of the previous period's. */
+static const document *slim_copy(arena *a, const document *doc)
+{
+    document *d = arena_alloc(a, sizeof *d);
+    indsats *xs = d ? arena_alloc_array(a, doc->n_indsatser ? doc->n_indsatser : 1, sizeof *xs) : NULL;
+    if (!xs)
+        return NULL;
+    d->department = doc->department;
+    d->has_period = doc->has_period;
+    d->period = doc->period;
+    d->indsatser = xs;
+    d->n_indsatser = doc->n_indsatser;
+    for (size_t i = 0; i < doc->n_indsatser; i++) {
+        const indsats *x = &doc->indsatser[i];
+        indsats *y = &xs[i];
+        y->id = arena_strdup(a, x->id);
+        y->title = x->title ? arena_strdup(a, x->title) : NULL;
+        y->status = x->status;
+        y->effect = x->effect;
+        y->theme = x->theme;
+        y->anbefaling = x->anbefaling;
+        y->line = x->line;
+        y->n_bevillinger = x->n_bevillinger;
+        y->bevillinger = arena_alloc_array(a, x->n_bevillinger ? x->n_bevillinger : 1, sizeof *y->bevillinger);
+        if (!y->id || (x->title && !y->title) || !y->bevillinger)
+            return NULL;
+        memcpy(y->bevillinger, x->bevillinger, x->n_bevillinger * sizeof *y->bevillinger);
+    }
+    return d;
+}
+
+/* The accepted documents of the half year before, each loaded, copied slim
+ * into a and released. */
+static int load_previous(ledger *l, const config *cfg, sn_period period, arena *a,
+                         period_document *docs, size_t *n_docs, char *err, size_t errlen)
+{
+    *n_docs = 0;
+    for (size_t i = 0; i < ledger_count(l); i++) {
+        ledger_entry *e = ledger_get(l, i);
+        if (e->row.status != SOURCE_ACCEPTED || !in_period(&e->row, period))
+            continue;
+        processed_file scratch;
+        const document *doc = ledger_load(e, cfg, &scratch, err, errlen);
+        const document *slim = doc ? slim_copy(a, doc) : NULL;
+        processed_file_release(&scratch);
+        if (!doc)
+            return -1;
+        if (!slim) {
+            snprintf(err, errlen, "ikke nok hukommelse");
+            return -1;
+        }
+        docs[(*n_docs)++] = (period_document){slim, e->row.id.name};
+    }
+    return 0;
+}
+
 static void release_documents(processed_file *scratch, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -102,12 +161,10 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
     period_document *docs = a ? arena_alloc_array(a, n ? n : 1, sizeof *docs) : NULL;
     processed_file *scratch = a ? arena_alloc_array(a, n ? n : 1, sizeof *scratch) : NULL;
     period_document *previous = a && with_previous ? arena_alloc_array(a, n ? n : 1, sizeof *previous) : NULL;
-    processed_file *previous_scratch =
-        a && with_previous ? arena_alloc_array(a, n ? n : 1, sizeof *previous_scratch) : NULL;
     bool *departments = a ? arena_alloc_array(a, cfg->departments.n, sizeof *departments) : NULL;
     pr->sources = kept;
     if (!pr->reports || !pr->arenas || !sources || !docs || !scratch || !departments ||
-        (with_previous && (!previous || !previous_scratch))) {
+        (with_previous && !previous)) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
@@ -119,10 +176,11 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
     }
-    /* This half year's documents, and the one before's (Udvikling). */
-    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0 ||
-        (with_previous && load_documents(l, cfg, period_previous(period), -1, previous,
-                                         previous_scratch, &n_previous, err, errlen) != 0))
+    /* The half year before's documents (slim, for Udvikling), then this
+     * half year's. */
+    if ((with_previous && load_previous(l, cfg, period_previous(period), a, previous, &n_previous,
+                                        err, errlen) != 0) ||
+        load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
         goto done;
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL, previous, n_previous};
     bool ok = (pr->arenas[0] = arena_new()) && (pr->reports[0] = aggregate_period(&in, pr->arenas[0]));
@@ -143,8 +201,6 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
 done:
     if (scratch)
         release_documents(scratch, n_docs);
-    if (previous_scratch)
-        release_documents(previous_scratch, n_previous);
     arena_free(a);
     if (rc != 0)
         free_reports(pr);
