@@ -147,6 +147,92 @@ static void a_file_without_a_hash_is_never_a_duplicate(void **state)
     ledger_free(l);
 }
 
+/* A source that serves a ledger's entries from another, full one, and counts
+ * what it was asked for (state.h does this from SQLite). */
+typedef struct {
+    ledger *full;
+    int periods_asked, hashes_asked;
+} fake_source;
+
+static bool serve_period(void *ctx, ledger *l, sn_period period, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    fake_source *src = ctx;
+    src->periods_asked++;
+    for (size_t i = 0; i < ledger_count(src->full); i++) {
+        const ledger_entry *e = ledger_get(src->full, i);
+        if (!e->row.id.has_period || period_compare(&e->row.id.period, &period) != 0)
+            continue;
+        admission a = {.id = e->row.id, .path = e->path, .archived = e->archived,
+                       .path_sha256_hex = e->path_sha256_hex, .valid = e->valid,
+                       .ids = e->ids, .id_lines = e->id_lines, .n_ids = e->n_ids,
+                       .findings = e->row.findings, .n_findings = e->row.n_findings};
+        if (!ledger_restore(l, &a, e->row.status, e->row.superseded_by, e->seq))
+            return false;
+    }
+    return true;
+}
+
+static bool serve_hash(void *ctx, ledger *l, const char *sha, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    fake_source *src = ctx;
+    src->hashes_asked++;
+    for (size_t i = 0; i < ledger_count(src->full); i++) {
+        const ledger_entry *e = ledger_get(src->full, i);
+        if (strcmp(e->row.id.sha256_hex, sha) == 0 && e->row.id.has_period &&
+            !ledger_need_period(l, e->row.id.period))
+            return false;
+    }
+    return true;
+}
+
+/* A ledger that holds part of the archive decides as the whole one would:
+ * it loads a period before admitting into it and the entries with the same
+ * bytes before calling a dublet, and nothing else. */
+static void a_partial_ledger_loads_what_it_decides_on(void **state)
+{
+    (void)state;
+    ledger *full = ledger_new(test_config(), LEDGER_CACHE_BUDGET);
+    const char *sof = doc("SOF", "2008-H2", "1.12.2008", "BOL-01", "BOL-02");
+    admit(full, "SOF.xml", sof);
+    admit(full, "BUF.xml", doc("BUF", "2008-H2", "1.12.2008", "MRT-01", "MRT-02"));
+    admit(full, "BUF-H1.xml", doc("BUF", "2008-H1", "1.6.2008", "MRT-01", "MRT-02"));
+    admit(full, "KFF-2007.xml", doc("KFF", "2007-H1", "1.6.2007", "K-01", "K-02"));
+
+    fake_source src = {full, 0, 0};
+    ledger_source hooks = {.ctx = &src, .load_period = serve_period, .load_hash = serve_hash};
+    ledger *l = ledger_new(test_config(), LEDGER_CACHE_BUDGET);
+    ledger_set_source(l, &hooks, ledger_count(full));
+    /* A resend: the entries with its bytes, and so its period, come in. */
+    ledger_entry *again = admit(l, "SOF-igen.xml", sof);
+    assert_int_equal(again->row.status, SOURCE_DUPLICATE);
+    assert_string_equal(again->row.superseded_by, "SOF.xml");
+    assert_int_equal(again->seq, 4);   /* after the archive's four */
+    assert_int_equal(ledger_count(l), 3);   /* 2008-H2's two, and the resend */
+    /* An id SOF uses in 2008-H2: a conflict, from the loaded period. */
+    ledger_entry *clash = admit(l, "KFF.xml", doc("KFF", "2008-H2", "1.12.2008", "K-01", "BOL-02"));
+    assert_true(has(clash, F_ID_CONFLICT));
+    /* A correction supersedes the loaded document, which is marked changed. */
+    admit(l, "BUF-rettet.xml", doc("BUF", "2008-H2", "15.12.2008", "MRT-01", "MRT-03"));
+    ledger_entry *buf = NULL;
+    for (size_t i = 0; i < ledger_count(l); i++)
+        if (strcmp(ledger_get(l, i)->row.id.name, "BUF.xml") == 0)
+            buf = ledger_get(l, i);
+    assert_non_null(buf);
+    assert_int_equal(buf->row.status, SOURCE_SUPERSEDED);
+    assert_true(buf->changed);
+    /* 2007-H1 and 2008-H1 were never needed, each period was asked for once. */
+    assert_int_equal(src.periods_asked, 1);
+    assert_true(ledger_need_period(l, (sn_period){2008, 1}));
+    assert_true(ledger_need_period(l, (sn_period){2008, 1}));
+    assert_int_equal(src.periods_asked, 2);
+    for (size_t i = 0; i < ledger_count(l); i++)
+        assert_false(ledger_get(l, i)->row.id.period.year == 2007);
+    ledger_free(l);
+    ledger_free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +242,7 @@ int main(void)
         cmocka_unit_test(on_a_tie_the_later_arrival_counts),
         cmocka_unit_test(an_id_another_department_uses_is_rejected),
         cmocka_unit_test(a_file_without_a_hash_is_never_a_duplicate),
+        cmocka_unit_test(a_partial_ledger_loads_what_it_decides_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
