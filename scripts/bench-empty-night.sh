@@ -52,11 +52,12 @@ repeats=5
 for k in $(seq 1 "$repeats"); do
   rm -rf "$work/fresh"; mkdir -p "$work/fresh/inbox"
   deliver 30000 50; mv "$work"/inbox/* "$work/fresh/inbox/"
-  SOURCE_DATE_EPOCH=$epoch /usr/bin/time -f "%e %M" -o "$work/time" "$bin" run --inbox "$work/fresh/inbox" \
+  SOURCE_DATE_EPOCH=$epoch /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" run --inbox "$work/fresh/inbox" \
     --archive "$work/fresh/archive" --out "$work/fresh/out" >/dev/null 2>&1 || true
   cat "$work/time" >> "$work/fresh.txt"
 done
 fresh_s=$(cut -d' ' -f1 "$work/fresh.txt" | median); fresh_kb=$(cut -d' ' -f2 "$work/fresh.txt" | median)
+fresh_cpu=$(awk '{print $3 + $4}' "$work/fresh.txt" | median)
 for r in $(seq 1 "$runs"); do deliver "$r" "$per_run"; night $((epoch + r * 86400)) >/dev/null; done
 n_docs=$(find "$work/archive/runs" -name '*.xml.gz' | wc -l)
 read -r empty_s empty_kb < <(night $((epoch + (runs + 1) * 86400)))
@@ -71,18 +72,21 @@ done
 for k in $(seq 1 "$repeats"); do
   suffix=""; [ "$k" -gt 1 ] && suffix=".$k"
   deliver 9999 50
-  SOURCE_DATE_EPOCH=$((epoch + (runs + 2) * 86400)) /usr/bin/time -f "%e %M" -o "$work/time" \
+  SOURCE_DATE_EPOCH=$((epoch + (runs + 2) * 86400)) /usr/bin/time -f "%e %M %U %S" -o "$work/time" \
     "$bin" run --inbox "$work/inbox" --archive "$work/archive$suffix" --out "$work/out$suffix" \
     >/dev/null 2>&1 || true
   cat "$work/time" >> "$work/one.txt"
 done
 for k in $(seq 2 "$repeats"); do rm -rf "$work/archive.$k" "$work/out.$k"; done
 one_s=$(cut -d' ' -f1 "$work/one.txt" | median); one_kb=$(cut -d' ' -f2 "$work/one.txt" | median)
+one_cpu=$(awk '{print $3 + $4}' "$work/one.txt" | median)
 echo "archive: $n_docs documents in $(ls "$work/archive/runs" | wc -l) runs"
 printf 'empty night        %6.2f s  %7d kB peak\n' "$empty_s" "$empty_kb"
 printf '50 new files       %6.2f s  %7d kB peak (median of %d; on an empty archive: %.2f s, %d kB)\n' \
   "$one_s" "$one_kb" "$repeats" "$fresh_s" "$fresh_kb"
-printf '  ratio to the empty archive: time %.2f, memory %.2f\n' "$(echo "$one_s / $fresh_s" | bc -l)" \
+printf '  CPU (user + system) %.2f s; on an empty archive %.2f s\n' "$one_cpu" "$fresh_cpu"
+printf '  ratio to the empty archive: time %.2f, CPU %.2f, memory %.2f\n' "$(echo "$one_s / $fresh_s" | bc -l)" \
+  "$(echo "$one_cpu / $fresh_cpu" | bc -l)" \
   "$(echo "$one_kb / $fresh_kb" | bc -l)"
 for r in $(seq 1 "$runs"); do deliver $((20000 + r)) 1; night $((epoch + (runs + 2 + r) * 86400)) >/dev/null; done
 read -r empty2_s empty2_kb < <(night $((epoch + (3 * runs + 3) * 86400)))
