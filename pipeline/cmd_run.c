@@ -327,6 +327,7 @@ int cmd_run(int argc, char **argv)
     size_t n_periods = ledger_periods(l, &periods), written = 0;
     if (n_periods == (size_t)-1)
         goto oom;
+    ledger_release_ids(l);   /* everything is admitted: the builds need no ids */
     overview *ov = overview_new(l, cfg, NULL, NULL);
     if (!ov)
         goto oom;

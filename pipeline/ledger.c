@@ -104,6 +104,8 @@ static void index_free(index_map *m)
 
 struct ledger {
     arena *a;
+    arena *ids_arena;            /* ids and their index: let go by ledger_release_ids */
+    bool ids_released;
     const config *cfg;
     ledger_entry **items;
     size_t n, cap;
@@ -142,7 +144,10 @@ ledger *ledger_new(const config *cfg, size_t cache_budget_bytes)
     if (!l)
         return NULL;
     l->a = arena_new();
-    if (!l->a) {
+    l->ids_arena = arena_new();
+    if (!l->a || !l->ids_arena) {
+        arena_free(l->a);
+        arena_free(l->ids_arena);
         free(l);
         return NULL;
     }
@@ -168,7 +173,22 @@ void ledger_free(ledger *l)
     index_free(&l->loaded_hashes);
     free(l->items);
     arena_free(l->a);
+    arena_free(l->ids_arena);
     free(l);
+}
+
+void ledger_release_ids(ledger *l)
+{
+    index_free(&l->ids);
+    memset(&l->ids, 0, sizeof l->ids);
+    for (size_t i = 0; i < l->n; i++) {
+        l->items[i]->ids = NULL;
+        l->items[i]->id_lines = NULL;
+        l->items[i]->n_ids = 0;
+    }
+    arena_free(l->ids_arena);
+    l->ids_arena = arena_new();
+    l->ids_released = true;
 }
 
 size_t ledger_count(const ledger *l) { return l->n; }
@@ -298,12 +318,14 @@ static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const 
 static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
 {
     size_t n = a->n_ids ? a->n_ids : 1;
-    e->ids = arena_alloc_array(l->a, n, sizeof *e->ids);
-    e->id_lines = arena_alloc_array(l->a, n, sizeof *e->id_lines);
+    if (!l->ids_arena)
+        return false;
+    e->ids = arena_alloc_array(l->ids_arena, n, sizeof *e->ids);
+    e->id_lines = arena_alloc_array(l->ids_arena, n, sizeof *e->id_lines);
     if (!e->ids || !e->id_lines)
         return false;
     for (size_t k = 0; k < a->n_ids; k++) {
-        if (!(e->ids[k] = arena_strdup(l->a, a->ids[k])))
+        if (!(e->ids[k] = arena_strdup(l->ids_arena, a->ids[k])))
             return false;
         e->id_lines[k] = a->id_lines ? a->id_lines[k] : 0;
     }
@@ -375,7 +397,7 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
         return false;
     for (size_t k = 0; k < e->n_ids; k++) {
         char id_key[128];
-        if (!index_put(&l->ids, l->a, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+        if (!index_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
             return false;
     }
     return true;
@@ -435,6 +457,10 @@ static bool keep_entry(ledger *l, ledger_entry *e)
 
 ledger_entry *ledger_admit_record(ledger *l, const admission *a)
 {
+    if (l->ids_released) {   /* id conflicts could no longer be seen */
+        snprintf(l->error, sizeof l->error, "ledger: ids released before an admission");
+        return NULL;
+    }
     /* What the decision looks at: earlier entries with the same bytes, and
      * the period's (its current documents, its ids). */
     if ((a->id.sha256_hex[0] && !need_hash(l, a->id.sha256_hex)) ||
@@ -474,7 +500,7 @@ ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status
             return NULL;
         for (size_t k = 0; k < e->n_ids; k++) {
             char id_key[128];
-            if (!index_put(&l->ids, l->a, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+            if (!index_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
                 return NULL;
         }
     }

@@ -97,6 +97,13 @@ void ledger_set_source(ledger *l, const ledger_source *src, size_t next_seq);
  * false with the reason in ledger_error(). */
 bool ledger_need_period(ledger *l, sn_period period);
 
+/* Lets go of every entry's indsats ids and their index once nothing more is
+ * admitted and no manifest or state is written from the ledger (a run without
+ * an archive): they are the one part of the ledger that grows with the size of
+ * the documents, and the workbooks do not need them. Admitting afterwards
+ * fails. */
+void ledger_release_ids(ledger *l);
+
 /* Why the last admission or load failed: the source's message, or "ikke nok
  * hukommelse". */
 const char *ledger_error(const ledger *l);
