@@ -119,6 +119,23 @@ static int load_previous(ledger *l, const config *cfg, sn_period period, arena *
     return 0;
 }
 
+/* The slim copies of the last period built, for the next one's Udvikling,
+ * when periods are built in order in one process: each document is then
+ * parsed for its own period and not again for the one after. */
+typedef struct {
+    bool valid;
+    sn_period period;
+    arena *a;
+    period_document *docs;
+    size_t n;
+} slim_period;
+
+static void slim_period_clear(slim_period *s)
+{
+    arena_free(s->a);
+    *s = (slim_period){0};
+}
+
 static void release_documents(processed_file *scratch, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -149,8 +166,9 @@ static void free_reports(period_reports *pr)
  * before's), the municipality's report and each department's made and
  * detached from them, the documents freed: what is left is the reports. */
 static int make_reports(ledger *l, const config *cfg, sn_period period, bool with_previous,
-                        period_reports *pr, char *err, size_t errlen)
+                        slim_period *carry, period_reports *pr, char *err, size_t errlen)
 {
+    slim_period next = {0};
     size_t n = ledger_count(l), n_docs = 0, n_sources = 0, n_previous = 0;
     int rc = -1;
     *pr = (period_reports){.n = cfg->departments.n + 1};
@@ -176,12 +194,31 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
         if (e->row.id.department >= 0)
             departments[e->row.id.department] = true;
     }
-    /* The half year before's documents (slim, for Udvikling), then this
-     * half year's. */
-    if ((with_previous && load_previous(l, cfg, period_previous(period), a, previous, &n_previous,
-                                        err, errlen) != 0) ||
-        load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
+    /* The half year before's documents (slim, for Udvikling: carried over
+     * from the period built just before, or loaded), then this half year's. */
+    sn_period before = period_previous(period);
+    if (with_previous && carry && carry->valid && period_compare(&carry->period, &before) == 0) {
+        memcpy(previous, carry->docs, carry->n * sizeof *previous);
+        n_previous = carry->n;
+    } else if (with_previous &&
+               load_previous(l, cfg, before, a, previous, &n_previous, err, errlen) != 0) {
         goto done;
+    }
+    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
+        goto done;
+    if (carry) {   /* this half year's, slim, for the next one */
+        next.a = arena_new();
+        next.docs = next.a ? arena_alloc_array(next.a, n_docs ? n_docs : 1, sizeof *next.docs) : NULL;
+        next.valid = next.docs != NULL;
+        next.period = period;
+        for (size_t k = 0; next.valid && k < n_docs; k++) {
+            const document *slim = slim_copy(next.a, docs[k].doc);
+            const char *name = slim ? arena_strdup(next.a, docs[k].source_name) : NULL;
+            next.valid = name != NULL;
+            if (next.valid)
+                next.docs[next.n++] = (period_document){slim, name};
+        }
+    }
     aggregate_input in = {cfg, period, -1, docs, n_docs, sources, n_sources, NULL, previous, n_previous};
     bool ok = (pr->arenas[0] = arena_new()) && (pr->reports[0] = aggregate_period(&in, pr->arenas[0]));
     in.municipality = pr->reports[0];
@@ -204,6 +241,13 @@ done:
     arena_free(a);
     if (rc != 0)
         free_reports(pr);
+    if (carry) {   /* the reports have copied what they took from the old one */
+        slim_period_clear(carry);
+        if (rc == 0 && next.valid)
+            *carry = next;
+        else
+            slim_period_clear(&next);
+    }
     return rc;
 }
 
@@ -212,11 +256,11 @@ done:
  * build holds one workbook and what it is made of, not the period's
  * documents besides. The period's overview rows are told once every
  * workbook is in place. */
-int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
-                 char *err, size_t errlen)
+static int build_period_carry(ledger *l, const config *cfg, sn_period period,
+                              const build_options *o, slim_period *carry, char *err, size_t errlen)
 {
     period_reports pr;
-    if (make_reports(l, cfg, period, true, &pr, err, errlen) != 0)
+    if (make_reports(l, cfg, period, true, carry, &pr, err, errlen) != 0)
         return -1;
     int rc = -1;
     size_t n_rows = 0;
@@ -249,12 +293,18 @@ done:
     return rc;
 }
 
+int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
+                 char *err, size_t errlen)
+{
+    return build_period_carry(l, cfg, period, o, NULL, err, errlen);
+}
+
 int build_summarize(ledger *l, const config *cfg, sn_period period,
                     void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
                     size_t errlen)
 {
     period_reports pr;
-    if (make_reports(l, cfg, period, false, &pr, err, errlen) != 0)
+    if (make_reports(l, cfg, period, false, NULL, &pr, err, errlen) != 0)
         return -1;
     for (size_t k = 0; k < pr.n; k++)
         if (pr.reports[k]) {
@@ -321,6 +371,7 @@ static _Noreturn void work(ledger *l, const config *cfg, const sn_period *period
                            const sn_period *only, const build_options *o, size_t *next, int fd)
 {
     worker_ctx w = {fd, 0, cfg};
+    slim_period carry = {0};     /* when this worker gets the next period too */
     build_options mine = *o;
     mine.on_written = worker_written;
     mine.ctx = &w;
@@ -334,7 +385,7 @@ static _Noreturn void work(ledger *l, const config *cfg, const sn_period *period
             continue;
         char why[1024];
         w.period = i;
-        bool ok = build_period(l, cfg, periods[i], &mine, why, sizeof why) == 0;
+        bool ok = build_period_carry(l, cfg, periods[i], &mine, &carry, why, sizeof why) == 0;
         if (!send_record(fd, ok ? RECORD_DONE : RECORD_FAILED, i, ok ? NULL : why))
             _exit(3);
     }
@@ -561,14 +612,16 @@ size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, siz
     if (o->jobs > 1 && wanted > 1)
         return build_in_workers(l, cfg, periods, n, only, o, done, ctx);
     size_t failed = 0;
+    slim_period carry = {0};
     for (size_t i = 0; i < n; i++) {
         char why[1024];
         if (only && period_compare(only, &periods[i]) != 0)
             continue;
-        bool ok = build_period(l, cfg, periods[i], o, why, sizeof why) == 0;
+        bool ok = build_period_carry(l, cfg, periods[i], o, &carry, why, sizeof why) == 0;
         failed += !ok;
         if (done)
             done(ctx, periods[i], o->out_dir, ok ? NULL : why);
     }
+    slim_period_clear(&carry);
     return failed;
 }
