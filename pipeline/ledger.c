@@ -193,19 +193,6 @@ void ledger_release_ids(ledger *l)
 
 size_t ledger_count(const ledger *l) { return l->n; }
 
-bool ledger_reserve(ledger *l, size_t n)
-{
-    if (n > l->cap) {
-        ledger_entry **items = realloc(l->items, n * sizeof *items);
-        if (!items)
-            return false;
-        l->items = items;
-        l->cap = n;
-    }
-    return index_reserve(&l->by_content, n) && index_reserve(&l->by_copy, n) &&
-           index_reserve(&l->current, n / 4) && index_reserve(&l->ids, n);
-}
-
 bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *archived,
                      const char *copy_sha256)
 {

@@ -131,9 +131,6 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
  * the same bytes are stored once. */
 ledger_entry *ledger_find_copy(ledger *l, const char *sha256_hex);
 
-/* Room for n entries (a state about to be loaded). false when out of memory. */
-bool ledger_reserve(ledger *l, size_t n);
-
 size_t ledger_count(const ledger *l);
 ledger_entry *ledger_get(const ledger *l, size_t i);
 
