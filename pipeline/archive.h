@@ -2,7 +2,10 @@
  * touches its files.
  *
  *   ARCHIVE/lock                          flock()ed by the run that holds it
- *   ARCHIVE/state.tsv                     the ledger as the last run left it (state.h)
+ *   ARCHIVE/state.sqlite                  the ledger as the last run left it (state.h)
+ *   ARCHIVE/oversigt.tsv                  each period's figures for the overviews
+ *                                         across periods, by what they are made of
+ *                                         (overview.h)
  *   ARCHIVE/runs/<id>/manifest.json       the run's inputs and what became of
  *                                         them; a run exists once this folder does
  *   ARCHIVE/runs/<id>/config.json         the configuration the run used

@@ -90,8 +90,9 @@ static void verify_usage(FILE *out)
                  "Checks the whole archive, like git fsck: every run's manifest and the chain of\n"
                  "manifests (each records the SHA-256 of the one before), every configuration,\n"
                  "every archive copy, every report and every quarantine copy against the SHA-256\n"
-                 "the archive recorded, and the compact state (state.tsv) against a replay of\n"
-                 "every manifest. Prints 'fejl: FILE: what' for each difference.\n"
+                 "the archive recorded; the state (state.sqlite) against a replay of every\n"
+                 "manifest, and the overview figures it keeps (oversigt.tsv) against the\n"
+                 "periods aggregated again. Prints 'fejl: FILE: what' for each difference.\n"
                  "\n"
                  "exit: 0 the archive is intact, 2 usage error or DIR is not an archive,\n"
                  "      4 something differs or cannot be read\n");

@@ -11,18 +11,22 @@
  *      in the inbox. A file that cannot be read or is too large is reported
  *      and left in the inbox (it has no hash and is never a duplicate);
  *      files past the night's byte limit wait for the next night;
- *   3. replays the manifests of all earlier runs into the ledger (only when
- *      there is something to admit) and admits each staged file;
+ *   3. opens the state the last run left (state.h) as the ledger's source —
+ *      or, when there is none that names the last run, replays the manifests
+ *      of all earlier runs (only when there is something to admit) — and
+ *      admits each staged file;
  *   4. stores the archive copies (bytes archived before are not stored
  *      again), the configuration and the manifest, fsyncs them and renames
  *      the staging folder into runs/<id>: from here on the run exists;
- *   5. rebuilds the workbooks of every period the new files touched; a period
- *      whose workbook cannot be written is reported with its cause and the
- *      rest go on;
+ *   5. rebuilds the workbooks of every period the new files touched (and the
+ *      half year after each), then the overviews across periods (overview.h);
+ *      a period whose workbook cannot be written is reported with its cause
+ *      and the rest go on;
  *   6. moves rejected files to quarantine (with a reasons file) and removes
  *      the others from the inbox — only where the inbox still holds the very
  *      bytes the run took; a file changed meanwhile stays for the next night;
- *   7. writes the report and marks the run complete.
+ *   7. writes the report and marks the run complete, then writes the run's
+ *      changes into the state.
  * A SIGKILL anywhere leaves either no run (1-4: the inbox is untouched) or a
  * committed one that step 1 of the next run finishes. A night with nothing
  * new reads no manifest.
@@ -89,7 +93,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
                  unsigned jobs, const night_events *ev, night_result *res);
 
-/* Whether ARCHIVE/state.tsv, when it is there and names the last run, is
+/* Whether ARCHIVE/state.sqlite, when it is there and names the last run, is
  * what replaying every manifest gives, and whether the rows ARCHIVE/oversigt.tsv
  * keeps for the periods as they are now are what aggregating them again
  * gives (overview.h). Returns the number of problems told to problem() (0:
