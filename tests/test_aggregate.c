@@ -10,6 +10,7 @@
 
 #include "aggregate.h"
 #include "ledger.h"
+#include "overview.h"
 #include "support.h"
 
 typedef struct {
@@ -142,12 +143,56 @@ static void sums_past_64_bits(void **state)
     arena_free(a);
 }
 
+/* A period's row in the overview across periods is its Overblik's figures,
+ * and it comes back from its text (the cache, a worker's pipe) exactly, sums
+ * past 2^53 included. */
+static void a_period_in_the_overview(void **state)
+{
+    (void)state;
+    period_fixture pf = {0};
+    load_fixtures(&pf);
+    arena *a = arena_new();
+    period_summary row = aggregate_summary(report(&pf, -1, a));
+    assert_int_equal(row.department, -1);
+    assert_int_equal(row.latest_year, 2009);
+    assert_double_equal(row.granted, 20300000, 0);
+    assert_double_equal(row.limited, 12400000, 0);
+    assert_int_equal(row.frame, 26500000);
+    assert_int_equal(row.indsatser, 16);
+    assert_int_equal(row.accepted, 5);
+    assert_int_equal(row.rejected, 1);
+    int sof = vocab_find_code(&test_config()->departments, "SOF");
+    period_summary dep = aggregate_summary(report(&pf, sof, a));
+    assert_int_equal(dep.department, sof);
+    assert_double_equal(dep.granted, 6000000, 0);
+    assert_int_equal(dep.frame, -1);                     /* the frame is the municipality's */
+
+    dep.granted = 2e19 + 4096;                           /* a sum of 10^15 amounts */
+    dep.limited = 123456789012345678.0;
+    char line[512];
+    assert_true(summary_format(&dep, test_config(), line, sizeof line));
+    assert_non_null(strstr(line, "2008-H2\tSOF\t2009\t"));
+    period_summary back;
+    assert_true(summary_parse(line, test_config(), &back));
+    assert_int_equal(back.department, sof);
+    assert_true(back.granted == dep.granted && back.limited == dep.limited);
+    assert_int_equal(back.indsatser, dep.indsatser);
+    assert_int_equal(back.frame, -1);
+    char bad[] = "2008-H2\tXYZ\t2009\t1\t1\t-1\t1\t1\t0";   /* no such department */
+    assert_false(summary_parse(bad, test_config(), &back));
+    char short_line[] = "2008-H2\tSOF\t2009";
+    assert_false(summary_parse(short_line, test_config(), &back));
+    arena_free(a);
+    ledger_free(pf.l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_councils_question),
         cmocka_unit_test(a_department_against_the_municipality),
         cmocka_unit_test(sums_past_64_bits),
+        cmocka_unit_test(a_period_in_the_overview),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
