@@ -265,7 +265,7 @@ static bool load_period(void *ctx, ledger *l, sn_period period, char *err, size_
     char p[8];
     period_format(&period, p);
     if (sqlite3_bind_text(s->of_period, 1, p, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
+        snprintf(err, errlen, "%s/state.sqlite: %s", s->archive, sqlite3_errmsg(s->db));
         return false;
     }
     return restore_rows(s, l, s->of_period, err, errlen);
@@ -311,8 +311,10 @@ static bool load_hash(void *ctx, ledger *l, const char *sha256_hex, char *err, s
         snprintf(err, errlen, "%s", ledger_error(l));
         return false;
     }
-    if (sqlite3_bind_text(s->loose_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(s->loose_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+        snprintf(err, errlen, "%s/state.sqlite: %s", s->archive, sqlite3_errmsg(s->db));
         return false;
+    }
     return restore_rows(s, l, s->loose_of_hash, err, errlen);
 }
 
