@@ -13,5 +13,5 @@ build/statusnotat run --inbox out/indbakke --archive out/arkiv --out out/regnear
 rc=$?
 build/statusnotat runs --archive out/arkiv
 echo "statusnotat run exited $rc (0 all accepted, 1 some rejected: the bad-* fixtures are meant to be)"
-echo "open out/regneark/statusredegoerelse-2008-H2.xlsx; rejected files: out/arkiv/quarantine/"
+echo "open out/regneark/statusredegoerelse-2008-H2.xlsx (and statusredegoerelse-oversigt.xlsx across the half years); rejected files: out/arkiv/quarantine/"
 [ "$rc" -le 1 ]
