@@ -603,14 +603,13 @@ static int compare_period_refs(const void *a, const void *b)
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-size_t ledger_period_digests(const ledger *l, sn_period **periods, char (**digests)[65])
+size_t ledger_period_digests(const ledger *l, period_digest **out)
 {
     period_ref *refs = malloc((l->n ? l->n : 1) * sizeof *refs);
-    *periods = malloc((l->n ? l->n : 1) * sizeof **periods);
-    *digests = malloc((l->n ? l->n : 1) * sizeof **digests);
+    *out = malloc((l->n ? l->n : 1) * sizeof **out);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     size_t n_refs = 0, n = (size_t)-1;
-    if (!refs || !*periods || !*digests || !md)
+    if (!refs || !*out || !md)
         goto done;
     for (size_t i = 0; i < l->n; i++)
         if (l->items[i]->row.id.has_period)
@@ -634,9 +633,9 @@ size_t ledger_period_digests(const ledger *l, sn_period **periods, char (**diges
             n = (size_t)-1;
             goto done;
         }
-        (*periods)[n] = refs[i].period;
+        (*out)[n].period = refs[i].period;
         for (unsigned k = 0; k < 32; k++)
-            snprintf((*digests)[n] + 2 * k, 3, "%02x", digest[k]);
+            snprintf((*out)[n].digest + 2 * k, 3, "%02x", digest[k]);
         n++;
         i = j;
     }
@@ -644,10 +643,8 @@ done:
     EVP_MD_CTX_free(md);
     free(refs);
     if (n == (size_t)-1) {
-        free(*periods);
-        free(*digests);
-        *periods = NULL;
-        *digests = NULL;
+        free(*out);
+        *out = NULL;
     }
     return n;
 }

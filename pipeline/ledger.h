@@ -108,12 +108,17 @@ void ledger_release_ids(ledger *l);
  * hukommelse". */
 const char *ledger_error(const ledger *l);
 
-/* Every period's digest: a SHA-256 over its sources in arrival order (bytes,
- * status, department) — what a period's figures depend on besides the
- * configuration and the program (overview.h). Periods ascending; *periods
- * and *digests malloc'd. Returns the count, or (size_t)-1 when out of
- * memory. */
-size_t ledger_period_digests(const ledger *l, sn_period **periods, char (**digests)[65]);
+/* A period and its digest: a SHA-256 over its sources in arrival order
+ * (bytes, status, department) — what a period's figures depend on besides
+ * the configuration and the program (overview.h). */
+typedef struct {
+    sn_period period;
+    char digest[65];
+} period_digest;
+
+/* Every period's digest, periods ascending; *out malloc'd. Returns the
+ * count, or (size_t)-1 when out of memory. */
+size_t ledger_period_digests(const ledger *l, period_digest **out);
 
 /* The same for a file just processed: takes p over (afterwards p is empty),
  * keeping its document in the cache when accepted and the budget allows. */

@@ -379,14 +379,13 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
         goto done;
     }
     if (n->store && m->n_periods) {   /* every period, not only those in the ledger */
-        sn_period *all;
-        char (*digests)[65];
-        size_t n_all = state_period_digests(n->store, n->l, &all, &digests);
+        period_digest *all;
+        size_t n_all = state_period_digests(n->store, n->l, &all);
         if (n_all == (size_t)-1) {
             snprintf(n->err, n->errlen, "%s/state.sqlite: periodernes liste kan ikke læses", n->archive);
             goto done;
         }
-        overview_set_periods(ov, all, digests, n_all);
+        overview_set_periods(ov, all, n_all);
     }
     if (m->n_periods && write_overviews(n, ov, (time_t)m->recorded_time, &w) != 0)
         overview_error = json_string(n->res->overview_error);

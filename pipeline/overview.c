@@ -24,8 +24,7 @@ struct overview {
     period_summary *rows;        /* this run's builds, then everything written */
     size_t n, cap;
     bool failed;                 /* out of memory while adding */
-    sn_period *periods;          /* every period present, ascending, with its digest */
-    char (*digests)[65];
+    period_digest *periods;      /* every period present, ascending */
     size_t n_periods;
     bool has_periods;
 };
@@ -108,16 +107,13 @@ void overview_free(overview *ov)
         return;
     free(ov->rows);
     free(ov->periods);
-    free(ov->digests);
     free(ov);
 }
 
-void overview_set_periods(overview *ov, sn_period *periods, char (*digests)[65], size_t n)
+void overview_set_periods(overview *ov, period_digest *periods, size_t n)
 {
     free(ov->periods);
-    free(ov->digests);
     ov->periods = periods;
-    ov->digests = digests;
     ov->n_periods = n;
     ov->has_periods = true;
 }
@@ -174,7 +170,7 @@ static int ensure_periods(overview *ov)
 {
     if (ov->has_periods)
         return 0;
-    size_t n = ledger_period_digests(ov->l, &ov->periods, &ov->digests);
+    size_t n = ledger_period_digests(ov->l, &ov->periods);
     if (n == (size_t)-1)
         return -1;
     ov->n_periods = n;
@@ -267,10 +263,10 @@ static void cache_write(const overview *ov)
     bool ok = fputs(CACHE_FORMAT "\n", f) >= 0;
     size_t r = 0;
     for (size_t p = 0; ok && p < ov->n_periods; p++) {
-        period_key(ov, ov->digests[p], key);
-        for (; r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p]) < 0; r++)
+        period_key(ov, ov->periods[p].digest, key);
+        for (; r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p].period) < 0; r++)
             ;
-        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p]) == 0; r++)
+        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p].period) == 0; r++)
             ok = !key[0] || (summary_format(&ov->rows[r], ov->cfg, line, sizeof line) &&
                              fprintf(f, "%s\t%s\n", key, line) > 0);
     }
@@ -327,7 +323,7 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
     for (size_t p = 0; p < ov->n_periods; p++) {
-        sn_period period = ov->periods[p];
+        sn_period period = ov->periods[p].period;
         bool have = false;
         for (size_t r = 0; r < built && !have; r++)
             have = period_compare(&ov->rows[r].period, &period) == 0;
@@ -335,7 +331,7 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
             continue;
         char key[65] = "";
         if (ov->cache_path)
-            period_key(ov, ov->digests[p], key);
+            period_key(ov, ov->periods[p].digest, key);
         size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
         for (size_t k = 0; k < n; k++)
             if (!push(ov, &c.rows[first + k].row))
@@ -402,13 +398,13 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
     problems = 0;
     for (size_t p = 0; p < ov->n_periods; p++) {
         char key[65];
-        period_key(ov, ov->digests[p], key);
+        period_key(ov, ov->periods[p].digest, key);
         size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
         if (n == 0)
             continue;   /* not cached under what the period is now: never used */
         fresh.n = 0;
         fresh.overflow = false;
-        if (build_summarize(l, cfg, ov->periods[p], collect_fresh, &fresh, err, errlen) != 0) {
+        if (build_summarize(l, cfg, ov->periods[p].period, collect_fresh, &fresh, err, errlen) != 0) {
             problems = -1;
             goto done;
         }
@@ -420,7 +416,7 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
         }
         if (!same) {
             char pt[8], what[256];
-            period_format(&ov->periods[p], pt);
+            period_format(&ov->periods[p].period, pt);
             snprintf(what, sizeof what, "oversigtens tal for %s svarer ikke til arkivet (filen er ændret); "
                      "slet den, så regner næste nat dem ud igen", pt);
             problem(ctx, "oversigt.tsv", what);

@@ -42,8 +42,8 @@ void overview_free(overview *ov);
 
 /* The periods present and each one's digest (ledger_period_digests), when
  * the ledger does not hold the whole archive (state_period_digests); the
- * overview takes both arrays over. Without it they come from the ledger. */
-void overview_set_periods(overview *ov, sn_period *periods, char (*digests)[65], size_t n);
+ * overview takes the array over. Without it they come from the ledger. */
+void overview_set_periods(overview *ov, period_digest *periods, size_t n);
 
 /* build_options.on_summary: a row of a period this run built. */
 void overview_add(void *ov, const period_summary *row);

@@ -407,9 +407,8 @@ static bool put_entry(sqlite3_stmt *st, const ledger_entry *e, const config *cfg
 /* The digests of the given periods (all when n is SIZE_MAX) from the ledger. */
 static bool put_digests(sqlite3 *db, const ledger *l, const sn_period *only, size_t n_only)
 {
-    sn_period *periods = NULL;
-    char (*digests)[65] = NULL;
-    size_t n = ledger_period_digests(l, &periods, &digests);
+    period_digest *periods = NULL;
+    size_t n = ledger_period_digests(l, &periods);
     sqlite3_stmt *st = NULL;
     bool ok = n != (size_t)-1 &&
               sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO periods(period, digest) VALUES(?1, ?2)", -1,
@@ -417,19 +416,18 @@ static bool put_digests(sqlite3 *db, const ledger *l, const sn_period *only, siz
     for (size_t i = 0; ok && i < n; i++) {
         bool wanted = n_only == (size_t)-1;
         for (size_t k = 0; !wanted && k < n_only; k++)
-            wanted = period_compare(&only[k], &periods[i]) == 0;
+            wanted = period_compare(&only[k], &periods[i].period) == 0;
         if (!wanted)
             continue;
         char p[8];
-        period_format(&periods[i], p);
+        period_format(&periods[i].period, p);
         ok = sqlite3_bind_text(st, 1, p, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-             sqlite3_bind_text(st, 2, digests[i], -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, periods[i].digest, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
              sqlite3_step(st) == SQLITE_DONE;
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     free(periods);
-    free(digests);
     return ok;
 }
 
@@ -536,87 +534,51 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
 
 /* ---- Reading it all ---------------------------------------------------------- */
 
-size_t state_period_digests(state_store *s, const ledger *l, sn_period **periods,
-                            char (**digests)[65])
+static int compare_period_digests(const void *a, const void *b)
 {
-    sn_period *mine = NULL;
-    char (*mine_digests)[65] = NULL;
-    size_t n_mine = ledger_period_digests(l, &mine, &mine_digests), n = 0, cap = n_mine + 64;
+    return period_compare(&((const period_digest *)a)->period, &((const period_digest *)b)->period);
+}
+
+size_t state_period_digests(state_store *s, const ledger *l, period_digest **out)
+{
+    period_digest *mine = NULL;
+    size_t n_mine = ledger_period_digests(l, &mine), n = 0, n_stored = 0;
     sqlite3_stmt *st = NULL;
-    *periods = malloc(cap * sizeof **periods);
-    *digests = malloc(cap * sizeof **digests);
-    bool ok = n_mine != (size_t)-1 && *periods && *digests &&
-              sqlite3_prepare_v2(s->db, "SELECT period, digest FROM periods", -1, &st, NULL) == SQLITE_OK;
+    bool ok = n_mine != (size_t)-1 &&
+              sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM periods", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        n_stored = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    *out = ok ? malloc((n_stored + n_mine + 1) * sizeof **out) : NULL;
+    ok = *out && sqlite3_prepare_v2(s->db, "SELECT period, digest FROM periods", -1, &st, NULL) == SQLITE_OK;
+    /* The state's, but for the periods the ledger holds (loaded whole, and
+     * changed by this run): those are the ledger's. */
     int step = SQLITE_DONE;
-    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        sn_period p;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW && n < n_stored) {
+        period_digest x;
         const char *text = (const char *)sqlite3_column_text(st, 0);
         const char *digest = (const char *)sqlite3_column_text(st, 1);
-        if (!text || !digest || !value_period(text, &p) || strlen(digest) != 64) {
-            ok = false;
-            break;
+        ok = text && digest && value_period(text, &x.period) && strlen(digest) == 64;
+        if (ok && !bsearch(&x, mine, n_mine, sizeof *mine, compare_period_digests)) {
+            memcpy(x.digest, digest, 65);
+            (*out)[n++] = x;
         }
-        if (n == cap) {
-            cap *= 2;
-            sn_period *gp = realloc(*periods, cap * sizeof *gp);
-            char (*gd)[65] = gp ? realloc(*digests, cap * sizeof *gd) : NULL;
-            if (gp)
-                *periods = gp;
-            if (!gd) {
-                ok = false;
-                break;
-            }
-            *digests = gd;
-        }
-        (*periods)[n] = p;
-        memcpy((*digests)[n], digest, 65);
-        n++;
     }
     ok = ok && step == SQLITE_DONE;
     sqlite3_finalize(st);
-    /* The ledger's periods over the state's: what this run changed. */
-    for (size_t i = 0; ok && i < n_mine; i++) {
-        size_t k = 0;
-        while (k < n && period_compare(&(*periods)[k], &mine[i]) != 0)
-            k++;
-        if (k == n) {
-            if (n == cap) {
-                cap *= 2;
-                sn_period *gp = realloc(*periods, cap * sizeof *gp);
-                char (*gd)[65] = gp ? realloc(*digests, cap * sizeof *gd) : NULL;
-                if (gp)
-                    *periods = gp;
-                if (!gd) {
-                    ok = false;
-                    break;
-                }
-                *digests = gd;
-            }
-            n++;
-        }
-        (*periods)[k] = mine[i];
-        memcpy((*digests)[k], mine_digests[i], 65);
+    if (ok) {
+        memcpy(*out + n, mine, n_mine * sizeof *mine);
+        n += n_mine;
+        qsort(*out, n, sizeof **out, compare_period_digests);
     }
     free(mine);
-    free(mine_digests);
     if (!ok) {
-        free(*periods);
-        free(*digests);
-        *periods = NULL;
-        *digests = NULL;
+        free(*out);
+        *out = NULL;
         return (size_t)-1;
     }
-    /* Ascending, like ledger_period_digests. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && period_compare(&(*periods)[j - 1], &(*periods)[j]) > 0; j--) {
-            sn_period tp = (*periods)[j];
-            (*periods)[j] = (*periods)[j - 1];
-            (*periods)[j - 1] = tp;
-            char td[65];
-            memcpy(td, (*digests)[j], 65);
-            memcpy((*digests)[j], (*digests)[j - 1], 65);
-            memcpy((*digests)[j - 1], td, 65);
-        }
     return n;
 }
 
@@ -632,9 +594,8 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     }
     sqlite3_stmt *st = NULL;
     arena *a = arena_new();
-    sn_period *periods = NULL;
-    char (*digests)[65] = NULL;
-    size_t n_periods = ledger_period_digests(l, &periods, &digests), i = 0;
+    period_digest *periods = NULL;
+    size_t n_periods = ledger_period_digests(l, &periods), i = 0;
     int same = a && n_periods != (size_t)-1 ? 1 : -1;
     if (same < 0)
         snprintf(err, errlen, "ikke nok hukommelse");
@@ -671,9 +632,9 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     while (same == 1 && sqlite3_step(st) == SQLITE_ROW) {
         char p[8] = "";
         if (k < n_periods)
-            period_format(&periods[k], p);
+            period_format(&periods[k].period, p);
         same = k < n_periods && strcmp((const char *)sqlite3_column_text(st, 0), p) == 0 &&
-               strcmp((const char *)sqlite3_column_text(st, 1), digests[k]) == 0;
+               strcmp((const char *)sqlite3_column_text(st, 1), periods[k].digest) == 0;
         k++;
     }
     if (same == 1 && k != n_periods)
@@ -682,6 +643,5 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     sqlite3_close(db);
     arena_free(a);
     free(periods);
-    free(digests);
     return same;
 }

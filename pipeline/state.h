@@ -48,9 +48,8 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
 
 /* Every period's digest now: the state's, with those of the periods the
  * ledger holds (loaded whole, and changed by this run) put over them.
- * Periods ascending; both arrays malloc'd. The count, or (size_t)-1. */
-size_t state_period_digests(state_store *s, const ledger *l, sn_period **periods,
-                            char (**digests)[65]);
+ * Periods ascending; *out malloc'd. The count, or (size_t)-1. */
+size_t state_period_digests(state_store *s, const ledger *l, period_digest **out);
 
 /* The run's changes — the entries new since state_open, those whose status
  * changed, their periods' digests — and the run's name, in one transaction.
