@@ -40,26 +40,6 @@ static int write_one(const period_report *report, const char *out_dir, const cha
     return 0;
 }
 
-/* The accepted documents of the period — of one department, or all when
- * department < 0 — loaded from the ledger (its cache, or parsed again). */
-static int load_documents(ledger *l, const config *cfg, sn_period period, int department,
-                          period_document *docs, processed_file *scratch, size_t *n_docs,
-                          char *err, size_t errlen)
-{
-    *n_docs = 0;
-    for (size_t i = 0; i < ledger_count(l); i++) {
-        ledger_entry *e = ledger_get(l, i);
-        if (e->row.status != SOURCE_ACCEPTED || !in_period(&e->row, period) ||
-            (department >= 0 && e->row.id.department != department))
-            continue;
-        const document *doc = ledger_load(e, cfg, &scratch[*n_docs], err, errlen);
-        if (!doc)
-            return -1;
-        docs[(*n_docs)++] = (period_document){doc, e->row.id.name};
-    }
-    return 0;
-}
-
 /* What Udvikling reads of a document of the half year before — its
  * department and, per initiative, id, title, status, effect and money —
  * copied into a, so that the document itself can go at once: a build holds
@@ -94,27 +74,33 @@ static const document *slim_copy(arena *a, const document *doc)
     return d;
 }
 
-/* The accepted documents of the half year before, each loaded, copied slim
- * into a and released. */
-static int load_previous(ledger *l, const config *cfg, sn_period period, arena *a,
-                         period_document *docs, size_t *n_docs, char *err, size_t errlen)
+/* The accepted documents of the period, loaded from the ledger (its cache,
+ * or parsed again): whole into scratch — or, with slim, each copied slim into
+ * that arena and released at once (the half year before, for Udvikling). */
+static int load_documents(ledger *l, const config *cfg, sn_period period, arena *slim,
+                          period_document *docs, processed_file *scratch, size_t *n_docs,
+                          char *err, size_t errlen)
 {
     *n_docs = 0;
     for (size_t i = 0; i < ledger_count(l); i++) {
         ledger_entry *e = ledger_get(l, i);
         if (e->row.status != SOURCE_ACCEPTED || !in_period(&e->row, period))
             continue;
-        processed_file scratch;
-        const document *doc = ledger_load(e, cfg, &scratch, err, errlen);
-        const document *slim = doc ? slim_copy(a, doc) : NULL;
-        processed_file_release(&scratch);
-        if (!doc)
-            return -1;
-        if (!slim) {
-            snprintf(err, errlen, "ikke nok hukommelse");
+        processed_file one, *into = slim ? &one : &scratch[*n_docs];
+        const document *doc = ledger_load(e, cfg, into, err, errlen);
+        if (!doc) {   /* what was read before the check failed */
+            processed_file_release(into);
             return -1;
         }
-        docs[(*n_docs)++] = (period_document){slim, e->row.id.name};
+        if (slim) {
+            doc = slim_copy(slim, doc);
+            processed_file_release(&one);
+            if (!doc) {
+                snprintf(err, errlen, "ikke nok hukommelse");
+                return -1;
+            }
+        }
+        docs[(*n_docs)++] = (period_document){doc, e->row.id.name};
     }
     return 0;
 }
@@ -201,10 +187,10 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
         memcpy(previous, carry->docs, carry->n * sizeof *previous);
         n_previous = carry->n;
     } else if (with_previous &&
-               load_previous(l, cfg, before, a, previous, &n_previous, err, errlen) != 0) {
+               load_documents(l, cfg, before, a, previous, NULL, &n_previous, err, errlen) != 0) {
         goto done;
     }
-    if (load_documents(l, cfg, period, -1, docs, scratch, &n_docs, err, errlen) != 0)
+    if (load_documents(l, cfg, period, NULL, docs, scratch, &n_docs, err, errlen) != 0)
         goto done;
     if (carry) {   /* this half year's, slim, for the next one */
         next.a = arena_new();
