@@ -274,43 +274,30 @@ static bool load_period(void *ctx, ledger *l, sn_period period, char *err, size_
 static bool load_hash(void *ctx, ledger *l, const char *sha256_hex, char *err, size_t errlen)
 {
     state_store *s = ctx;
-    /* The periods with those bytes, whole; then entries without a period. */
-    size_t n = 0, cap = 0;
-    sn_period *periods = NULL;
+    /* The periods with those bytes, each whole (loading one steps another
+     * statement); then the entries without a period. */
     bool ok = sqlite3_bind_text(s->periods_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) == SQLITE_OK;
-    int step;
+    int step = SQLITE_DONE;
     while (ok && (step = sqlite3_step(s->periods_of_hash)) == SQLITE_ROW) {
         sn_period p;
         const char *text = (const char *)sqlite3_column_text(s->periods_of_hash, 0);
-        if (!text || !value_period(text, &p)) {
-            ok = false;
-            break;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4;
-            sn_period *grown = realloc(periods, cap * sizeof *grown);
-            if (!grown) {
-                ok = false;
-                break;
-            }
-            periods = grown;
-        }
-        periods[n++] = p;
+        ok = text && value_period(text, &p) && ledger_need_period(l, p);
+        if (ok)
+            continue;
+        if (text && value_period(text, &p)) {   /* the load's own message */
+            if (err != ledger_error(l))
+                snprintf(err, errlen, "%s", ledger_error(l));
+        } else
+            snprintf(err, errlen, "%s/state.sqlite: tilstanden har en ugyldig periode", s->archive);
     }
     sqlite3_reset(s->periods_of_hash);
-    if (!ok) {
-        free(periods);
+    if (ok && step != SQLITE_DONE) {
         snprintf(err, errlen, "%s/state.sqlite: tilstanden kan ikke læses (%s)", s->archive,
                  sqlite3_errmsg(s->db));
-        return false;
+        ok = false;
     }
-    for (size_t i = 0; ok && i < n; i++)
-        ok = ledger_need_period(l, periods[i]);
-    free(periods);
-    if (!ok) {
-        snprintf(err, errlen, "%s", ledger_error(l));
+    if (!ok)
         return false;
-    }
     if (sqlite3_bind_text(s->loose_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
         snprintf(err, errlen, "%s/state.sqlite: %s", s->archive, sqlite3_errmsg(s->db));
         return false;
