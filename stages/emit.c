@@ -110,17 +110,29 @@ static double number_chars(double v)
     return n + (n - 1) / 3 + (v < 0) + 1;
 }
 
+/* The one place a text is made safe for a cell: control characters and
+ * invalid UTF-8 out, cut to what a cell holds. NULL when out of memory (and
+ * the sheet knows it). */
+static const char *cell_safe(sheet *s, const char *text)
+{
+    const char *safe = text_cell(s->e->a, text, NULL);
+    if (!safe)
+        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+    return safe;
+}
+
+/* The width a column is given (finish_sheet): what its cells need, within
+ * bounds. */
+static double column_width(const sheet *s, lxw_col_t c)
+{
+    double w = c < MAX_COLS ? s->width[c] : 0;
+    return w < 8 ? 8 : w > MAX_WIDTH ? MAX_WIDTH : w;
+}
+
 static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text, lxw_format *fmt)
 {
-    if (!text)
+    if (!text || !(text = cell_safe(s, text)))
         return;
-    /* The one place a text is made safe for a cell: control characters and
-     * invalid UTF-8 out, cut to what a cell holds. */
-    text = text_cell(s->e->a, text, NULL);
-    if (!text) {
-        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
-        return;
-    }
     double chars = (double)text_utf8_length(text) + 1;
     if (!fmt && chars > WRAP_WIDTH) {
         /* Long titles and messages wrap, never cut; the row is made tall
@@ -144,11 +156,8 @@ static void put_string(sheet *s, lxw_row_t row, lxw_col_t col, const char *text,
  * does not set the column's width. */
 static void put_banner(sheet *s, lxw_row_t row, const char *text, lxw_format *fmt)
 {
-    text = text_cell(s->e->a, text, NULL);
-    if (!text) {
-        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+    if (!(text = cell_safe(s, text)))
         return;
-    }
     check(s->e, worksheet_write_string(s->ws, row, 0, text, fmt), s->name);
 }
 
@@ -157,14 +166,11 @@ static void put_banner(sheet *s, lxw_row_t row, const char *text, lxw_format *fm
  * enough for it. Written after the row's columns have their widths. */
 static void put_note(sheet *s, lxw_row_t row, lxw_col_t n_cols, const char *text)
 {
-    text = text_cell(s->e->a, text, NULL);
-    if (!text) {
-        check(s->e, LXW_ERROR_MEMORY_MALLOC_FAILED, s->name);
+    if (!(text = cell_safe(s, text)))
         return;
-    }
     double width = 0;
-    for (lxw_col_t c = 0; c < n_cols && c < MAX_COLS; c++)
-        width += s->width[c] < 8 ? 8 : s->width[c] > MAX_WIDTH ? MAX_WIDTH : s->width[c];
+    for (lxw_col_t c = 0; c < n_cols; c++)
+        width += column_width(s, c);
     unsigned lines = (unsigned)((double)text_utf8_length(text) * 0.85 / (width - 2)) + 1;
     check(s->e, worksheet_merge_range(s->ws, row, 0, row, n_cols - 1, text, s->e->f.wrap), s->name);
     check(s->e, worksheet_set_row(s->ws, row, 15.0 * (lines > 5 ? 5 : lines), NULL), s->name);
@@ -258,7 +264,7 @@ static void finish_sheet(sheet *s, size_t n_cols, bool freeze)
 {
     double total = 0;
     for (size_t c = 0; c < n_cols && c < MAX_COLS; c++) {
-        double w = s->width[c] < 8 ? 8 : s->width[c] > MAX_WIDTH ? MAX_WIDTH : s->width[c];
+        double w = column_width(s, (lxw_col_t)c);
         total += w + 0.7;   /* the cell padding */
         check(s->e, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), s->name);
     }
