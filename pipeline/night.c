@@ -1018,27 +1018,20 @@ static void on_problem(void *ctx, const char *file, const char *what)
         s->ev->problem(s->ev->ctx, file, what);
 }
 
-/* Whether the run was made by a version that writes the overviews across
- * periods (its report says how they went, written or not). */
-static bool run_has_overviews(const char *archive, const char *run_id)
+/* The run's report.json, or NULL when it cannot be read. */
+static json_t *read_report(const char *archive, const char *run_id)
 {
     char path[4400];
     json_error_t jerr;
     snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
-    json_t *report = json_load_file(path, 0, &jerr);
-    bool has = report && json_object_get(report, "overview_error") != NULL;
-    json_decref(report);
-    return has;
+    return json_load_file(path, 0, &jerr);
 }
 
-/* The workbooks a rerun wrote against those report.json recorded. */
-static void compare_workbooks(const char *archive, const char *run_id, json_t *written,
+/* The workbooks a rerun wrote against those the run's report (NULL: it
+ * could not be read) recorded. */
+static void compare_workbooks(const json_t *report, const char *run_id, json_t *written,
                               const run_manifest *m, const sn_period *only, problem_sink *sink)
 {
-    char path[4400];
-    json_error_t jerr;
-    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
-    json_t *report = json_load_file(path, 0, &jerr);
     char rel[512];
     snprintf(rel, sizeof rel, "runs/%s/report.json", run_id);
     if (!report) {
@@ -1086,7 +1079,6 @@ static void compare_workbooks(const char *archive, const char *run_id, json_t *w
         if (of_period && !rebuilt)
             on_problem(sink, file, "kørslen skrev dette regneark, men det kunne ikke genskabes");
     }
-    json_decref(report);
 }
 
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
@@ -1097,7 +1089,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     name_list runs = {0};
     size_t target = (size_t)-1;
     config *cfg = NULL;
-    json_t *written = json_array();
+    json_t *written = json_array(), *report = NULL;
     night n = {.archive = archive, .out = out, .ev = ev ? ev : &no_events, .res = res,
                .err = res->err, .errlen = sizeof res->err};
     problem_sink sink = {n.ev, 0};
@@ -1139,6 +1131,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     n.l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
     if (!n.l || durable_mkdirs(out, res->err, sizeof res->err) != 0)
         goto done;
+    report = read_report(archive, run_id);   /* what the run wrote, to compare with */
     for (size_t r = 0; r <= target; r++) {
         run_manifest *m;
         if (archive_read_manifest(archive, runs.names[r], cfg, &m, res->err, sizeof res->err) != 0)
@@ -1153,13 +1146,16 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                                 .summary_ctx = ov};
             json_t *failed = ov ? build_periods_of(&n, m, &bo, period) : NULL;
             rc = failed && !w.failed ? 0 : -1;
-            if (rc == 0 && !period && m->n_periods && run_has_overviews(archive, run_id))
+            /* The overviews, when the run's version wrote them (its report
+             * says how they went, written or not). */
+            if (rc == 0 && !period && m->n_periods && report &&
+                json_object_get(report, "overview_error"))
                 write_overviews(&n, ov, (time_t)m->recorded_time, &w);
             rc = rc == 0 && !w.failed ? 0 : -1;
             overview_free(ov);
             json_decref(failed);
             if (rc == 0)
-                compare_workbooks(archive, run_id, written, m, period, &sink);
+                compare_workbooks(report, run_id, written, m, period, &sink);
             else
                 snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
         }
@@ -1181,6 +1177,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                  res->overview_error);
 done:
     json_decref(written);
+    json_decref(report);
     ledger_free(n.l);
     config_free(cfg);
     name_list_free(&runs);
