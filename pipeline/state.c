@@ -335,35 +335,32 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
         return 0;   /* another run's: replay */
     }
     state_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        sqlite3_close(db);
+        snprintf(err, errlen, "ikke nok hukommelse");
+        return -1;
+    }
+    *s = (state_store){.db = db, .archive = archive, .cfg = cfg, .load_cfg = load_cfg,
+                       .scratch = arena_new()};
     sqlite3_stmt *st = NULL;
-    bool ok = s && (s->scratch = arena_new()) && meta_get(db, "runs", count, sizeof count) && count[0] &&
+    bool ok = s->scratch && meta_get(db, "runs", count, sizeof count) && count[0] &&
               sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(seq) + 1, 0) FROM entries", -1, &st, NULL) == SQLITE_OK &&
               sqlite3_step(st) == SQLITE_ROW;
     if (ok) {
-        s->db = db;
-        s->archive = archive;
-        s->cfg = cfg;
-        s->load_cfg = load_cfg;
         s->base_seq = (size_t)sqlite3_column_int64(st, 0);
         *runs = strtoul(count, NULL, 10);
-        ok = sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE period = ?1 ORDER BY seq", -1,
-                                &s->of_period, NULL) == SQLITE_OK &&
-             sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries WHERE sha256 = ?1 AND period "
-                                "IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
-             sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE sha256 = ?1 AND period IS NULL "
-                                "ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
     }
     sqlite3_finalize(st);
+    ok = ok &&
+         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE period = ?1 ORDER BY seq", -1,
+                            &s->of_period, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries WHERE sha256 = ?1 AND period "
+                            "IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE sha256 = ?1 AND period IS NULL "
+                            "ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
     if (!ok) {
         fail(db, path, "læses; alle manifester læses i stedet", err, errlen);
-        if (s && s->db)
-            state_close(s);
-        else {
-            sqlite3_close(db);
-            if (s)
-                arena_free(s->scratch);
-            free(s);
-        }
+        state_close(s);
         return -1;
     }
     ledger_source src = {.ctx = s, .load_period = load_period, .load_hash = load_hash};
