@@ -185,82 +185,118 @@ static void read_declaration(input_stream *in)
             in->declared = DECLARED_LATIN;
 }
 
+static const char root_end[] = "statusnotat>";
+
+/* One byte of the check, every case. */
+static bool check_byte(input_stream *in, unsigned char c)
+{
+    if (in->head_len < sizeof in->head)
+        in->head[in->head_len++] = c;
+    if (c == '\n')
+        in->lines++;
+    in->ends_with_newline = c == '\n';
+    /* The root's end tag, </statusnotat> or </prefix:statusnotat>: the
+     * reader reads ahead, so "Extra content" after it may come before the
+     * end element does. */
+    if (in->root_end_match && c == (unsigned char)root_end[in->root_end_match - 1]) {
+        if (++in->root_end_match == sizeof root_end)
+            in->saw_root_end = true, in->root_end_match = 0;
+    } else {
+        in->root_end_match = c == '/' || c == ':' ? 1 : 0;
+    }
+    bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
+    if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
+        in->only_space = false;
+    if (c < 0x80 && in->utf8_need == 0)
+        return true;
+    if (in->declared == DECLARED_UNKNOWN)
+        read_declaration(in);
+    bool valid;
+    if (in->utf8_need == 0) {
+        in->nonascii++;
+        in->seq_len = 0;
+        valid = true;
+        if (c >= 0xC2 && c <= 0xDF)
+            in->utf8_need = 1, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+        else if (c == 0xE0)
+            in->utf8_need = 2, in->utf8_lo = 0xA0, in->utf8_hi = 0xBF;
+        else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+            in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+        else if (c == 0xED)
+            in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0x9F;
+        else if (c == 0xF0)
+            in->utf8_need = 3, in->utf8_lo = 0x90, in->utf8_hi = 0xBF;
+        else if (c >= 0xF1 && c <= 0xF3)
+            in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
+        else if (c == 0xF4)
+            in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0x8F;
+        else
+            valid = false;
+    } else {
+        valid = c >= in->utf8_lo && c <= in->utf8_hi;
+        in->utf8_need--;
+        in->utf8_lo = 0x80;
+        in->utf8_hi = 0xBF;
+    }
+    if (in->seq_len < sizeof in->seq)
+        in->seq[in->seq_len++] = c;
+    if (valid && in->utf8_need == 0 && in->first_seq_len == 0) {
+        memcpy(in->first_seq, in->seq, in->seq_len);
+        in->first_seq_len = in->seq_len;
+        in->first_line = in->lines + 1;
+    }
+    if (valid)
+        return true;
+    if (in->utf8_ok) {
+        in->bad_byte = in->seq[0];
+        in->bad_line = in->lines + 1 - (c == '\n');
+    }
+    in->utf8_ok = false;
+    in->utf8_need = 0;
+    if (in->declared == DECLARED_UTF8) {
+        in->error = F_ENCODING_MISMATCH;
+        return false;
+    }
+    return true;
+}
+
 /* Follows the bytes as UTF-8. In a file declared (or defaulting to) UTF-8 the
  * first byte that is not UTF-8 stops the stream (ENCODING_MISMATCH, one
  * finding with its line); in a file declared ISO-8859-1 or windows-1252 it
- * only notes whether every non-ASCII byte forms UTF-8 (decided at the end). */
+ * only notes whether every non-ASCII byte forms UTF-8 (decided at the end).
+ *
+ * The common case — ASCII once the head is read and the first non-space
+ * seen — runs with its state in locals (the bytes are chars, which may alias
+ * the stream's fields, so the compiler would load and store each field for
+ * every byte); anything else goes through check_byte. */
 static bool check_encoding(input_stream *in, const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        if (in->head_len < sizeof in->head)
-            in->head[in->head_len++] = c;
-        if (c == '\n')
-            in->lines++;
-        in->ends_with_newline = c == '\n';
-        /* The root's end tag, </statusnotat> or </prefix:statusnotat>: the
-         * reader reads ahead, so "Extra content" after it may come before the
-         * end element does. */
-        static const char root_end[] = "statusnotat>";
-        if (in->root_end_match && c == (unsigned char)root_end[in->root_end_match - 1]) {
-            if (++in->root_end_match == sizeof root_end)
-                in->saw_root_end = true, in->root_end_match = 0;
-        } else {
-            in->root_end_match = c == '/' || c == ':' ? 1 : 0;
-        }
-        bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
-        if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
-            in->only_space = false;
-        if (c < 0x80 && in->utf8_need == 0)
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] >= 0x80 || in->utf8_need || in->only_space || in->head_len < sizeof in->head) {
+            if (!check_byte(in, p[i++]))
+                return false;
             continue;
-        if (in->declared == DECLARED_UNKNOWN)
-            read_declaration(in);
-        bool valid;
-        if (in->utf8_need == 0) {
-            in->nonascii++;
-            in->seq_len = 0;
-            valid = true;
-            if (c >= 0xC2 && c <= 0xDF)
-                in->utf8_need = 1, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
-            else if (c == 0xE0)
-                in->utf8_need = 2, in->utf8_lo = 0xA0, in->utf8_hi = 0xBF;
-            else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-                in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
-            else if (c == 0xED)
-                in->utf8_need = 2, in->utf8_lo = 0x80, in->utf8_hi = 0x9F;
-            else if (c == 0xF0)
-                in->utf8_need = 3, in->utf8_lo = 0x90, in->utf8_hi = 0xBF;
-            else if (c >= 0xF1 && c <= 0xF3)
-                in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0xBF;
-            else if (c == 0xF4)
-                in->utf8_need = 3, in->utf8_lo = 0x80, in->utf8_hi = 0x8F;
-            else
-                valid = false;
-        } else {
-            valid = c >= in->utf8_lo && c <= in->utf8_hi;
-            in->utf8_need--;
-            in->utf8_lo = 0x80;
-            in->utf8_hi = 0xBF;
         }
-        if (in->seq_len < sizeof in->seq)
-            in->seq[in->seq_len++] = c;
-        if (valid && in->utf8_need == 0 && in->first_seq_len == 0) {
-            memcpy(in->first_seq, in->seq, in->seq_len);
-            in->first_seq_len = in->seq_len;
-            in->first_line = in->lines + 1;
+        uint32_t lines = in->lines;
+        size_t match = in->root_end_match;
+        bool saw_root_end = in->saw_root_end;
+        size_t from = i;
+        for (; i < n && p[i] < 0x80; i++) {
+            unsigned char c = p[i];
+            lines += c == '\n';
+            if (match && c == (unsigned char)root_end[match - 1]) {
+                if (++match == sizeof root_end)
+                    saw_root_end = true, match = 0;
+            } else {
+                match = c == '/' || c == ':' ? 1 : 0;
+            }
         }
-        if (valid)
-            continue;
-        if (in->utf8_ok) {
-            in->bad_byte = in->seq[0];
-            in->bad_line = in->lines + 1 - (c == '\n');
-        }
-        in->utf8_ok = false;
-        in->utf8_need = 0;
-        if (in->declared == DECLARED_UTF8) {
-            in->error = F_ENCODING_MISMATCH;
-            return false;
-        }
+        in->lines = lines;
+        in->root_end_match = match;
+        in->saw_root_end = saw_root_end;
+        if (i > from)
+            in->ends_with_newline = p[i - 1] == '\n';
     }
     return true;
 }
