@@ -52,8 +52,9 @@ static void run_usage(FILE *out)
             "  --archive DIR  the archive (created if missing)\n"
             "  --out DIR      where the workbooks go (created if missing)\n"
             "  --config FILE  the configuration\n"
-            "  --jobs N       build the periods' workbooks in N processes (default: the\n"
-            "                 number of cores); the bytes are the same for every N\n"
+            "  --jobs N       read the files and write the workbooks in N threads\n"
+            "                 (default: the number of cores); the bytes are the same for\n"
+            "                 every N\n"
             "  -h, --help     this text\n"
             "\n"
             "Each delivery is opened once (a symbolic link is never followed, a FIFO never\n"
@@ -195,6 +196,28 @@ static void on_written(void *ctx, const char *path)
 }
 
 /* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs. */
+/* A run without an archive admits each file as it comes, in the inbox's
+ * order, and says on stderr why a rejected one was. */
+typedef struct {
+    ledger *l;
+    const char *const *paths;    /* where each file is read again */
+    size_t *counts;
+} intake_ctx;
+
+static bool intake_one(void *ctx, size_t i, processed_file *p)
+{
+    intake_ctx *in = ctx;
+    ledger_entry *e = ledger_admit(in->l, p, in->paths[i], 0);
+    if (!e)
+        return false;
+    in->counts[e->row.status]++;
+    if (e->row.status == SOURCE_REJECTED)
+        for (size_t k = 0; k < e->row.n_findings; k++)
+            if (e->row.findings[k].severity == SEVERITY_ERROR)
+                report_finding_text(stderr, &e->row.findings[k]);
+    return true;
+}
+
 static int run_time(time_t *out)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -299,11 +322,14 @@ int cmd_run(int argc, char **argv)
         staging[0] = '\0';
         goto done;
     }
+    const char **paths = arena_alloc_array(names, files.n ? files.n : 1, sizeof *paths);
+    const char **shown = arena_alloc_array(names, files.n ? files.n : 1, sizeof *shown);
+    if (!paths || !shown)
+        goto oom;
     for (size_t i = 0; i < files.n; i++) {
         char path[4096], copy[4200], why[512];
         snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
         snprintf(copy, sizeof copy, "%s/%06zu", staging, i);
-        const char *name = text_name_escape(names, files.names[i]);
         struct stat st;
         int fd = durable_open_delivery(path, &st);
         durable_copy_result c = {0};
@@ -314,15 +340,14 @@ int cmd_run(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         /* A file that cannot be read or is too large is said so by ingest. */
-        ledger_entry *e = name ? ledger_take_file(l, staged ? copy : path, name, 0) : NULL;
-        if (!e)
+        shown[i] = text_name_escape(names, files.names[i]);
+        paths[i] = arena_strdup(names, staged ? copy : path);
+        if (!shown[i] || !paths[i])
             goto oom;
-        counts[e->row.status]++;
-        if (e->row.status == SOURCE_REJECTED)
-            for (size_t k = 0; k < e->row.n_findings; k++)
-                if (e->row.findings[k].severity == SEVERITY_ERROR)
-                    report_finding_text(stderr, &e->row.findings[k]);
     }
+    intake_ctx in = {.l = l, .paths = paths, .counts = counts};
+    if (process_in_order(paths, shown, files.n, cfg, jobs, intake_one, &in) != 0)
+        goto oom;
 
     size_t n_periods = ledger_periods(l, &periods), written = 0;
     if (n_periods == (size_t)-1)

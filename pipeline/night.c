@@ -788,6 +788,59 @@ static void night_free(night *n)
  * every manifest. Returns true when the state could not be read during the
  * run before anything was committed (the night is then made again without
  * it). */
+/* Step 3's admission of one file read (process_in_order): in the inbox's
+ * order, with its log line. */
+typedef struct {
+    night *n;
+    const intake *taken;
+    size_t n_taken, run_index;
+} admit_ctx;
+
+static bool admit_one(void *ctx, size_t k, processed_file *p)
+{
+    admit_ctx *ac = ctx;
+    night *n = ac->n;
+    night_result *res = n->res;
+    const intake *taken = ac->taken;
+    if (n->ev->progress)
+        n->ev->progress(n->ev->ctx, k + 1, ac->n_taken, taken[k].name);
+    ledger_entry *e = ledger_admit(n->l, p, taken[k].staged.path, ac->run_index);
+    if (!e) {
+        snprintf(res->err, sizeof res->err, "%s: %s", taken[k].name, ledger_error(n->l));
+        n->store_failed = n->store != NULL;
+        return false;
+    }
+    if (strcmp(e->row.id.sha256_hex, taken[k].staged.sha256) != 0) {
+        snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
+                 taken[k].staged.path);
+        return false;
+    }
+    res->counts[e->row.status]++;
+    res->n_files++;
+    if (n->ev->admitted)
+        n->ev->admitted(n->ev->ctx, &e->row);
+    /* The errors with their details (libxml2's or the system's words). */
+    json_t *errors = json_array();
+    for (size_t f = 0; errors && f < e->row.n_findings; f++) {
+        const finding *x = &e->row.findings[f];
+        if (x->severity != SEVERITY_ERROR)
+            continue;
+        json_t *one = json_pack("{s:s, s:I, s:s}", "code", finding_code_name(x->code), "line",
+                                (json_int_t)x->line, "message", x->message);
+        if (one && x->detail)
+            json_object_set_new(one, "detail", json_string(x->detail));
+        json_array_append_new(errors, one);
+    }
+    log_event(n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
+              json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
+                        e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",
+                        source_status_code(e->row.status), "errors",
+                        (json_int_t)source_row_count(&e->row, SEVERITY_ERROR), "findings",
+                        (json_int_t)e->row.n_findings, "error_findings",
+                        errors ? errors : json_array()));
+    return true;
+}
+
 static bool night_attempt(const night_options *o, const night_events *ev, night_result *res,
                           bool use_state, const char *state_error)
 {
@@ -910,44 +963,26 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     size_t run_index = prior_runs;
     size_t recovered_rejected = res->counts[SOURCE_REJECTED];
     res->counts[SOURCE_REJECTED] = 0;
-    for (size_t k = 0; k < n_taken; k++) {
-        if (n.ev->progress)
-            n.ev->progress(n.ev->ctx, k + 1, n_taken, taken[k].name);
-        /* The same intake as a run without an archive, from the staged copy. */
-        ledger_entry *e = ledger_take_file(n.l, taken[k].staged.path, taken[k].name, run_index);
-        if (!e) {
-            snprintf(res->err, sizeof res->err, "%s: %s", taken[k].name, ledger_error(n.l));
-            n.store_failed = n.store != NULL;
+    /* The same intake as a run without an archive, from the staged copies:
+     * read by the run's jobs, admitted here in the inbox's order. */
+    {
+        const char **paths = arena_alloc_array(a, n_taken, sizeof *paths);
+        const char **names = arena_alloc_array(a, n_taken, sizeof *names);
+        if (!paths || !names) {
+            snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
             goto fail;
         }
-        if (strcmp(e->row.id.sha256_hex, taken[k].staged.sha256) != 0) {
-            snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
-                     taken[k].staged.path);
+        for (size_t k = 0; k < n_taken; k++) {
+            paths[k] = taken[k].staged.path;
+            names[k] = taken[k].name;
+        }
+        admit_ctx ac = {&n, taken, n_taken, run_index};
+        int rc = process_in_order(paths, names, n_taken, o->cfg, o->jobs, admit_one, &ac);
+        if (rc != 0) {
+            if (rc < 0)
+                snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
             goto fail;
         }
-        res->counts[e->row.status]++;
-        res->n_files++;
-        if (n.ev->admitted)
-            n.ev->admitted(n.ev->ctx, &e->row);
-        /* The errors with their details (libxml2's or the system's words). */
-        json_t *errors = json_array();
-        for (size_t f = 0; errors && f < e->row.n_findings; f++) {
-            const finding *x = &e->row.findings[f];
-            if (x->severity != SEVERITY_ERROR)
-                continue;
-            json_t *one = json_pack("{s:s, s:I, s:s}", "code", finding_code_name(x->code), "line",
-                                    (json_int_t)x->line, "message", x->message);
-            if (one && x->detail)
-                json_object_set_new(one, "detail", json_string(x->detail));
-            json_array_append_new(errors, one);
-        }
-        log_event(&n, e->row.status == SOURCE_REJECTED ? "warning" : "info", "file",
-                  json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "file", e->row.id.name, "sha256",
-                            e->row.id.sha256_hex, "bytes", (json_int_t)e->row.id.bytes, "status",
-                            source_status_code(e->row.status), "errors",
-                            (json_int_t)source_row_count(&e->row, SEVERITY_ERROR), "findings",
-                            (json_int_t)e->row.n_findings, "error_findings",
-                            errors ? errors : json_array()));
     }
     crash_point("intake");
 

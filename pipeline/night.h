@@ -49,7 +49,7 @@ typedef struct {
     const char *config_path;     /* copied into the run */
     const config *cfg;
     time_t recorded;             /* the run's recorded time */
-    unsigned jobs;               /* worker processes building periods (build_periods) */
+    unsigned jobs;               /* threads reading files and writing workbooks */
 } night_options;
 
 /* What a run reports as it goes (every callback may be NULL). Names are in

@@ -1,6 +1,7 @@
 /* process.c — ingest → normalize → validate for one file; see process.h. */
 #include "process.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,4 +84,116 @@ void processed_file_release(processed_file *p)
 {
     arena_free(p->arena);
     memset(p, 0, sizeof *p);
+}
+
+/* The results waiting for take(): slot i % window holds file i's once it is
+ * ready. A thread claims the next file only when its slot is free. */
+enum { SLOT_FREE, SLOT_READY, SLOT_FAILED };
+
+typedef struct {
+    const char *const *paths, *const *names;
+    size_t n, window;
+    const config *cfg;
+    pthread_mutex_t mu;
+    pthread_cond_t ready, room;
+    size_t next, taken;
+    bool stop;
+    processed_file *slots;
+    int *state;
+} pool;
+
+static void *pool_thread(void *arg)
+{
+    pool *q = arg;
+    for (;;) {
+        pthread_mutex_lock(&q->mu);
+        while (!q->stop && q->next < q->n && q->next >= q->taken + q->window)
+            pthread_cond_wait(&q->room, &q->mu);
+        if (q->stop || q->next >= q->n) {
+            pthread_mutex_unlock(&q->mu);
+            return NULL;
+        }
+        size_t i = q->next++;
+        pthread_mutex_unlock(&q->mu);
+        size_t slot = i % q->window;
+        int rc = process_file(q->paths[i], q->names[i], q->cfg, &q->slots[slot]);
+        pthread_mutex_lock(&q->mu);
+        q->state[slot] = rc == 0 ? SLOT_READY : SLOT_FAILED;
+        pthread_cond_broadcast(&q->ready);
+        pthread_mutex_unlock(&q->mu);
+    }
+}
+
+static int in_turn(const char *const *paths, const char *const *names, size_t n,
+                   const config *cfg, bool (*take)(void *, size_t, processed_file *), void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        processed_file p;
+        if (process_file(paths[i], names[i], cfg, &p) != 0) {
+            processed_file_release(&p);
+            return -1;
+        }
+        bool more = take(ctx, i, &p);
+        processed_file_release(&p);   /* empty when take() kept it */
+        if (!more)
+            return 1;
+    }
+    return 0;
+}
+
+int process_in_order(const char *const *paths, const char *const *names, size_t n,
+                     const config *cfg, unsigned threads,
+                     bool (*take)(void *ctx, size_t i, processed_file *p), void *ctx)
+{
+    if (threads > n)
+        threads = (unsigned)n;
+    if (threads <= 1)
+        return in_turn(paths, names, n, cfg, take, ctx);
+    pool q = {.paths = paths, .names = names, .n = n, .window = 2 * (size_t)threads, .cfg = cfg};
+    pthread_t *ids = calloc(threads, sizeof *ids);
+    q.slots = calloc(q.window, sizeof *q.slots);
+    q.state = calloc(q.window, sizeof *q.state);
+    if (!ids || !q.slots || !q.state || pthread_mutex_init(&q.mu, NULL) != 0) {
+        free(ids);
+        free(q.slots);
+        free(q.state);
+        return in_turn(paths, names, n, cfg, take, ctx);
+    }
+    pthread_cond_init(&q.ready, NULL);
+    pthread_cond_init(&q.room, NULL);
+    unsigned started = 0;
+    while (started < threads && pthread_create(&ids[started], NULL, pool_thread, &q) == 0)
+        started++;
+    /* With no thread started, this one does it all (below). */
+    int rc = started ? 0 : in_turn(paths, names, n, cfg, take, ctx);
+    for (size_t i = 0; started && i < n && rc == 0; i++) {
+        size_t slot = i % q.window;
+        pthread_mutex_lock(&q.mu);
+        while (q.state[slot] == SLOT_FREE)
+            pthread_cond_wait(&q.ready, &q.mu);
+        pthread_mutex_unlock(&q.mu);
+        /* The slot is this thread's until it is marked free again. */
+        if (q.state[slot] == SLOT_FAILED)
+            rc = -1;
+        else if (!take(ctx, i, &q.slots[slot]))
+            rc = 1;
+        processed_file_release(&q.slots[slot]);
+        pthread_mutex_lock(&q.mu);
+        q.state[slot] = SLOT_FREE;
+        q.taken++;
+        q.stop = rc != 0;
+        pthread_cond_broadcast(&q.room);
+        pthread_mutex_unlock(&q.mu);
+    }
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(ids[t], NULL);
+    for (size_t k = 0; k < q.window; k++)   /* what was made after a stop */
+        processed_file_release(&q.slots[k]);
+    pthread_cond_destroy(&q.ready);
+    pthread_cond_destroy(&q.room);
+    pthread_mutex_destroy(&q.mu);
+    free(ids);
+    free(q.slots);
+    free(q.state);
+    return rc;
 }

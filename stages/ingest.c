@@ -1425,4 +1425,5 @@ void ingest_global_init(void)
     xmlInitParser();
     xmlSetExternalEntityLoader(refuse_external_entity);
     xmlSetGenericErrorFunc(NULL, silence);
+    xmlThrDefSetGenericErrorFunc(NULL, silence);   /* and in threads started later */
 }

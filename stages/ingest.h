@@ -30,8 +30,8 @@ int ingest_file(const char *path, const config *cfg, arena *a, findings *f,
 int ingest_memory(const void *data, size_t size, const char *name, const config *cfg,
                   arena *a, findings *f, source_info *src, raw_document **out);
 
-/* Call once at program start: makes libxml2 refuse every external entity,
- * whatever the parser options. */
+/* Call once at program start, before any thread reads a file: makes
+ * libxml2 refuse every external entity, whatever the parser options. */
 void ingest_global_init(void);
 
 #define STATUSNOTAT_NAMESPACE "urn:kk:integration:statusnotat:1"
