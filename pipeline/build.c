@@ -3,15 +3,12 @@
 #include "build.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "emit.h"
@@ -22,13 +19,21 @@ static bool in_period(const source_row *r, sn_period p)
     return r->id.has_period && period_compare(&r->id.period, &p) == 0;
 }
 
+/* <out_dir>/<stem>-<period>.xlsx into path; false when it does not fit. */
+static bool workbook_path(const char *out_dir, const char *stem, sn_period period, char *path,
+                          size_t size)
+{
+    char name[8];
+    period_format(&period, name);
+    int n = snprintf(path, size, "%s/%s-%s.xlsx", out_dir, stem, name);
+    return n >= 0 && (size_t)n < size;
+}
+
 static int write_one(const period_report *report, const char *out_dir, const char *stem,
                      sn_period period, const build_options *o, char *err, size_t errlen)
 {
-    char name[8], path[4096];
-    period_format(&period, name);
-    int n = snprintf(path, sizeof path, "%s/%s-%s.xlsx", out_dir, stem, name);
-    if (n < 0 || (size_t)n >= sizeof path) {
+    char path[4096];
+    if (!workbook_path(out_dir, stem, period, path, sizeof path)) {
         snprintf(err, errlen, "%s: stien er for lang", out_dir);
         return -1;
     }
@@ -307,283 +312,260 @@ unsigned build_default_jobs(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-/* What a worker reports: a record of [kind][period index][length][bytes]. */
-enum { RECORD_WRITTEN = 'W', RECORD_SUMMARY = 'S', RECORD_DONE = 'D', RECORD_FAILED = 'F' };
+/* ------------------------------------------------------------------------ */
+/* With jobs > 1: the workbooks written by that many threads.                 */
 
+/* A period being built by the threads. Its reports are made by one thread
+ * at a time, in period order (so the slim copies always carry over), and
+ * its workbooks are handed out one by one: workbook k is the municipality's
+ * (0: the largest, first) or department k - 1's, as in period_reports. Each
+ * report goes once its workbook is written. */
 typedef struct {
-    int fd;
-    size_t period;
+    bool loaded, finished;
+    bool load_failed;            /* the reports could not be made: */
+    char load_error[1024];       /* why */
+    period_reports pr;
+    size_t n;                    /* workbooks' places: departments + 1 */
+    period_summary *rows;        /* as build_period_carry tells them */
+    size_t n_rows;
+    size_t next_k;               /* the next workbook to hand out */
+    size_t unfinished;           /* workbooks not yet written or failed */
+    bool *exists, *ok;
+    char **error;
+} period_build;
+
+static void period_build_free(period_build *b)
+{
+    free_reports(&b->pr);
+    for (size_t k = 0; b->error && k < b->n; k++)
+        free(b->error[k]);
+    free(b->rows);
+    free(b->exists);
+    free(b->ok);
+    free(b->error);
+    b->rows = NULL;
+    b->exists = b->ok = NULL;
+    b->error = NULL;
+    b->n = b->n_rows = 0;
+}
+
+/* The next workbook of b to hand out, or SIZE_MAX when none is left. */
+static size_t next_workbook(const period_build *b)
+{
+    size_t k = b->next_k;
+    while (k < b->n && !b->exists[k])
+        k++;
+    return k < b->n ? k : SIZE_MAX;
+}
+
+static const char *workbook_stem(const config *cfg, size_t k)
+{
+    return k == 0 ? "statusredegoerelse" : cfg->departments.items[k - 1].file_code;
+}
+
+/* The period's reports and overview rows; a period whose reports cannot be
+ * made is finished at once, with the reason. */
+static void load_period(ledger *l, const config *cfg, sn_period period, slim_period *carry,
+                        period_build *b)
+{
+    if (make_reports(l, cfg, period, true, carry, &b->pr, b->load_error, sizeof b->load_error) != 0) {
+        b->load_failed = true;
+        return;
+    }
+    size_t n = b->pr.n;
+    b->rows = calloc(n, sizeof *b->rows);
+    b->exists = calloc(n, sizeof *b->exists);
+    b->ok = calloc(n, sizeof *b->ok);
+    b->error = calloc(n, sizeof *b->error);
+    if (!b->rows || !b->exists || !b->ok || !b->error) {
+        period_build_free(b);
+        snprintf(b->load_error, sizeof b->load_error, "ikke nok hukommelse");
+        b->load_failed = true;
+        return;
+    }
+    b->n = n;
+    for (size_t k = 0; k < b->n; k++)
+        if ((b->exists[k] = b->pr.reports[k] != NULL)) {
+            b->rows[b->n_rows++] = aggregate_summary(b->pr.reports[k]);
+            b->unfinished++;
+        }
+}
+
+/* Workbook k of the period is written, or not (error: kept, with its
+ * words); its report goes, and the period's sources with the last one. */
+static void workbook_finished(period_build *b, size_t k, char *error)
+{
+    b->ok[k] = error == NULL;
+    b->error[k] = error;
+    arena_free(b->pr.arenas[k]);
+    b->pr.arenas[k] = NULL;
+    b->pr.reports[k] = NULL;
+    if (--b->unfinished == 0) {
+        b->finished = true;
+        free_reports(&b->pr);
+    }
+}
+
+/* What a finished period tells, in the order a build in one thread tells
+ * it: each workbook written (the departments', then the municipality's), the
+ * overview rows when every workbook is in place, then done(). Returns 1 when
+ * the period failed. */
+static size_t tell_period(const config *cfg, sn_period period, const period_build *b,
+                          const build_options *o,
+                          void (*done)(void *, sn_period, const char *, const char *), void *ctx)
+{
+    const char *error = b->load_failed ? b->load_error : NULL;
+    for (size_t i = 1; !error && i <= b->n; i++) {
+        size_t k = i % b->n;     /* 1, 2, …, n - 1, then 0 */
+        if (!b->exists[k])
+            continue;
+        if (!b->ok[k]) {
+            error = b->error[k] ? b->error[k] : "ikke nok hukommelse";
+            continue;
+        }
+        char path[4096];
+        if (o->on_written && workbook_path(o->out_dir, workbook_stem(cfg, k), period, path,
+                                           sizeof path))
+            o->on_written(o->ctx, path);
+    }
+    for (size_t r = 0; !error && r < b->n_rows && o->on_summary; r++)
+        o->on_summary(o->summary_ctx, &b->rows[r]);
+    if (done)
+        done(ctx, period, o->out_dir, error);
+    return error != NULL;
+}
+
+/* What the threads share, under mu. */
+typedef struct {
+    ledger *l;
     const config *cfg;
-} worker_ctx;
+    const sn_period *periods, *only;
+    size_t n;
+    const build_options *o;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    period_build *builds;
+    size_t loading;              /* the next period to load */
+    size_t handing;              /* the first period that may have a workbook to hand out */
+    size_t in_memory;            /* periods loaded and not yet told: at most two */
+    bool loader_busy;            /* one load at a time, in order: the slim copies carry over */
+    slim_period carry;
+} build_pool;
 
-static bool write_full(int fd, const void *p, size_t n)
+static bool wanted(const build_pool *q, size_t i)
 {
-    const char *b = p;
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        b += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return !q->only || period_compare(q->only, &q->periods[i]) == 0;
 }
 
-static bool send_record(int fd, char kind, size_t period, const char *text)
+static void *build_thread(void *arg)
 {
-    uint32_t head[2] = {(uint32_t)period, (uint32_t)(text ? strlen(text) : 0)};
-    return write_full(fd, &kind, 1) && write_full(fd, head, sizeof head) &&
-           write_full(fd, text ? text : "", head[1]);
-}
-
-static void worker_written(void *ctx, const char *path)
-{
-    worker_ctx *w = ctx;
-    send_record(w->fd, RECORD_WRITTEN, w->period, path);
-}
-
-static void worker_summary(void *ctx, const period_summary *row)
-{
-    worker_ctx *w = ctx;
-    char line[512];
-    if (summary_format(row, w->cfg, line, sizeof line))
-        send_record(w->fd, RECORD_SUMMARY, w->period, line);
-}
-
-/* A worker: takes the next period until none is left, builds it, reports. */
-static _Noreturn void work(ledger *l, const config *cfg, const sn_period *periods, size_t n,
-                           const sn_period *only, const build_options *o, size_t *next, int fd)
-{
-    worker_ctx w = {fd, 0, cfg};
-    slim_period carry = {0};     /* when this worker gets the next period too */
-    build_options mine = *o;
-    mine.on_written = worker_written;
-    mine.ctx = &w;
-    mine.on_summary = o->on_summary ? worker_summary : NULL;
-    mine.summary_ctx = &w;
+    build_pool *q = arg;
+    build_options mine = *q->o;
+    mine.on_written = NULL;      /* told by tell_period */
+    pthread_mutex_lock(&q->mu);
     for (;;) {
-        size_t i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
-        if (i >= n)
-            break;
-        if (only && period_compare(only, &periods[i]) != 0)
+        while (q->loading < q->n && !wanted(q, q->loading))
+            q->loading++;
+        /* Past the periods not wanted and those handed out (not the one
+         * being loaded). */
+        while (q->handing < q->loading &&
+               (!wanted(q, q->handing) ||
+                (q->builds[q->handing].loaded && next_workbook(&q->builds[q->handing]) == SIZE_MAX)))
+            q->handing++;
+        size_t i = q->handing;
+        size_t k = i < q->loading && q->builds[i].loaded ? next_workbook(&q->builds[i]) : SIZE_MAX;
+        if (k != SIZE_MAX) {     /* a workbook to write */
+            period_build *b = &q->builds[i];
+            b->next_k = k + 1;
+            const period_report *report = b->pr.reports[k];
+            pthread_mutex_unlock(&q->mu);
+            char why[1024];
+            bool ok = write_one(report, q->o->out_dir, workbook_stem(q->cfg, k), q->periods[i],
+                                &mine, why, sizeof why) == 0;
+            char *error = ok ? NULL : strdup(why);
+            pthread_mutex_lock(&q->mu);
+            workbook_finished(b, k, error);   /* failed without words: out of memory */
+            pthread_cond_broadcast(&q->changed);
+            if (k == 0) {
+                /* The largest workbook's memory back to the system: each
+                 * thread's malloc arena would otherwise keep its high-water
+                 * mark (about 230 MB against 140 MB for two jobs on the
+                 * benchmark's corpus, for some 0,05 s). */
+                pthread_mutex_unlock(&q->mu);
+                malloc_trim(0);
+                pthread_mutex_lock(&q->mu);
+            }
             continue;
-        char why[1024];
-        w.period = i;
-        bool ok = build_period_carry(l, cfg, periods[i], &mine, &carry, why, sizeof why) == 0;
-        if (!send_record(fd, ok ? RECORD_DONE : RECORD_FAILED, i, ok ? NULL : why))
-            _exit(3);
+        }
+        if (q->loading < q->n && !q->loader_busy && q->in_memory < 2) {   /* the next period */
+            size_t p = q->loading++;
+            q->loader_busy = true;
+            q->in_memory++;
+            pthread_mutex_unlock(&q->mu);
+            period_build loaded = {0};
+            load_period(q->l, q->cfg, q->periods[p], &q->carry, &loaded);
+            pthread_mutex_lock(&q->mu);
+            q->builds[p] = loaded;
+            q->builds[p].loaded = true;
+            q->builds[p].finished = loaded.load_failed || loaded.unfinished == 0;
+            q->loader_busy = false;
+            pthread_cond_broadcast(&q->changed);
+            continue;
+        }
+        if (q->loading >= q->n && q->handing >= q->loading)
+            break;               /* nothing left to load or hand out */
+        pthread_cond_wait(&q->changed, &q->mu);
     }
-    _exit(0);   /* no atexit, no stdio flush: the parent owns those */
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
 }
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} buffer;
-
-static bool buffer_read(buffer *b, int fd, bool *eof)
-{
-    if (b->cap - b->len < 65536) {
-        size_t cap = b->cap ? b->cap * 2 : 131072;
-        char *d = realloc(b->data, cap);
-        if (!d)
-            return false;
-        b->data = d;
-        b->cap = cap;
-    }
-    ssize_t r = read(fd, b->data + b->len, b->cap - b->len);
-    if (r < 0)
-        return errno == EINTR || errno == EAGAIN;
-    *eof = r == 0;
-    b->len += (size_t)r;
-    return true;
-}
-
-/* What the workers said, replayed in period order. */
-typedef struct {
-    const char **texts;
-    size_t n, cap;
-} text_list;
-
-typedef struct {
-    bool reported, ok;
-    const char *error;
-    text_list written, summaries;
-} period_result;
-
-static bool text_list_add(text_list *t, char *text)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 8;
-        const char **texts = realloc(t->texts, cap * sizeof *texts);
-        if (!texts)
-            return false;
-        t->texts = texts;
-        t->cap = cap;
-    }
-    t->texts[t->n++] = text;
-    return true;
-}
-
-static void text_list_free(text_list *t)
-{
-    for (size_t k = 0; k < t->n; k++)
-        free((char *)t->texts[k]);
-    free(t->texts);
-}
-
-static size_t build_in_workers(ledger *l, const config *cfg, const sn_period *periods, size_t n,
+static size_t build_in_threads(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                                const sn_period *only, const build_options *o,
                                void (*done)(void *ctx, sn_period, const char *, const char *),
                                void *ctx)
 {
-    unsigned jobs = o->jobs < n ? o->jobs : (unsigned)n;
-    size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    period_result *results = calloc(n, sizeof *results);
-    buffer *out = calloc(jobs, sizeof *out);
-    int *fds = calloc(jobs, sizeof *fds);
-    pid_t *pids = calloc(jobs, sizeof *pids);
-    size_t failed = 0;
-    char lost[160] = "byggeprocessen stoppede uventet";
-    if (next == MAP_FAILED || !results || !out || !fds || !pids) {
-        if (next != MAP_FAILED)
-            munmap(next, sizeof *next);
-        free(results);
-        free(out);
-        free(fds);
-        free(pids);
+    build_pool q = {.l = l, .cfg = cfg, .periods = periods, .only = only, .n = n, .o = o};
+    pthread_t *threads = calloc(o->jobs, sizeof *threads);
+    q.builds = calloc(n, sizeof *q.builds);
+    unsigned started = 0;
+    if (threads && q.builds && pthread_mutex_init(&q.mu, NULL) == 0) {
+        if (pthread_cond_init(&q.changed, NULL) == 0)
+            while (started < o->jobs && pthread_create(&threads[started], NULL, build_thread, &q) == 0)
+                started++;
+        if (!started)
+            pthread_mutex_destroy(&q.mu);
+    }
+    if (!started) {   /* no thread: build here, one period after the other */
+        free(threads);
+        free(q.builds);
         build_options one = *o;
         one.jobs = 1;
         return build_periods(l, cfg, periods, n, only, &one, done, ctx);
     }
-    *next = 0;
-    fflush(NULL);
-    pid_t parent = getpid();
-    unsigned started = 0;
-    for (unsigned j = 0; j < jobs; j++) {
-        int p[2];
-        if (pipe(p) != 0)
-            break;
-        pid_t pid = fork();
-        if (pid < 0) {
-            close(p[0]);
-            close(p[1]);
-            break;
-        }
-        if (pid == 0) {
-            /* A worker dies with the run: a killed run leaves no worker
-             * writing workbooks or holding the archive's lock. */
-            if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
-                _exit(4);
-            close(p[0]);
-            for (unsigned k = 0; k < started; k++)
-                close(fds[k]);
-            work(l, cfg, periods, n, only, o, next, p[1]);
-        }
-        close(p[1]);
-        fds[started] = p[0];
-        pids[started++] = pid;
-    }
-    if (started == 0)   /* no worker could start: build here */
-        __atomic_store_n(next, 0, __ATOMIC_SEQ_CST);
-    /* Read every worker's reports as they come, so that none blocks. */
-    unsigned open_fds = started;
-    while (open_fds) {
-        struct pollfd pfd[64];
-        unsigned map[64], m = 0;
-        for (unsigned j = 0; j < started && m < 64; j++)
-            if (fds[j] >= 0) {
-                pfd[m] = (struct pollfd){.fd = fds[j], .events = POLLIN};
-                map[m++] = j;
-            }
-        if (poll(pfd, m, -1) < 0 && errno != EINTR)
-            break;
-        for (unsigned k = 0; k < m; k++) {
-            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            bool eof = false;
-            unsigned j = map[k];
-            if (!buffer_read(&out[j], fds[j], &eof) || eof) {
-                close(fds[j]);
-                fds[j] = -1;
-                open_fds--;
-            }
-        }
-    }
-    for (unsigned j = 0; j < started; j++) {
-        int status;
-        while (waitpid(pids[j], &status, 0) < 0 && errno == EINTR)
-            ;
-        if (WIFSIGNALED(status))
-            snprintf(lost, sizeof lost, "byggeprocessen stoppede uventet (signal %d)", WTERMSIG(status));
-    }
-    /* Parse the records. */
-    for (unsigned j = 0; j < started; j++) {
-        size_t at = 0;
-        while (out[j].len - at >= 9) {
-            char kind = out[j].data[at];
-            uint32_t head[2];
-            memcpy(head, out[j].data + at + 1, sizeof head);
-            if (out[j].len - at - 9 < head[1] || head[0] >= n)
-                break;
-            char *text = out[j].data + at + 9;
-            at += 9 + head[1];
-            period_result *r = &results[head[0]];
-            char *copy = strndup(text, head[1]);
-            if (!copy)
-                continue;
-            if (kind == RECORD_WRITTEN || kind == RECORD_SUMMARY) {
-                if (!text_list_add(kind == RECORD_WRITTEN ? &r->written : &r->summaries, copy))
-                    free(copy);
-            } else {
-                r->reported = true;
-                r->ok = kind == RECORD_DONE;
-                r->error = kind == RECORD_DONE ? (free(copy), NULL) : copy;
-            }
-        }
-    }
-    /* Replay in period order; a period no worker finished is built here. */
-    for (size_t i = 0; i < n; i++) {
-        period_result *r = &results[i];
-        if (only && period_compare(only, &periods[i]) != 0)
+    /* Tell each period as it is finished, in order, from this thread. */
+    size_t failed = 0;
+    pthread_mutex_lock(&q.mu);
+    for (size_t told = 0; told < n; told++) {
+        if (!wanted(&q, told))
             continue;
-        if (!r->reported && started == 0) {
-            char why[1024];
-            bool ok = build_period(l, cfg, periods[i], o, why, sizeof why) == 0;
-            failed += !ok;
-            if (done)
-                done(ctx, periods[i], o->out_dir, ok ? NULL : why);
-            continue;
-        }
-        for (size_t k = 0; k < r->written.n && o->on_written; k++)
-            o->on_written(o->ctx, r->written.texts[k]);
-        /* A period's rows all, or none (the overview then aggregates it). */
-        period_summary *rows = o->on_summary ? calloc(r->summaries.n + 1, sizeof *rows) : NULL;
-        bool parsed = rows != NULL;
-        for (size_t k = 0; parsed && k < r->summaries.n; k++)
-            parsed = summary_parse((char *)r->summaries.texts[k], cfg, &rows[k]);
-        for (size_t k = 0; parsed && k < r->summaries.n; k++)
-            o->on_summary(o->summary_ctx, &rows[k]);
-        free(rows);
-        const char *error = r->reported ? (r->ok ? NULL : r->error) : lost;
-        failed += error != NULL;
-        if (done)
-            done(ctx, periods[i], o->out_dir, error);
+        while (!q.builds[told].finished)
+            pthread_cond_wait(&q.changed, &q.mu);
+        pthread_mutex_unlock(&q.mu);
+        failed += tell_period(cfg, periods[told], &q.builds[told], o, done, ctx);
+        pthread_mutex_lock(&q.mu);
+        period_build_free(&q.builds[told]);
+        q.in_memory--;
+        pthread_cond_broadcast(&q.changed);
     }
-    for (size_t i = 0; i < n; i++) {
-        text_list_free(&results[i].written);
-        text_list_free(&results[i].summaries);
-        free((char *)results[i].error);
-    }
-    for (unsigned j = 0; j < jobs; j++)
-        free(out[j].data);
-    free(results);
-    free(out);
-    free(fds);
-    free(pids);
-    munmap(next, sizeof *next);
+    pthread_mutex_unlock(&q.mu);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    slim_period_clear(&q.carry);
+    pthread_cond_destroy(&q.changed);
+    pthread_mutex_destroy(&q.mu);
+    free(threads);
+    free(q.builds);
     return failed;
 }
 
@@ -595,8 +577,8 @@ size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, siz
     size_t wanted = 0;
     for (size_t i = 0; i < n; i++)
         wanted += !only || period_compare(only, &periods[i]) == 0;
-    if (o->jobs > 1 && wanted > 1)
-        return build_in_workers(l, cfg, periods, n, only, o, done, ctx);
+    if (o->jobs > 1 && wanted > 0)
+        return build_in_threads(l, cfg, periods, n, only, o, done, ctx);
     size_t failed = 0;
     slim_period carry = {0};
     for (size_t i = 0; i < n; i++) {

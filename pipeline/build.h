@@ -27,10 +27,10 @@ typedef struct {
     const char *out_dir;
     time_t created;
     /* Called after each workbook is in place (may be NULL); with jobs > 1,
-     * in this process, in period order, once the workers are done. */
+     * in the calling thread, in period order, once the period is finished. */
     void (*on_written)(void *ctx, const char *path);
     void *ctx;
-    unsigned jobs;               /* build_periods: worker processes (0 or 1: this one) */
+    unsigned jobs;               /* build_periods: threads writing workbooks (0 or 1: this one) */
     /* Called with each overview row of a period built (may be NULL): the
      * municipality's, then each department's, once the period's workbooks
      * are all in place; with jobs > 1 like on_written. */
@@ -54,12 +54,15 @@ int build_summarize(ledger *l, const config *cfg, sn_period period,
  * number of periods that failed. Both run modes (with and without an
  * archive) and reruns build through this.
  *
- * With o->jobs > 1 the periods are built by that many forked worker
- * processes, each taking the next period as it is free (libxml2's and
- * libxlsxwriter's state is per process). The workers report back through
- * pipes; on_written() and done() are then called here, in period order, so
- * everything the caller records is the same for every number of jobs, and so
- * are the workbooks' bytes. */
+ * With o->jobs > 1 the workbooks are written by that many threads, each
+ * with its own libxlsxwriter workbook: the periods' reports are made one
+ * period at a time, in order (the next while the threads write the one
+ * before; at most two periods' reports at once), and each workbook is a
+ * piece of work of its own, the municipality's (the largest) first. The
+ * callbacks are called here, in this thread, in period order and in the
+ * order a single job calls them, as each period is finished — so everything
+ * the caller records is the same for every number of jobs, and so are the
+ * workbooks' bytes. */
 size_t build_periods(ledger *l, const config *cfg, const sn_period *periods, size_t n,
                      const sn_period *only, const build_options *o,
                      void (*done)(void *ctx, sn_period period, const char *out_dir, const char *error),

@@ -10,11 +10,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "durable.h"
 #include "text.h"
+
+/* libxlsxwriter 1.1.4 formats a workbook's creation time (docProps/core.xml)
+ * with gmtime(), whose result lives in one buffer for the whole process; two
+ * threads closing workbooks at once (build.c's --jobs) would share it. This
+ * definition takes the place of the C library's for the whole program, with
+ * one buffer per thread — what POSIX allows gmtime() to be. */
+struct tm *gmtime(const time_t *t)
+{
+    static _Thread_local struct tm result;
+    return gmtime_r(t, &result);
+}
 
 /* Column widths in Excel's units (characters of the default font). A text
  * longer than WRAP_WIDTH wraps inside its cell instead of being cut off by

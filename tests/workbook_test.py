@@ -4,6 +4,7 @@ reader (openpyxl), not from the program's memory: every sheet, table and
 column of WORKBOOK.md, the numbers of the 2008 report, duplicates and
 supersession, safe cells, and byte-identical reruns."""
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -340,7 +341,8 @@ def test_reruns_are_byte_identical(tmp):
 
 
 def test_jobs_give_the_same_bytes(tmp):
-    """--jobs N builds the periods in N processes; the bytes never depend on N."""
+    """--jobs N reads the files and writes the workbooks in N threads; the bytes
+    never depend on N, and neither does what the run says or records."""
     inbox = os.path.join(tmp, "many-periods")
     os.makedirs(inbox)
     for name in os.listdir(FIXTURES):
@@ -352,7 +354,7 @@ def test_jobs_give_the_same_bytes(tmp):
                        [f"S{year}{half}-{k}" for k in range(3)]).replace("2009-H1", f"{year}-H{half}").encode()
             with open(os.path.join(inbox, f"SOF-{year}-H{half}.xml"), "wb") as f:
                 f.write(body)
-    outs = {}
+    outs, said, reports = {}, {}, {}
     for jobs in (1, 2, 5):
         out = os.path.join(tmp, f"jobs-{jobs}")
         env = dict(os.environ, SOURCE_DATE_EPOCH="1228780800")
@@ -360,8 +362,27 @@ def test_jobs_give_the_same_bytes(tmp):
                            capture_output=True, text=True, env=env)
         check(p.returncode in (0, 1), f"--jobs {jobs}: {p.returncode} {p.stderr}")
         outs[jobs] = {n: open(os.path.join(out, n), "rb").read() for n in sorted(os.listdir(out))}
+        said[jobs] = (p.returncode, p.stdout.replace(out, "OUT"), p.stderr)
+        # A night: the files' log lines and the workbooks in report.json, in order.
+        arkiv, inbox_copy = os.path.join(tmp, f"arkiv-{jobs}"), os.path.join(tmp, f"inbox-{jobs}")
+        shutil.copytree(inbox, inbox_copy)
+        p = subprocess.run([BIN, "run", "--inbox", inbox_copy, "--archive", arkiv, "--out",
+                            os.path.join(tmp, f"night-{jobs}"), "--jobs", str(jobs)],
+                           capture_output=True, text=True, env=env)
+        check(p.returncode in (0, 1), f"night --jobs {jobs}: {p.returncode} {p.stderr}")
+        run_dir = os.path.join(arkiv, "runs", sorted(os.listdir(os.path.join(arkiv, "runs")))[0])
+        with open(os.path.join(run_dir, "report.json"), encoding="utf-8") as f:
+            report = json.load(f)
+        with open(os.path.join(run_dir, "log.jsonl"), encoding="utf-8") as f:
+            files = [(e["file"], e["status"], e["sha256"]) for e in map(json.loads, f)
+                     if e.get("event") == "file"]
+        reports[jobs] = (report["workbooks"], report["periods"], report["counts"], files)
     check(len(outs[1]) >= 10, f"many periods' workbooks: {sorted(outs[1])}")
     check(outs[1] == outs[2] == outs[5], "--jobs 1, 2 and 5 write the same bytes")
+    check(said[1] == said[2] == said[5], f"--jobs 1, 2 and 5 say the same: {said[1]} {said[5]}")
+    check(len(reports[1][3]) == len(os.listdir(inbox)), f"a log line per file: {reports[1][3]}")
+    check(reports[1] == reports[2] == reports[5],
+          "a night records the same files in the same order, and the same workbooks, for every N")
     p = subprocess.run([BIN, "run", "--inbox", inbox, "--out", os.path.join(tmp, "x"), "--jobs", "0"],
                        capture_output=True, text=True)
     check(p.returncode == 2, "--jobs 0 is a usage error")
