@@ -229,6 +229,11 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
 done:
     if (scratch)
         release_documents(scratch, n_docs);
+    for (size_t i = 0; i < n; i++) {   /* the cache's copies are read once */
+        ledger_entry *e = ledger_get(l, i);
+        if (in_period(&e->row, period))
+            ledger_forget_document(l, e);
+    }
     arena_free(a);
     if (rc != 0)
         free_reports(pr);
@@ -358,6 +363,15 @@ static size_t next_workbook(const period_build *b)
     return k < b->n ? k : SIZE_MAX;
 }
 
+/* How many workbooks of b are still to be handed out. */
+static size_t workbooks_left(const period_build *b)
+{
+    size_t left = 0;
+    for (size_t k = b->next_k; k < b->n; k++)
+        left += b->exists[k];
+    return left;
+}
+
 static const char *workbook_stem(const config *cfg, size_t k)
 {
     return k == 0 ? "statusredegoerelse" : cfg->departments.items[k - 1].file_code;
@@ -474,6 +488,26 @@ static void *build_thread(void *arg)
             q->handing++;
         size_t i = q->handing;
         size_t k = i < q->loading && q->builds[i].loaded ? next_workbook(&q->builds[i]) : SIZE_MAX;
+        /* The next period's reports when the one before is about to run
+         * out (no more workbooks left to hand out than threads), while the
+         * other threads write: no thread waits for them, and they are not
+         * made sooner than needed. */
+        if (q->loading < q->n && !q->loader_busy && q->in_memory < 2 &&
+            (k == SIZE_MAX || workbooks_left(&q->builds[i]) <= q->o->jobs)) {
+            size_t p = q->loading++;
+            q->loader_busy = true;
+            q->in_memory++;
+            pthread_mutex_unlock(&q->mu);
+            period_build loaded = {0};
+            load_period(q->l, q->cfg, q->periods[p], &q->carry, &loaded);
+            pthread_mutex_lock(&q->mu);
+            q->builds[p] = loaded;
+            q->builds[p].loaded = true;
+            q->builds[p].finished = loaded.load_failed || loaded.unfinished == 0;
+            q->loader_busy = false;
+            pthread_cond_broadcast(&q->changed);
+            continue;
+        }
         if (k != SIZE_MAX) {     /* a workbook to write */
             period_build *b = &q->builds[i];
             b->next_k = k + 1;
@@ -495,21 +529,6 @@ static void *build_thread(void *arg)
                 malloc_trim(0);
                 pthread_mutex_lock(&q->mu);
             }
-            continue;
-        }
-        if (q->loading < q->n && !q->loader_busy && q->in_memory < 2) {   /* the next period */
-            size_t p = q->loading++;
-            q->loader_busy = true;
-            q->in_memory++;
-            pthread_mutex_unlock(&q->mu);
-            period_build loaded = {0};
-            load_period(q->l, q->cfg, q->periods[p], &q->carry, &loaded);
-            pthread_mutex_lock(&q->mu);
-            q->builds[p] = loaded;
-            q->builds[p].loaded = true;
-            q->builds[p].finished = loaded.load_failed || loaded.unfinished == 0;
-            q->loader_busy = false;
-            pthread_cond_broadcast(&q->changed);
             continue;
         }
         if (q->loading >= q->n && q->handing >= q->loading)

@@ -110,6 +110,12 @@ struct ledger {
     ledger_entry **items;
     size_t n, cap;
     size_t cache_bytes, cache_budget;
+    /* The cache holds documents of one period only, the earliest accepted:
+     * the first the workbooks read (see cache_document). */
+    bool cache_has_period;
+    sn_period cache_period;
+    ledger_entry **cached;
+    size_t n_cached, cap_cached;
     index_map by_content;        /* sha256 → the first entry with those bytes that was not rejected */
     index_map by_copy;           /* sha256 → the first entry whose bytes are archived */
     index_map current;           /* "department period" → the accepted document */
@@ -165,6 +171,7 @@ void ledger_free(ledger *l)
             processed_file_release(l->items[i]->cache);
             free(l->items[i]->cache);
         }
+    free(l->cached);
     index_free(&l->by_content);
     index_free(&l->by_copy);
     index_free(&l->current);
@@ -328,6 +335,60 @@ static void drop_cache(ledger *l, ledger_entry *e)
     processed_file_release(e->cache);
     free(e->cache);
     e->cache = NULL;
+    for (size_t k = 0; k < l->n_cached; k++)
+        if (l->cached[k] == e) {
+            l->cached[k] = l->cached[--l->n_cached];
+            break;
+        }
+}
+
+void ledger_forget_document(ledger *l, ledger_entry *e)
+{
+    drop_cache(l, e);
+}
+
+/* Keeps the parsed document of an accepted entry while the budget allows —
+ * only the earliest period's: the workbooks are built in period order, so
+ * those are read first and let go of then (ledger_forget_document), and the
+ * cache never sits beside a workbook being written. A document of an
+ * earlier period than the cache's empties it. Takes p, or releases it. */
+static void cache_document(ledger *l, ledger_entry *e, processed_file *p)
+{
+    const document *doc = p->doc;
+    size_t bytes = p->arena ? arena_bytes(p->arena) : 0;
+    if (e->row.status != SOURCE_ACCEPTED || !doc || !doc->has_period) {
+        processed_file_release(p);
+        return;
+    }
+    if (!l->cache_has_period || period_compare(&doc->period, &l->cache_period) < 0) {
+        while (l->n_cached)
+            drop_cache(l, l->cached[0]);
+        l->cache_period = doc->period;
+        l->cache_has_period = true;
+    }
+    if (period_compare(&doc->period, &l->cache_period) != 0 ||
+        l->cache_bytes + bytes > l->cache_budget) {
+        processed_file_release(p);
+        return;
+    }
+    if (l->n_cached == l->cap_cached) {
+        size_t cap = l->cap_cached ? 2 * l->cap_cached : 16;
+        ledger_entry **grown = realloc(l->cached, cap * sizeof *grown);
+        if (!grown) {
+            processed_file_release(p);   /* read again later: only slower */
+            return;
+        }
+        l->cached = grown;
+        l->cap_cached = cap;
+    }
+    if (!(e->cache = malloc(sizeof *e->cache))) {
+        processed_file_release(p);
+        return;
+    }
+    *e->cache = *p;
+    memset(p, 0, sizeof *p);
+    l->cache_bytes += bytes;
+    l->cached[l->n_cached++] = e;
 }
 
 /* Decides the status of a new entry; returns false when out of memory. */
@@ -527,19 +588,7 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
     free(lines);
     if (!e)
         return NULL;
-    size_t bytes = p->arena ? arena_bytes(p->arena) : 0;
-    if (e->row.status == SOURCE_ACCEPTED && l->cache_bytes + bytes <= l->cache_budget) {
-        e->cache = malloc(sizeof *e->cache);   /* keep the parsed document */
-        if (!e->cache) {
-            processed_file_release(p);
-            return e;
-        }
-        *e->cache = *p;
-        l->cache_bytes += bytes;
-        memset(p, 0, sizeof *p);
-    } else {
-        processed_file_release(p);
-    }
+    cache_document(l, e, p);
     return e;
 }
 

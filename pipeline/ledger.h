@@ -70,9 +70,11 @@ typedef struct {
     bool (*load_hash)(void *ctx, ledger *l, const char *sha256_hex, char *err, size_t errlen);
 } ledger_source;
 
-/* How much parsed documents the ledger keeps between intake and the
- * workbooks; past it they are parsed again from their file. */
-#define LEDGER_CACHE_BUDGET (4u << 20)
+/* How much of the earliest period's parsed documents the ledger keeps
+ * between intake and that period's workbooks (the first built); every other
+ * document is parsed again from its file when its period is built, so memory
+ * follows one period, not the input. */
+#define LEDGER_CACHE_BUDGET (64u << 20)
 
 ledger *ledger_new(const config *cfg, size_t cache_budget_bytes);
 void ledger_free(ledger *l);
@@ -148,5 +150,9 @@ size_t ledger_periods(const ledger *l, sn_period **out);
  * be read again or is no longer the same bytes. */
 const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *scratch,
                             char *err, size_t errlen);
+
+/* The entry's document is no longer needed from the cache (its period's
+ * reports are made): the cache lets go of it. */
+void ledger_forget_document(ledger *l, ledger_entry *e);
 
 #endif
