@@ -79,35 +79,89 @@ static const document *slim_copy(arena *a, const document *doc)
     return d;
 }
 
-/* The accepted documents of the period, loaded from the ledger (its cache,
- * or parsed again): whole into scratch — or, with slim, each copied slim into
- * that arena and released at once (the half year before, for Udvikling). */
-static int load_documents(ledger *l, const config *cfg, sn_period period, arena *slim,
-                          period_document *docs, processed_file *scratch, size_t *n_docs,
-                          char *err, size_t errlen)
+/* What load_documents' reads hand over (process_in_order). */
+typedef struct {
+    ledger_entry **entries;      /* the period's accepted entries, in the ledger's order */
+    const size_t *place;         /* each file read: its place in entries */
+    arena *slim;
+    period_document *docs;
+    processed_file *scratch;
+    char *err;
+    size_t errlen;
+} load_ctx;
+
+static bool take_document(void *ctx, size_t i, processed_file *p)
 {
-    *n_docs = 0;
-    for (size_t i = 0; i < ledger_count(l); i++) {
-        ledger_entry *e = ledger_get(l, i);
-        if (e->row.status != SOURCE_ACCEPTED || !in_period(&e->row, period))
-            continue;
-        processed_file one, *into = slim ? &one : &scratch[*n_docs];
-        const document *doc = ledger_load(e, cfg, into, err, errlen);
-        if (!doc) {   /* what was read before the check failed */
-            processed_file_release(into);
-            return -1;
-        }
-        if (slim) {
-            doc = slim_copy(slim, doc);
-            processed_file_release(&one);
-            if (!doc) {
-                snprintf(err, errlen, "ikke nok hukommelse");
-                return -1;
-            }
-        }
-        docs[(*n_docs)++] = (period_document){doc, e->row.id.name};
+    load_ctx *c = ctx;
+    size_t at = c->place[i];
+    ledger_entry *e = c->entries[at];
+    if (!ledger_reload_ok(e, p, c->err, c->errlen))
+        return false;
+    const document *doc = p->doc;
+    if (c->slim && !(doc = slim_copy(c->slim, doc))) {
+        snprintf(c->err, c->errlen, "ikke nok hukommelse");
+        return false;
     }
-    return 0;
+    if (!c->slim) {              /* the document stays, in the period's scratch */
+        c->scratch[at] = *p;
+        memset(p, 0, sizeof *p);
+    }
+    c->docs[at] = (period_document){doc, e->row.id.name};
+    return true;
+}
+
+/* The accepted documents of the period, in the ledger's order: the cached
+ * ones, the others read again by `threads` threads — whole into scratch (the
+ * caller releases its n_docs entries, also after a failure), or, with slim,
+ * each copied slim into that arena and released at once (the half year
+ * before, for Udvikling). */
+static int load_documents(ledger *l, const config *cfg, unsigned threads, sn_period period,
+                          arena *slim, period_document *docs, processed_file *scratch,
+                          size_t *n_docs, char *err, size_t errlen)
+{
+    size_t total = ledger_count(l), n = 0, n_read = 0;
+    ledger_entry **entries = malloc((total ? total : 1) * sizeof *entries);
+    size_t *place = malloc((total ? total : 1) * sizeof *place);
+    process_job *reads = malloc((total ? total : 1) * sizeof *reads);
+    int rc = -1;
+    *n_docs = 0;
+    if (!entries || !place || !reads) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    for (size_t i = 0; i < total; i++) {
+        ledger_entry *e = ledger_get(l, i);
+        if (e->row.status == SOURCE_ACCEPTED && in_period(&e->row, period))
+            entries[n++] = e;
+    }
+    if (!slim)
+        *n_docs = n;             /* scratch is zeroed: releasing an unread one is nothing */
+    for (size_t k = 0; k < n; k++) {
+        const document *doc = ledger_cached(entries[k]);
+        if (!doc) {
+            place[n_read] = k;
+            reads[n_read++] = ledger_reload_job(entries[k], cfg);
+            continue;
+        }
+        if (slim && !(doc = slim_copy(slim, doc))) {
+            snprintf(err, errlen, "ikke nok hukommelse");
+            goto done;
+        }
+        docs[k] = (period_document){doc, entries[k]->row.id.name};
+    }
+    load_ctx c = {entries, place, slim, docs, scratch, err, errlen};
+    int read = process_in_order(reads, n_read, threads, take_document, &c);
+    if (read < 0)
+        snprintf(err, errlen, "ikke nok hukommelse");
+    if (read == 0) {
+        *n_docs = n;
+        rc = 0;
+    }
+done:
+    free(entries);
+    free(place);
+    free(reads);
+    return rc;
 }
 
 /* The slim copies of the last period built, for the next one's Udvikling,
@@ -156,8 +210,9 @@ static void free_reports(period_reports *pr)
 /* One period's documents loaded once (and, for Udvikling, the half year
  * before's), the municipality's report and each department's made and
  * detached from them, the documents freed: what is left is the reports. */
-static int make_reports(ledger *l, const config *cfg, sn_period period, bool with_previous,
-                        slim_period *carry, period_reports *pr, char *err, size_t errlen)
+static int make_reports(ledger *l, const config *cfg, unsigned threads, sn_period period,
+                        bool with_previous, slim_period *carry, period_reports *pr, char *err,
+                        size_t errlen)
 {
     slim_period next = {0};
     size_t n = ledger_count(l), n_docs = 0, n_sources = 0, n_previous = 0;
@@ -192,10 +247,11 @@ static int make_reports(ledger *l, const config *cfg, sn_period period, bool wit
         memcpy(previous, carry->docs, carry->n * sizeof *previous);
         n_previous = carry->n;
     } else if (with_previous &&
-               load_documents(l, cfg, before, a, previous, NULL, &n_previous, err, errlen) != 0) {
+               load_documents(l, cfg, threads, before, a, previous, NULL, &n_previous, err,
+                              errlen) != 0) {
         goto done;
     }
-    if (load_documents(l, cfg, period, NULL, docs, scratch, &n_docs, err, errlen) != 0)
+    if (load_documents(l, cfg, threads, period, NULL, docs, scratch, &n_docs, err, errlen) != 0)
         goto done;
     if (carry) {   /* this half year's, slim, for the next one */
         next.a = arena_new();
@@ -256,7 +312,7 @@ static int build_period_carry(ledger *l, const config *cfg, sn_period period,
                               const build_options *o, slim_period *carry, char *err, size_t errlen)
 {
     period_reports pr;
-    if (make_reports(l, cfg, period, true, carry, &pr, err, errlen) != 0)
+    if (make_reports(l, cfg, 1, period, true, carry, &pr, err, errlen) != 0)
         return -1;
     int rc = -1;
     size_t n_rows = 0;
@@ -300,7 +356,7 @@ int build_summarize(ledger *l, const config *cfg, sn_period period,
                     size_t errlen)
 {
     period_reports pr;
-    if (make_reports(l, cfg, period, false, NULL, &pr, err, errlen) != 0)
+    if (make_reports(l, cfg, 1, period, false, NULL, &pr, err, errlen) != 0)
         return -1;
     for (size_t k = 0; k < pr.n; k++)
         if (pr.reports[k]) {
@@ -377,12 +433,14 @@ static const char *workbook_stem(const config *cfg, size_t k)
     return k == 0 ? "statusredegoerelse" : cfg->departments.items[k - 1].file_code;
 }
 
-/* The period's reports and overview rows; a period whose reports cannot be
- * made is finished at once, with the reason. */
-static void load_period(ledger *l, const config *cfg, sn_period period, slim_period *carry,
-                        period_build *b)
+/* The period's reports and overview rows, its files read by `threads`
+ * threads; a period whose reports cannot be made is finished at once, with
+ * the reason. */
+static void load_period(ledger *l, const config *cfg, unsigned threads, sn_period period,
+                        slim_period *carry, period_build *b)
 {
-    if (make_reports(l, cfg, period, true, carry, &b->pr, b->load_error, sizeof b->load_error) != 0) {
+    if (make_reports(l, cfg, threads, period, true, carry, &b->pr, b->load_error,
+                     sizeof b->load_error) != 0) {
         b->load_failed = true;
         return;
     }
@@ -489,17 +547,17 @@ static void *build_thread(void *arg)
         size_t i = q->handing;
         size_t k = i < q->loading && q->builds[i].loaded ? next_workbook(&q->builds[i]) : SIZE_MAX;
         /* The next period's reports when the one before is about to run
-         * out (no more workbooks left to hand out than threads), while the
+         * out (fewer workbooks left to hand out than threads), while the
          * other threads write: no thread waits for them, and they are not
          * made sooner than needed. */
         if (q->loading < q->n && !q->loader_busy && q->in_memory < 2 &&
-            (k == SIZE_MAX || workbooks_left(&q->builds[i]) <= q->o->jobs)) {
+            (k == SIZE_MAX || workbooks_left(&q->builds[i]) < q->o->jobs)) {
             size_t p = q->loading++;
             q->loader_busy = true;
             q->in_memory++;
             pthread_mutex_unlock(&q->mu);
             period_build loaded = {0};
-            load_period(q->l, q->cfg, q->periods[p], &q->carry, &loaded);
+            load_period(q->l, q->cfg, q->o->jobs, q->periods[p], &q->carry, &loaded);
             pthread_mutex_lock(&q->mu);
             q->builds[p] = loaded;
             q->builds[p].loaded = true;

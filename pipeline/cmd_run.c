@@ -200,14 +200,14 @@ static void on_written(void *ctx, const char *path)
  * order, and says on stderr why a rejected one was. */
 typedef struct {
     ledger *l;
-    const char *const *paths;    /* where each file is read again */
+    const process_job *files;    /* where each file is read again */
     size_t *counts;
 } intake_ctx;
 
 static bool intake_one(void *ctx, size_t i, processed_file *p)
 {
     intake_ctx *in = ctx;
-    ledger_entry *e = ledger_admit(in->l, p, in->paths[i], 0);
+    ledger_entry *e = ledger_admit(in->l, p, in->files[i].path, 0);
     if (!e)
         return false;
     in->counts[e->row.status]++;
@@ -322,9 +322,8 @@ int cmd_run(int argc, char **argv)
         staging[0] = '\0';
         goto done;
     }
-    const char **paths = arena_alloc_array(names, files.n ? files.n : 1, sizeof *paths);
-    const char **shown = arena_alloc_array(names, files.n ? files.n : 1, sizeof *shown);
-    if (!paths || !shown)
+    process_job *to_read = arena_alloc_array(names, files.n ? files.n : 1, sizeof *to_read);
+    if (!to_read)
         goto oom;
     for (size_t i = 0; i < files.n; i++) {
         char path[4096], copy[4200], why[512];
@@ -340,13 +339,13 @@ int cmd_run(int argc, char **argv)
         if (fd >= 0)
             close(fd);
         /* A file that cannot be read or is too large is said so by ingest. */
-        shown[i] = text_name_escape(names, files.names[i]);
-        paths[i] = arena_strdup(names, staged ? copy : path);
-        if (!shown[i] || !paths[i])
+        to_read[i] = (process_job){arena_strdup(names, staged ? copy : path),
+                                     text_name_escape(names, files.names[i]), cfg};
+        if (!to_read[i].path || !to_read[i].name)
             goto oom;
     }
-    intake_ctx in = {.l = l, .paths = paths, .counts = counts};
-    if (process_in_order(paths, shown, files.n, cfg, jobs, intake_one, &in) != 0)
+    intake_ctx in = {.l = l, .files = to_read, .counts = counts};
+    if (process_in_order(to_read, files.n, jobs, intake_one, &in) != 0)
         goto oom;
 
     size_t n_periods = ledger_periods(l, &periods), written = 0;

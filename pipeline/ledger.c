@@ -622,22 +622,36 @@ size_t ledger_periods(const ledger *l, sn_period **out)
     return n;
 }
 
+const document *ledger_cached(const ledger_entry *e)
+{
+    return e->cache ? e->cache->doc : NULL;
+}
+
+process_job ledger_reload_job(const ledger_entry *e, const config *cfg)
+{
+    return (process_job){e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg};
+}
+
+bool ledger_reload_ok(const ledger_entry *e, const processed_file *p, char *err, size_t errlen)
+{
+    if (strcmp(p->source.sha256_hex, e->path_sha256_hex) == 0 && p->accepted && p->doc)
+        return true;
+    snprintf(err, errlen, "%s: filen er ikke den, der blev modtaget (ændret eller ulæselig)", e->path);
+    return false;
+}
+
 const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *scratch,
                             char *err, size_t errlen)
 {
     memset(scratch, 0, sizeof *scratch);
-    if (e->cache && e->cache->doc)
-        return e->cache->doc;
-    if (process_file(e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg, scratch) != 0) {
+    if (ledger_cached(e))
+        return ledger_cached(e);
+    process_job f = ledger_reload_job(e, cfg);
+    if (process_file(f.path, f.name, f.cfg, scratch) != 0) {
         snprintf(err, errlen, "%s: ikke nok hukommelse", e->path);
         return NULL;
     }
-    if (strcmp(scratch->source.sha256_hex, e->path_sha256_hex) != 0 || !scratch->accepted) {
-        snprintf(err, errlen, "%s: filen er ikke den, der blev modtaget (ændret eller ulæselig)",
-                 e->path);
-        return NULL;
-    }
-    return scratch->doc;
+    return ledger_reload_ok(e, scratch, err, errlen) ? scratch->doc : NULL;
 }
 
 typedef struct {

@@ -966,18 +966,15 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     /* The same intake as a run without an archive, from the staged copies:
      * read by the run's jobs, admitted here in the inbox's order. */
     {
-        const char **paths = arena_alloc_array(a, n_taken, sizeof *paths);
-        const char **names = arena_alloc_array(a, n_taken, sizeof *names);
-        if (!paths || !names) {
+        process_job *files_read = arena_alloc_array(a, n_taken, sizeof *files_read);
+        if (!files_read) {
             snprintf(res->err, sizeof res->err, "ikke nok hukommelse");
             goto fail;
         }
-        for (size_t k = 0; k < n_taken; k++) {
-            paths[k] = taken[k].staged.path;
-            names[k] = taken[k].name;
-        }
+        for (size_t k = 0; k < n_taken; k++)
+            files_read[k] = (process_job){taken[k].staged.path, taken[k].name, o->cfg};
         admit_ctx ac = {&n, taken, n_taken, run_index};
-        int rc = process_in_order(paths, names, n_taken, o->cfg, o->jobs, admit_one, &ac);
+        int rc = process_in_order(files_read, n_taken, o->jobs, admit_one, &ac);
         if (rc != 0) {
             if (rc < 0)
                 snprintf(res->err, sizeof res->err, "ikke nok hukommelse");

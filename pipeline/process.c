@@ -91,9 +91,8 @@ void processed_file_release(processed_file *p)
 enum { SLOT_FREE, SLOT_READY, SLOT_FAILED };
 
 typedef struct {
-    const char *const *paths, *const *names;
+    const process_job *files;
     size_t n, window;
-    const config *cfg;
     pthread_mutex_t mu;
     pthread_cond_t ready, room;
     size_t next, taken;
@@ -116,7 +115,8 @@ static void *pool_thread(void *arg)
         size_t i = q->next++;
         pthread_mutex_unlock(&q->mu);
         size_t slot = i % q->window;
-        int rc = process_file(q->paths[i], q->names[i], q->cfg, &q->slots[slot]);
+        const process_job *f = &q->files[i];
+        int rc = process_file(f->path, f->name, f->cfg, &q->slots[slot]);
         pthread_mutex_lock(&q->mu);
         q->state[slot] = rc == 0 ? SLOT_READY : SLOT_FAILED;
         pthread_cond_broadcast(&q->ready);
@@ -124,12 +124,12 @@ static void *pool_thread(void *arg)
     }
 }
 
-static int in_turn(const char *const *paths, const char *const *names, size_t n,
-                   const config *cfg, bool (*take)(void *, size_t, processed_file *), void *ctx)
+static int in_turn(const process_job *files, size_t n,
+                   bool (*take)(void *, size_t, processed_file *), void *ctx)
 {
     for (size_t i = 0; i < n; i++) {
         processed_file p;
-        if (process_file(paths[i], names[i], cfg, &p) != 0) {
+        if (process_file(files[i].path, files[i].name, files[i].cfg, &p) != 0) {
             processed_file_release(&p);
             return -1;
         }
@@ -141,15 +141,14 @@ static int in_turn(const char *const *paths, const char *const *names, size_t n,
     return 0;
 }
 
-int process_in_order(const char *const *paths, const char *const *names, size_t n,
-                     const config *cfg, unsigned threads,
+int process_in_order(const process_job *files, size_t n, unsigned threads,
                      bool (*take)(void *ctx, size_t i, processed_file *p), void *ctx)
 {
     if (threads > n)
         threads = (unsigned)n;
     if (threads <= 1)
-        return in_turn(paths, names, n, cfg, take, ctx);
-    pool q = {.paths = paths, .names = names, .n = n, .window = 2 * (size_t)threads, .cfg = cfg};
+        return in_turn(files, n, take, ctx);
+    pool q = {.files = files, .n = n, .window = 2 * (size_t)threads};
     pthread_t *ids = calloc(threads, sizeof *ids);
     q.slots = calloc(q.window, sizeof *q.slots);
     q.state = calloc(q.window, sizeof *q.state);
@@ -157,7 +156,7 @@ int process_in_order(const char *const *paths, const char *const *names, size_t 
         free(ids);
         free(q.slots);
         free(q.state);
-        return in_turn(paths, names, n, cfg, take, ctx);
+        return in_turn(files, n, take, ctx);
     }
     pthread_cond_init(&q.ready, NULL);
     pthread_cond_init(&q.room, NULL);
@@ -165,7 +164,7 @@ int process_in_order(const char *const *paths, const char *const *names, size_t 
     while (started < threads && pthread_create(&ids[started], NULL, pool_thread, &q) == 0)
         started++;
     /* With no thread started, this one does it all (below). */
-    int rc = started ? 0 : in_turn(paths, names, n, cfg, take, ctx);
+    int rc = started ? 0 : in_turn(files, n, take, ctx);
     for (size_t i = 0; started && i < n && rc == 0; i++) {
         size_t slot = i % q.window;
         pthread_mutex_lock(&q.mu);

@@ -34,16 +34,21 @@ int process_memory(const void *data, size_t size, const char *name, const config
                    processed_file *out);
 void processed_file_release(processed_file *p);
 
+/* One file of many: where it is read, what it is called, the configuration
+ * it is read with. */
+typedef struct {
+    const char *path, *name;
+    const config *cfg;
+} process_job;
+
 /* Many files, processed by `threads` threads and handed to take() one by
- * one in their order, in the calling thread: files[i] read from paths[i],
- * named names[i]. take() owns the result (it releases it, or keeps it and
- * leaves it zeroed) and returns false to stop early. At most 2 × threads
- * results wait for take() at once, so memory follows the threads, not the
- * number of files. With threads ≤ 1 every file is processed here, in turn.
- * Returns 0 when every file was taken, 1 when take() stopped, -1 on an
- * internal failure (out of memory). */
-int process_in_order(const char *const *paths, const char *const *names, size_t n,
-                     const config *cfg, unsigned threads,
+ * one in their order, in the calling thread. take() owns the result (it
+ * releases it, or keeps it and leaves it zeroed) and returns false to stop
+ * early. At most 2 × threads results wait for take() at once, so memory
+ * follows the threads, not the number of files. With threads ≤ 1 every file
+ * is processed here, in turn. Returns 0 when every file was taken, 1 when
+ * take() stopped, -1 on an internal failure (out of memory). */
+int process_in_order(const process_job *files, size_t n, unsigned threads,
                      bool (*take)(void *ctx, size_t i, processed_file *p), void *ctx);
 
 #endif
