@@ -784,10 +784,6 @@ static void night_free(night *n)
     ledger_free(n->l);
 }
 
-/* One attempt at the night; with use_state false the ledger is replayed from
- * every manifest. Returns true when the state could not be read during the
- * run before anything was committed (the night is then made again without
- * it). */
 /* Step 3's admission of one file read (process_in_order): in the inbox's
  * order, with its log line. */
 typedef struct {
@@ -841,6 +837,10 @@ static bool admit_one(void *ctx, size_t k, processed_file *p)
     return true;
 }
 
+/* One attempt at the night; with use_state false the ledger is replayed from
+ * every manifest. Returns true when the state could not be read during the
+ * run before anything was committed (the night is then made again without
+ * it). */
 static bool night_attempt(const night_options *o, const night_events *ev, night_result *res,
                           bool use_state, const char *state_error)
 {

@@ -152,14 +152,19 @@ int process_in_order(const process_job *files, size_t n, unsigned threads,
     pthread_t *ids = calloc(threads, sizeof *ids);
     q.slots = calloc(q.window, sizeof *q.slots);
     q.state = calloc(q.window, sizeof *q.state);
-    if (!ids || !q.slots || !q.state || pthread_mutex_init(&q.mu, NULL) != 0) {
+    bool mu = false, ready = false, room = false;
+    if (!ids || !q.slots || !q.state || !(mu = pthread_mutex_init(&q.mu, NULL) == 0) ||
+        !(ready = pthread_cond_init(&q.ready, NULL) == 0) ||
+        !(room = pthread_cond_init(&q.room, NULL) == 0)) {
+        if (ready)
+            pthread_cond_destroy(&q.ready);
+        if (mu)
+            pthread_mutex_destroy(&q.mu);
         free(ids);
         free(q.slots);
         free(q.state);
         return in_turn(files, n, take, ctx);
     }
-    pthread_cond_init(&q.ready, NULL);
-    pthread_cond_init(&q.room, NULL);
     unsigned started = 0;
     while (started < threads && pthread_create(&ids[started], NULL, pool_thread, &q) == 0)
         started++;
