@@ -507,7 +507,7 @@ static size_t tell_period(const config *cfg, sn_period period, const period_buil
     return error != NULL;
 }
 
-enum { HELD_FREE_MAX = 64 << 20 };
+enum { HELD_FREE_MAX = 32 << 20 };
 
 /* What the threads share, under mu. */
 typedef struct {
