@@ -507,8 +507,6 @@ static size_t tell_period(const config *cfg, sn_period period, const period_buil
     return error != NULL;
 }
 
-enum { HELD_FREE_MAX = 32 << 20 };
-
 /* What the threads share, under mu. */
 typedef struct {
     ledger *l;
@@ -581,13 +579,14 @@ static void *build_thread(void *arg)
             workbook_finished(b, k, error);   /* failed without words: out of memory */
             pthread_cond_broadcast(&q->changed);
             /* Freed memory back to the system once the allocator holds more
-             * than HELD_FREE_MAX of it: each thread's malloc arena would
-             * otherwise keep its high-water mark, and the threads' marks add
-             * up (on the benchmark's corpus 205–230 MB for two jobs against
-             * 160–185 MB). Trimming after every workbook costs some 3 % in
-             * pages touched again; this, less than half of that. */
+             * of it free than a quarter of what is in use: each thread's
+             * malloc arena would otherwise keep its high-water mark, and the
+             * threads' marks add up (on the benchmark's corpus 205–230 MB for
+             * two jobs against 175–185 MB). Trimming after every workbook
+             * costs some 3 % in pages touched again; this, less. */
             pthread_mutex_unlock(&q->mu);
-            if (mallinfo2().fordblks > HELD_FREE_MAX)
+            struct mallinfo2 held = mallinfo2();
+            if (held.fordblks > held.uordblks / 4)
                 malloc_trim(0);
             pthread_mutex_lock(&q->mu);
             continue;
