@@ -111,7 +111,7 @@ static bool take_document(void *ctx, size_t i, processed_file *p)
 }
 
 /* The accepted documents of the period, in the ledger's order: the cached
- * ones, the others read again by `threads` threads — whole into scratch (the
+ * ones (handed over by the cache), the others read again by `threads` threads — whole into scratch (the
  * caller releases its n_docs entries, also after a failure), or, with slim,
  * each copied slim into that arena and released at once (the half year
  * before, for Udvikling). */
@@ -137,15 +137,22 @@ static int load_documents(ledger *l, const config *cfg, unsigned threads, sn_per
     if (!slim)
         *n_docs = n;             /* scratch is zeroed: releasing an unread one is nothing */
     for (size_t k = 0; k < n; k++) {
-        const document *doc = ledger_cached(entries[k]);
-        if (!doc) {
+        processed_file cached;
+        if (!ledger_take_cached(l, entries[k], &cached)) {
             place[n_read] = k;
             reads[n_read++] = ledger_reload_job(entries[k], cfg);
             continue;
         }
-        if (slim && !(doc = slim_copy(slim, doc))) {
-            snprintf(err, errlen, "ikke nok hukommelse");
-            goto done;
+        const document *doc = cached.doc;
+        if (slim) {
+            doc = slim_copy(slim, doc);
+            processed_file_release(&cached);
+            if (!doc) {
+                snprintf(err, errlen, "ikke nok hukommelse");
+                goto done;
+            }
+        } else {
+            scratch[k] = cached;
         }
         docs[k] = (period_document){doc, entries[k]->row.id.name};
     }
@@ -285,11 +292,6 @@ static int make_reports(ledger *l, const config *cfg, unsigned threads, sn_perio
 done:
     if (scratch)
         release_documents(scratch, n_docs);
-    for (size_t i = 0; i < n; i++) {   /* the cache's copies are read once */
-        ledger_entry *e = ledger_get(l, i);
-        if (in_period(&e->row, period))
-            ledger_forget_document(l, e);
-    }
     arena_free(a);
     if (rc != 0)
         free_reports(pr);

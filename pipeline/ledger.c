@@ -327,12 +327,14 @@ static bool keep_ids(ledger *l, ledger_entry *e, const admission *a)
     return true;
 }
 
-static void drop_cache(ledger *l, ledger_entry *e)
+/* The entry's cached document out of the cache, into *into. False when
+ * there is none. */
+static bool uncache(ledger *l, ledger_entry *e, processed_file *into)
 {
     if (!e->cache)
-        return;
+        return false;
     l->cache_bytes -= arena_bytes(e->cache->arena);
-    processed_file_release(e->cache);
+    *into = *e->cache;
     free(e->cache);
     e->cache = NULL;
     for (size_t k = 0; k < l->n_cached; k++)
@@ -340,16 +342,24 @@ static void drop_cache(ledger *l, ledger_entry *e)
             l->cached[k] = l->cached[--l->n_cached];
             break;
         }
+    return true;
 }
 
-void ledger_forget_document(ledger *l, ledger_entry *e)
+static void drop_cache(ledger *l, ledger_entry *e)
 {
-    drop_cache(l, e);
+    processed_file p;
+    if (uncache(l, e, &p))
+        processed_file_release(&p);
+}
+
+bool ledger_take_cached(ledger *l, ledger_entry *e, processed_file *into)
+{
+    return uncache(l, e, into);
 }
 
 /* Keeps the parsed document of an accepted entry while the budget allows —
  * only the earliest period's: the workbooks are built in period order, so
- * those are read first and let go of then (ledger_forget_document), and the
+ * those are read first and handed over then (ledger_take_cached), and the
  * cache never sits beside a workbook being written. A document of an
  * earlier period than the cache's empties it. Takes p, or releases it. */
 static void cache_document(ledger *l, ledger_entry *e, processed_file *p)
@@ -622,11 +632,6 @@ size_t ledger_periods(const ledger *l, sn_period **out)
     return n;
 }
 
-const document *ledger_cached(const ledger_entry *e)
-{
-    return e->cache ? e->cache->doc : NULL;
-}
-
 process_job ledger_reload_job(const ledger_entry *e, const config *cfg)
 {
     return (process_job){e->path, e->row.id.name, e->load_cfg ? e->load_cfg : cfg};
@@ -644,8 +649,8 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
                             char *err, size_t errlen)
 {
     memset(scratch, 0, sizeof *scratch);
-    if (ledger_cached(e))
-        return ledger_cached(e);
+    if (e->cache)
+        return e->cache->doc;
     process_job f = ledger_reload_job(e, cfg);
     if (process_file(f.path, f.name, f.cfg, scratch) != 0) {
         snprintf(err, errlen, "%s: ikke nok hukommelse", e->path);

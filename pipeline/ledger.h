@@ -152,14 +152,12 @@ const document *ledger_load(ledger_entry *e, const config *cfg, processed_file *
                             char *err, size_t errlen);
 
 /* ledger_load in parts, for reading many entries at once
- * (process_in_order): the cached document or NULL; how to read the entry
- * again; whether what was read is what was admitted (else a message). */
-const document *ledger_cached(const ledger_entry *e);
+ * (process_in_order): the cached document handed over into *into (the
+ * cache lets go of it: it is read once; false when there is none); how to
+ * read the entry again; whether what was read is what was admitted (else a
+ * message). */
+bool ledger_take_cached(ledger *l, ledger_entry *e, processed_file *into);
 process_job ledger_reload_job(const ledger_entry *e, const config *cfg);
 bool ledger_reload_ok(const ledger_entry *e, const processed_file *p, char *err, size_t errlen);
-
-/* The entry's document is no longer needed from the cache (its period's
- * reports are made): the cache lets go of it. */
-void ledger_forget_document(ledger *l, ledger_entry *e);
 
 #endif
