@@ -347,12 +347,6 @@ done:
     return rc;
 }
 
-int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
-                 char *err, size_t errlen)
-{
-    return build_period_carry(l, cfg, period, o, NULL, err, errlen);
-}
-
 int build_summarize(ledger *l, const config *cfg, sn_period period,
                     void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
                     size_t errlen)

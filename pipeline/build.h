@@ -38,10 +38,6 @@ typedef struct {
     void *summary_ctx;
 } build_options;
 
-/* Returns 0, or -1 with a message in err. */
-int build_period(ledger *l, const config *cfg, sn_period period, const build_options *o,
-                 char *err, size_t errlen);
-
 /* The period's overview rows without writing anything (overview.h): each()
  * gets the municipality's, then each department's. 0, or -1 with a message. */
 int build_summarize(ledger *l, const config *cfg, sn_period period,
