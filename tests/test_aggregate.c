@@ -16,9 +16,17 @@
 typedef struct {
     ledger *l;
     period_document docs[16];
+    processed_file read_again[16];   /* the documents the cache does not hold */
     source_row sources[16];
     size_t n_docs, n_sources;
 } period_fixture;
+
+static void free_fixtures(period_fixture *pf)
+{
+    for (size_t i = 0; i < pf->n_docs; i++)
+        processed_file_release(&pf->read_again[i]);
+    ledger_free(pf->l);
+}
 
 static void load_fixtures(period_fixture *pf)
 {
@@ -44,9 +52,9 @@ static void load_fixtures(period_fixture *pf)
             continue;
         pf->sources[pf->n_sources++] = x->row;
         if (x->row.status == SOURCE_ACCEPTED) {
-            processed_file scratch;
             char err[256];
-            const document *doc = ledger_load(x, test_config(), &scratch, err, sizeof err);
+            const document *doc = ledger_load(x, test_config(), &pf->read_again[pf->n_docs], err,
+                                              sizeof err);
             assert_non_null(doc);
             pf->docs[pf->n_docs++] = (period_document){doc, x->row.id.name};
         }
@@ -95,7 +103,7 @@ static void the_councils_question(void **state)
     assert_double_equal(sum, r->latest_total, 0);
     assert_int_equal(count, r->n_indsatser);
     arena_free(a);
-    ledger_free(pf.l);
+    free_fixtures(&pf);
 }
 
 static void a_department_against_the_municipality(void **state)
@@ -115,7 +123,7 @@ static void a_department_against_the_municipality(void **state)
     assert_double_equal(r->latest_total, 6000000, 0);  /* 0,5 + 1 + 3,5 + 1,0 mio. kr. */
     assert_double_equal(r->latest_limited, 4500000, 0);
     arena_free(a);
-    ledger_free(pf.l);
+    free_fixtures(&pf);
 }
 
 static void sums_past_64_bits(void **state)
@@ -183,7 +191,7 @@ static void a_period_in_the_overview(void **state)
     char short_line[] = "2008-H2\tSOF\t2009";
     assert_false(summary_parse(short_line, test_config(), &back));
     arena_free(a);
-    ledger_free(pf.l);
+    free_fixtures(&pf);
 }
 
 int main(void)
