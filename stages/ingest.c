@@ -185,7 +185,22 @@ static void read_declaration(input_stream *in)
             in->declared = DECLARED_LATIN;
 }
 
+/* The root's end tag, </statusnotat> or </prefix:statusnotat>, matched
+ * byte by byte after a '/' or ':': the reader reads ahead, so "Extra
+ * content" after it may come before the end element does. Returns the bytes
+ * matched after c; *saw is set once the whole tag has gone by. */
 static const char root_end[] = "statusnotat>";
+
+static inline size_t root_end_step(size_t match, unsigned char c, bool *saw)
+{
+    if (match && c == (unsigned char)root_end[match - 1]) {
+        if (++match < sizeof root_end)
+            return match;
+        *saw = true;
+        return 0;
+    }
+    return c == '/' || c == ':' ? 1 : 0;
+}
 
 /* One byte of the check, every case. */
 static bool check_byte(input_stream *in, unsigned char c)
@@ -195,15 +210,7 @@ static bool check_byte(input_stream *in, unsigned char c)
     if (c == '\n')
         in->lines++;
     in->ends_with_newline = c == '\n';
-    /* The root's end tag, </statusnotat> or </prefix:statusnotat>: the
-     * reader reads ahead, so "Extra content" after it may come before the
-     * end element does. */
-    if (in->root_end_match && c == (unsigned char)root_end[in->root_end_match - 1]) {
-        if (++in->root_end_match == sizeof root_end)
-            in->saw_root_end = true, in->root_end_match = 0;
-    } else {
-        in->root_end_match = c == '/' || c == ':' ? 1 : 0;
-    }
+    in->root_end_match = root_end_step(in->root_end_match, c, &in->saw_root_end);
     bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
     if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
         in->only_space = false;
@@ -281,22 +288,15 @@ static bool check_encoding(input_stream *in, const unsigned char *p, size_t n)
         uint32_t lines = in->lines;
         size_t match = in->root_end_match;
         bool saw_root_end = in->saw_root_end;
-        size_t from = i;
-        for (; i < n && p[i] < 0x80; i++) {
+        for (; i < n && p[i] < 0x80; i++) {   /* p[i] < 0x80 here: at least one */
             unsigned char c = p[i];
             lines += c == '\n';
-            if (match && c == (unsigned char)root_end[match - 1]) {
-                if (++match == sizeof root_end)
-                    saw_root_end = true, match = 0;
-            } else {
-                match = c == '/' || c == ':' ? 1 : 0;
-            }
+            match = root_end_step(match, c, &saw_root_end);
         }
         in->lines = lines;
         in->root_end_match = match;
         in->saw_root_end = saw_root_end;
-        if (i > from)
-            in->ends_with_newline = p[i - 1] == '\n';
+        in->ends_with_newline = p[i - 1] == '\n';
     }
     return true;
 }
