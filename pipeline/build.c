@@ -171,9 +171,10 @@ done:
     return rc;
 }
 
-/* The slim copies of the last period built, for the next one's Udvikling,
- * when periods are built in order in one process: each document is then
- * parsed for its own period and not again for the one after. */
+/* The slim copies of the last period loaded, for the next one's Udvikling:
+ * periods are loaded in order (by one job, or by the threads one at a time),
+ * so each document is parsed for its own period and not again for the one
+ * after. */
 typedef struct {
     bool valid;
     sn_period period;

@@ -195,7 +195,6 @@ static void on_written(void *ctx, const char *path)
     printf("skrevet: %s\n", path);
 }
 
-/* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs. */
 /* A run without an archive admits each file as it comes, in the inbox's
  * order, and says on stderr why a rejected one was. */
 typedef struct {
@@ -218,6 +217,7 @@ static bool intake_one(void *ctx, size_t i, processed_file *p)
     return true;
 }
 
+/* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs. */
 static int run_time(time_t *out)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
