@@ -504,6 +504,21 @@ static size_t tell_period(const config *cfg, sn_period period, const period_buil
     return error != NULL;
 }
 
+/* Freed memory back to the system once the allocator holds more of it free
+ * than a quarter of what is in use: each thread's malloc arena would
+ * otherwise keep its high-water mark, and the threads' marks add up (on the
+ * benchmark's corpus 205–230 MB for two jobs against 145–185 MB). Trimming
+ * after every workbook costs some 3 % in pages touched again; this, less.
+ * Called by the telling thread only: glibc's mallinfo2 and malloc_trim are
+ * not to be entered by two threads at once before glibc's malloc has been
+ * used (as under the sanitizers, which bring their own malloc). */
+static void give_back_memory(void)
+{
+    struct mallinfo2 held = mallinfo2();
+    if (held.fordblks > held.uordblks / 4)
+        malloc_trim(0);
+}
+
 /* What the threads share, under mu. */
 typedef struct {
     ledger *l;
@@ -517,6 +532,7 @@ typedef struct {
     size_t loading;              /* the next period to load */
     size_t handing;              /* the first period that may have a workbook to hand out */
     size_t in_memory;            /* periods loaded and not yet told: at most two */
+    size_t written;              /* workbooks finished, for give_back_memory */
     bool loader_busy;            /* one load at a time, in order: the slim copies carry over */
     slim_period carry;
 } build_pool;
@@ -574,18 +590,8 @@ static void *build_thread(void *arg)
             char *error = ok ? NULL : strdup(why);
             pthread_mutex_lock(&q->mu);
             workbook_finished(b, k, error);   /* failed without words: out of memory */
+            q->written++;
             pthread_cond_broadcast(&q->changed);
-            /* Freed memory back to the system once the allocator holds more
-             * of it free than a quarter of what is in use: each thread's
-             * malloc arena would otherwise keep its high-water mark, and the
-             * threads' marks add up (on the benchmark's corpus 205–230 MB for
-             * two jobs against 175–185 MB). Trimming after every workbook
-             * costs some 3 % in pages touched again; this, less. */
-            pthread_mutex_unlock(&q->mu);
-            struct mallinfo2 held = mallinfo2();
-            if (held.fordblks > held.uordblks / 4)
-                malloc_trim(0);
-            pthread_mutex_lock(&q->mu);
             continue;
         }
         if (q->loading >= q->n && q->handing >= q->loading)
@@ -620,13 +626,20 @@ static size_t build_in_threads(ledger *l, const config *cfg, const sn_period *pe
         return build_periods(l, cfg, periods, n, only, &one, done, ctx);
     }
     /* Tell each period as it is finished, in order, from this thread. */
-    size_t failed = 0;
+    size_t failed = 0, given_back = 0;
     pthread_mutex_lock(&q.mu);
     for (size_t told = 0; told < n; told++) {
         if (!wanted(&q, told))
             continue;
-        while (!q.builds[told].finished)
+        while (!q.builds[told].finished) {
             pthread_cond_wait(&q.changed, &q.mu);
+            if (q.written != given_back) {   /* a workbook is written: its memory */
+                given_back = q.written;
+                pthread_mutex_unlock(&q.mu);
+                give_back_memory();
+                pthread_mutex_lock(&q.mu);
+            }
+        }
         pthread_mutex_unlock(&q.mu);
         failed += tell_period(cfg, periods[told], &q.builds[told], o, done, ctx);
         pthread_mutex_lock(&q.mu);
