@@ -184,6 +184,12 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
         period_format(&m->periods[i], period);
         rc = json_array_append_new(periods, json_string(period));
     }
+    json_t *rewrites = json_array();
+    rc |= rewrites ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < m->n_rewrites; i++)
+        rc = json_array_append_new(rewrites, json_pack("{s:s, s:s, s:s}", "file", m->rewrites[i].file,
+                                                       "of_run", m->rewrites[i].of_run, "reason",
+                                                       m->rewrites[i].reason));
     json_t *root = rc == 0 ? json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
                                        "format", MANIFEST_FORMAT, "run", m->id, "seq",
                                        (json_int_t)m->seq, "recorded_time",
@@ -196,8 +202,13 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
                                        m->previous_report_sha256 ? m->previous_report_sha256 : "",
                                        "periods", periods, "inputs", inputs)
                            : NULL;
+    if (root && m->n_rewrites && json_object_set(root, "rewrites", rewrites) != 0) {
+        json_decref(root);
+        root = NULL;
+    }
     json_decref(inputs);
     json_decref(periods);
+    json_decref(rewrites);
     char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text) {
@@ -345,6 +356,24 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
         const char *p = json_string_value(json_array_get(periods, i));
         if (!p || !value_period(p, &m->periods[i])) {
             snprintf(err, errlen, "%s: periods[%zu] er ikke en periode", path, i);
+            goto done;
+        }
+    }
+    json_t *rewrites = json_object_get(root, "rewrites");   /* absent before 0.3 */
+    m->n_rewrites = json_array_size(rewrites);
+    m->rewrites = arena_alloc_array(a, m->n_rewrites ? m->n_rewrites : 1, sizeof *m->rewrites);
+    if (!m->rewrites) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    for (size_t i = 0; i < m->n_rewrites; i++) {
+        json_t *w = json_array_get(rewrites, i);
+        manifest_rewrite *x = &m->rewrites[i];
+        x->file = dup_string(a, json_object_get(w, "file"));
+        x->of_run = dup_string(a, json_object_get(w, "of_run"));
+        x->reason = dup_string(a, json_object_get(w, "reason"));
+        if (!x->file || !x->of_run || !x->reason) {
+            snprintf(err, errlen, "%s: rewrites[%zu] er ufuldstændigt", path, i);
             goto done;
         }
     }

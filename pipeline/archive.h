@@ -66,6 +66,13 @@ typedef struct {
     size_t errors, warnings;     /* after admission */
 } manifest_input;
 
+/* A workbook of an earlier run that a run writes again (share.h): its file
+ * name, the run whose inputs it shows, and why ("failed", "missing",
+ * "edited": share_reason_code). */
+typedef struct {
+    const char *file, *of_run, *reason;
+} manifest_rewrite;
+
 typedef struct {
     arena *a;
     const char *id;
@@ -77,6 +84,8 @@ typedef struct {
     size_t n_inputs;
     sn_period *periods;          /* the periods the run touched */
     size_t n_periods;
+    manifest_rewrite *rewrites;  /* earlier runs' workbooks written again ("rewrites") */
+    size_t n_rewrites;
     bool complete;
     const char *config_sha256;   /* of runs/<id>/config.json ("" in manifests before it) */
     const char *previous_manifest_sha256;   /* of the previous run's manifest.json ("" for the first) */

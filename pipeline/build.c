@@ -19,13 +19,15 @@ static bool in_period(const source_row *r, sn_period p)
     return r->id.has_period && period_compare(&r->id.period, &p) == 0;
 }
 
-/* <out_dir>/<stem>-<period>.xlsx into path; false when it does not fit. */
+/* <out_dir>/<stem>-<period>.xlsx into path (only the name when out_dir is
+ * NULL); false when it does not fit. */
 static bool workbook_path(const char *out_dir, const char *stem, sn_period period, char *path,
                           size_t size)
 {
     char name[8];
     period_format(&period, name);
-    int n = snprintf(path, size, "%s/%s-%s.xlsx", out_dir, stem, name);
+    int n = out_dir ? snprintf(path, size, "%s/%s-%s.xlsx", out_dir, stem, name)
+                    : snprintf(path, size, "%s-%s.xlsx", stem, name);
     return n >= 0 && (size_t)n < size;
 }
 
@@ -306,10 +308,19 @@ done:
     return rc;
 }
 
+static bool wants(const build_options *o, sn_period period, const char *stem)
+{
+    char file[64];
+    if (!o->want)
+        return true;
+    return workbook_path(NULL, stem, period, file, sizeof file) && o->want(o->want_ctx, file);
+}
+
 /* The departments' workbooks first, each report freed once written; the
  * municipality's, the largest, last, when only its report is left — so a
  * build holds one workbook and what it is made of, not the period's
- * documents besides. The period's overview rows are told once every
+ * documents besides. A workbook that fails is told (on_failed) and the
+ * others are still written; the period's overview rows are told once every
  * workbook is in place. */
 static int build_period_carry(ledger *l, const config *cfg, sn_period period,
                               const build_options *o, slim_period *carry, char *err, size_t errlen)
@@ -319,6 +330,7 @@ static int build_period_carry(ledger *l, const config *cfg, sn_period period,
         return -1;
     int rc = -1;
     size_t n_rows = 0;
+    bool every = true, failed = false;
     period_summary *rows = calloc(pr.n, sizeof *rows);
     if (!rows) {
         snprintf(err, errlen, "ikke nok hukommelse");
@@ -327,19 +339,29 @@ static int build_period_carry(ledger *l, const config *cfg, sn_period period,
     for (size_t k = 0; k < pr.n; k++)
         if (pr.reports[k])
             rows[n_rows++] = aggregate_summary(pr.reports[k]);
-    for (size_t d = 0; d < cfg->departments.n; d++) {
-        if (!pr.reports[d + 1])
+    for (size_t i = 1; i <= pr.n; i++) {
+        size_t k = i % pr.n;     /* the departments, then the municipality */
+        const char *stem = k ? cfg->departments.items[k - 1].file_code : "statusredegoerelse";
+        if (!pr.reports[k])
             continue;
-        if (write_one(pr.reports[d + 1], o->out_dir, cfg->departments.items[d].file_code, period, o,
-                      err, errlen) != 0)
-            goto done;
-        arena_free(pr.arenas[d + 1]);
-        pr.arenas[d + 1] = NULL;
-        pr.reports[d + 1] = NULL;
+        char why[1024];
+        if (!wants(o, period, stem))
+            every = false;
+        else if (write_one(pr.reports[k], o->out_dir, stem, period, o, why, sizeof why) != 0) {
+            char path[4096];
+            if (!failed)
+                snprintf(err, errlen, "%s", why);
+            failed = true;
+            if (o->on_failed && workbook_path(o->out_dir, stem, period, path, sizeof path))
+                o->on_failed(o->ctx, path, why);
+        }
+        arena_free(pr.arenas[k]);
+        pr.arenas[k] = NULL;
+        pr.reports[k] = NULL;
     }
-    if (write_one(pr.reports[0], o->out_dir, "statusredegoerelse", period, o, err, errlen) != 0)
+    if (failed)
         goto done;
-    for (size_t k = 0; k < n_rows && o->on_summary; k++)
+    for (size_t k = 0; every && k < n_rows && o->on_summary; k++)
         o->on_summary(o->summary_ctx, &rows[k]);
     rc = 0;
 done:
@@ -380,6 +402,7 @@ unsigned build_default_jobs(void)
  * report goes once its workbook is written. */
 typedef struct {
     bool loaded, finished;
+    bool every;                  /* every workbook of the period is wanted (build_options.want) */
     bool load_failed;            /* the reports could not be made: */
     char load_error[1024];       /* why */
     period_reports pr;
@@ -434,7 +457,7 @@ static const char *workbook_stem(const config *cfg, size_t k)
  * threads; a period whose reports cannot be made is finished at once, with
  * the reason. */
 static void load_period(ledger *l, const config *cfg, unsigned threads, sn_period period,
-                        slim_period *carry, period_build *b)
+                        slim_period *carry, const build_options *o, period_build *b)
 {
     if (make_reports(l, cfg, threads, period, true, carry, &b->pr, b->load_error,
                      sizeof b->load_error) != 0) {
@@ -453,11 +476,23 @@ static void load_period(ledger *l, const config *cfg, unsigned threads, sn_perio
         return;
     }
     b->n = n;
-    for (size_t k = 0; k < b->n; k++)
-        if ((b->exists[k] = b->pr.reports[k] != NULL)) {
-            b->rows[b->n_rows++] = aggregate_summary(b->pr.reports[k]);
-            b->unfinished++;
+    b->every = true;
+    for (size_t k = 0; k < b->n; k++) {
+        if (!b->pr.reports[k])
+            continue;
+        b->rows[b->n_rows++] = aggregate_summary(b->pr.reports[k]);
+        if (!wants(o, period, workbook_stem(cfg, k))) {
+            b->every = false;
+            arena_free(b->pr.arenas[k]);
+            b->pr.arenas[k] = NULL;
+            b->pr.reports[k] = NULL;
+            continue;
         }
+        b->exists[k] = true;
+        b->unfinished++;
+    }
+    if (b->unfinished == 0)
+        free_reports(&b->pr);
 }
 
 /* Workbook k of the period is written, or not (error: kept, with its
@@ -484,20 +519,24 @@ static size_t tell_period(const config *cfg, sn_period period, const period_buil
                           void (*done)(void *, sn_period, const char *, const char *), void *ctx)
 {
     const char *error = b->load_failed ? b->load_error : NULL;
-    for (size_t i = 1; !error && i <= b->n; i++) {
+    for (size_t i = 1; !b->load_failed && i <= b->n; i++) {
         size_t k = i % b->n;     /* 1, 2, …, n - 1, then 0 */
         if (!b->exists[k])
             continue;
+        char path[4096];
+        bool named = workbook_path(o->out_dir, workbook_stem(cfg, k), period, path, sizeof path);
         if (!b->ok[k]) {
-            error = b->error[k] ? b->error[k] : "ikke nok hukommelse";
+            const char *why = b->error[k] ? b->error[k] : "ikke nok hukommelse";
+            if (!error)
+                error = why;
+            if (o->on_failed && named)
+                o->on_failed(o->ctx, path, why);
             continue;
         }
-        char path[4096];
-        if (o->on_written && workbook_path(o->out_dir, workbook_stem(cfg, k), period, path,
-                                           sizeof path))
+        if (o->on_written && named)
             o->on_written(o->ctx, path);
     }
-    for (size_t r = 0; !error && r < b->n_rows && o->on_summary; r++)
+    for (size_t r = 0; !error && b->every && r < b->n_rows && o->on_summary; r++)
         o->on_summary(o->summary_ctx, &b->rows[r]);
     if (done)
         done(ctx, period, o->out_dir, error);
@@ -570,7 +609,7 @@ static void *build_thread(void *arg)
             q->in_memory++;
             pthread_mutex_unlock(&q->mu);
             period_build loaded = {0};
-            load_period(q->l, q->cfg, q->o->jobs, q->periods[p], &q->carry, &loaded);
+            load_period(q->l, q->cfg, q->o->jobs, q->periods[p], &q->carry, q->o, &loaded);
             pthread_mutex_lock(&q->mu);
             q->builds[p] = loaded;
             q->builds[p].loaded = true;

@@ -36,6 +36,17 @@ typedef struct {
      * are all in place; with jobs > 1 like on_written. */
     void (*on_summary)(void *ctx, const period_summary *row);
     void *summary_ctx;
+    /* Called for each workbook that could not be written (may be NULL),
+     * with its path and why; like on_written, then done() with the first
+     * error. A workbook that fails costs only itself: the others of the
+     * period are written. */
+    void (*on_failed)(void *ctx, const char *path, const char *error);
+    /* Which workbooks to write (NULL: all), by file name
+     * ("KFF-2008-H2.xlsx", "statusredegoerelse-oversigt.xlsx"). The others
+     * are neither written nor told; a period's overview rows are told only
+     * when every workbook of it is wanted. */
+    bool (*want)(void *ctx, const char *file);
+    void *want_ctx;
 } build_options;
 
 /* The period's overview rows without writing anything (overview.h): each()

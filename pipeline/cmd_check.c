@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "version.h"
 #include "commands.h"
 #include "config_load.h"
 #include "process.h"
@@ -64,7 +65,7 @@ int cmd_check(int argc, char **argv)
     /* --json streams: one document at a time is held, whatever the number of
      * files; the output is still one JSON document. */
     if (json && printf("{\n  \"program\": \"statusnotat\",\n  \"version\": \"%s\",\n"
-                       "  \"files\": [", STATUSNOTAT_VERSION) < 0)
+                       "  \"files\": [", program_version()) < 0)
         rc = EXIT_FAILURE_IO;
     arena *names = arena_new();   /* the names as shown: text_name_escape() */
     if (!names)

@@ -122,6 +122,25 @@ static void print_period(void *ctx, sn_period period, const char *out_dir, const
         fprintf(printer->periods ? printer->periods : stdout, "  regneark for %s i %s\n", p, out_dir);
 }
 
+static void print_rewritten(void *ctx, const char *file, const char *why, const char *error)
+{
+    const night_printer *printer = ctx;
+    clear_progress(printer);
+    if (error)
+        fprintf(stderr, "statusnotat run: %s kunne ikke skrives igen (årsag: %s): %s\n", file, why, error);
+    else
+        fprintf(printer->periods ? printer->periods : stdout, "  skrevet igen: %s (%s)\n", file, why);
+}
+
+static void print_stale(void *ctx, const char *cause, size_t n_periods)
+{
+    const night_printer *printer = ctx;
+    clear_progress(printer);
+    fprintf(printer->periods ? printer->periods : stdout,
+            "  %s: regnearkene for %zu %s og oversigterne laves igen\n", cause, n_periods,
+            n_periods == 1 ? "periode" : "perioder");
+}
+
 static void print_overview(void *ctx, const char *out_dir, const char *error)
 {
     const night_printer *printer = ctx;
@@ -140,7 +159,8 @@ static int run_night(const night_options *no)
     night_printer printer = {.progress = isatty(STDERR_FILENO) == 1,
                              .periods = open_memstream(&period_lines, &period_len)};
     night_events ev = {.ctx = &printer, .progress = print_progress, .admitted = print_admitted,
-                       .left = print_left, .period = print_period, .overview = print_overview};
+                       .left = print_left, .period = print_period, .overview = print_overview,
+                       .rewritten = print_rewritten, .stale = print_stale};
     night_result r;
     night_run(no, &ev, &r);
     clear_progress(&printer);
@@ -149,10 +169,14 @@ static int run_night(const night_options *no)
     if (r.recovered[0])
         printf("kørsel %s var afbrudt og er gjort færdig\n", r.recovered);
     if (r.run_id[0]) {
-        printf("kørsel %s: %zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter\n",
-               r.run_id, r.n_files, r.counts[SOURCE_ACCEPTED], r.counts[SOURCE_REJECTED],
-               r.counts[SOURCE_SUPERSEDED], r.counts[SOURCE_DUPLICATE]);
-        if (r.n_periods == 0)
+        if (r.n_files)
+            printf("kørsel %s: %zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter\n",
+                   r.run_id, r.n_files, r.counts[SOURCE_ACCEPTED], r.counts[SOURCE_REJECTED],
+                   r.counts[SOURCE_SUPERSEDED], r.counts[SOURCE_DUPLICATE]);
+        else
+            printf("kørsel %s: ingen nye leverancer i %s; regnearkene i %s bringes i trit med arkivet\n",
+                   r.run_id, no->inbox, no->out);
+        if (r.n_periods == 0 && r.n_rewritten == 0 && r.n_files)
             printf("  ingen perioder berørt; regnearkene er uændrede\n");
         if (r.n_quarantined)
             printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", no->archive,
@@ -362,7 +386,7 @@ int cmd_run(int argc, char **argv)
     size_t failed = build_periods(l, cfg, periods, n_periods, NULL, &bo, print_failed_period, &quiet);
     /* The overview across the periods, when there are any. */
     char why[1024];
-    if (n_periods && overview_write(ov, out_dir, created, on_written, &written, why, sizeof why) != 0) {
+    if (n_periods && overview_write(ov, &bo, why, sizeof why) != 0) {
         fprintf(stderr, "statusnotat run: oversigten over perioderne kan ikke skrives: %s\n", why);
         failed++;
     }

@@ -19,6 +19,22 @@ static void print_problem(void *ctx, const char *file, const char *what)
     printf("fejl: %s: %s\n", file, what);
 }
 
+static void print_notice(void *ctx, const char *file, const char *what)
+{
+    (void)ctx;
+    printf("bemærk: %s: %s\n", file, what);
+}
+
+static void print_rewritten(void *ctx, const char *file, const char *why, const char *error)
+{
+    (void)ctx;
+    if (error)
+        fprintf(stderr, "statusnotat rerun: %s kunne ikke genskabes (skrevet igen i kørslen; årsag: %s): %s\n", file, why,
+                error);
+    else
+        printf("genskabt: %s (skrevet igen i kørslen; årsag: %s)\n", file, why);
+}
+
 static void print_period(void *ctx, sn_period period, const char *out_dir, const char *error)
 {
     (void)ctx;
@@ -73,19 +89,33 @@ static void rerun_usage(FILE *out)
                  "from every period as the archive stood at that run. --jobs N writes the\n"
                  "workbooks in N threads (default: the number of cores), same bytes.\n"
                  "\n"
+                 "A run that wrote earlier runs' workbooks again (a night that found them\n"
+                 "missing, unwritten or edited in the out folder) has them rebuilt as those runs\n"
+                 "made them.\n"
+                 "\n"
                  "Before anything is rebuilt, every archive copy, configuration and manifest it\n"
                  "reads is checked against the SHA-256 the archive recorded; afterwards every\n"
                  "workbook is compared with the SHA-256 the run's report.json recorded. Any\n"
-                 "difference is printed as 'fejl: FILE: what' and exits 4.\n"
+                 "difference is printed as 'fejl: FILE: what' and exits 4. A workbook the run\n"
+                 "could not write is printed as 'bemærk: FILE: …' and compared with the bytes a\n"
+                 "later run wrote for it, if one did.\n"
                  "\n"
-                 "exit: 0 rebuilt and identical, 2 usage error, not an archive or no such run,\n"
+                 "A run made by another version of statusnotat (an upgrade since) is rebuilt by\n"
+                 "this one: the archive is checked as always, the workbooks are compared for\n"
+                 "information only ('bemærk: … N af M regneark er byte for byte de samme'), and\n"
+                 "the exit code is 5 — workbooks differ by version, which is not tampering.\n"
+                 "\n"
+                 "exit: 0 rebuilt and identical, 2 usage error, not an archive, no such run, or\n"
+                 "        --period names a period the run did not build,\n"
                  "      4 the archive or a rebuilt workbook differs from what was recorded, or an\n"
-                 "        I/O or internal failure\n");
+                 "        I/O or internal failure,\n"
+                 "      5 the archive is intact and the run was made by another program version;\n"
+                 "        its workbooks are rebuilt by this one\n");
 }
 
 static void verify_usage(FILE *out)
 {
-    fprintf(out, "usage: statusnotat verify --archive DIR\n"
+    fprintf(out, "usage: statusnotat verify --archive DIR [--out DIR]\n"
                  "\n"
                  "Checks the whole archive, like git fsck: every run's manifest and the chain of\n"
                  "manifests (each records the SHA-256 of the one before), every configuration,\n"
@@ -94,8 +124,14 @@ static void verify_usage(FILE *out)
                  "manifest, and the overview figures it keeps (oversigt.tsv) against the\n"
                  "periods aggregated again. Prints 'fejl: FILE: what' for each difference.\n"
                  "\n"
-                 "exit: 0 the archive is intact, 2 usage error or DIR is not an archive,\n"
-                 "      4 something differs or cannot be read\n");
+                 "With --out DIR (the folder of workbooks the nights write): also every workbook\n"
+                 "the archive owns there — each one missing, stale (made by another program\n"
+                 "version or configuration, or of sources since changed), edited (other bytes\n"
+                 "than were written) or never written is named with what to do. The next night\n"
+                 "writes each of them again.\n"
+                 "\n"
+                 "exit: 0 the archive (and the folder) is intact, 2 usage error or DIR is not an\n"
+                 "      archive, 4 something differs or cannot be read\n");
 }
 
 /* The options of a command that takes --archive DIR only. Returns -1 to go
@@ -177,7 +213,8 @@ int cmd_rerun(int argc, char **argv)
     }
     if (!is_archive("rerun", archive))
         return EXIT_USAGE;
-    night_events ev = {.period = print_period, .overview = print_overview, .problem = print_problem};
+    night_events ev = {.period = print_period, .overview = print_overview, .problem = print_problem,
+                       .notice = print_notice, .rewritten = print_rewritten};
     night_result res;
     night_rerun(archive, run, period_text ? &period : NULL, out, jobs, &ev, &res);
     if (res.exit_code != EXIT_ALL_ACCEPTED)
@@ -189,15 +226,35 @@ int cmd_rerun(int argc, char **argv)
 
 int cmd_verify(int argc, char **argv)
 {
-    const char *archive;
-    int rc = archive_only(argc, argv, "verify", verify_usage, &archive);
-    if (rc >= 0)
-        return rc;
+    static const struct option options[] = {
+        {"archive", required_argument, NULL, 'a'},
+        {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *archive = NULL, *out = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'a': archive = optarg; break;
+        case 'o': out = optarg; break;
+        case 'h': verify_usage(stdout); return EXIT_ALL_ACCEPTED;
+        default: verify_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (!archive || optind != argc) {
+        verify_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!cli_dir_ok("verify", "--archive", archive) || !cli_dir_ok("verify", "--out", out) ||
+        !is_archive("verify", archive))
+        return EXIT_USAGE;
     char err[1024];
     size_t checked = 0;
     long problems = archive_verify(archive, print_problem, NULL, &checked, err, sizeof err);
-    if (problems == 0) {   /* the state is checked against sound manifests only */
-        int state = night_verify_state(archive, print_problem, NULL, err, sizeof err);
+    if (problems == 0) {   /* the state and the share are checked against sound manifests only */
+        int state = night_verify_state(archive, out, print_problem, NULL, err, sizeof err);
         problems = state < 0 ? -1 : state;
         checked += state >= 0;
     }
@@ -206,9 +263,11 @@ int cmd_verify(int argc, char **argv)
         return EXIT_FAILURE_IO;
     }
     if (problems)
-        printf("%ld fejl i %s (%zu filer kontrolleret)\n", problems, archive, checked);
+        printf("%ld fejl i %s%s%s (%zu filer kontrolleret)\n", problems, archive, out ? " og " : "",
+               out ? out : "", checked);
     else
-        printf("arkivet %s er i orden: %zu filer kontrolleret\n", archive, checked);
+        printf("arkivet %s er i orden%s%s: %zu filer kontrolleret\n", archive,
+               out ? ", og det er regnearkene i " : "", out ? out : "", checked);
     if (fflush(stdout) != 0)
         return EXIT_FAILURE_IO;
     return problems ? EXIT_FAILURE_IO : EXIT_ALL_ACCEPTED;

@@ -13,6 +13,7 @@ enum {
     EXIT_USAGE = 2,        /* usage or configuration error */
     EXIT_LOCKED = 3,       /* another run holds the archive's lock */
     EXIT_FAILURE_IO = 4,   /* I/O or internal failure; nothing half-written */
+    EXIT_OTHER_VERSION = 5,   /* rerun: the run was made by another program version */
 };
 
 /* The longest folder a command takes: paths built from it fit in 4096 bytes. */

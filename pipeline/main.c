@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "version.h"
 #include "commands.h"
 #include "config_load.h"
 #include "ingest.h"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("statusnotat %s (format 1.0; libxml2 %s)\n", STATUSNOTAT_VERSION,
+        printf("statusnotat %s (format 1.0; libxml2 %s)\n", program_version(),
                LIBXML_DOTTED_VERSION);
         return 0;
     }

@@ -27,6 +27,13 @@
  *      bytes the run took; a file changed meanwhile stays for the next night;
  *   7. writes the report and marks the run complete, then writes the run's
  *      changes into the state.
+ * Every night, an empty one too, also keeps the out folder in step with the
+ * archive (share.h): the periods whose workbooks' keys changed (another
+ * configuration or program version) are rebuilt by the run, and workbooks
+ * that are missing, were not written or were edited in the folder are
+ * written again as the runs whose inputs they show wrote them. A night with
+ * such work and nothing delivered makes a run of no inputs, so that its
+ * manifest, log and report say what it wrote and why.
  * A SIGKILL anywhere leaves either no run (1-4: the inbox is untouched) or a
  * committed one that step 1 of the next run finishes. A night with nothing
  * new reads no manifest.
@@ -66,6 +73,14 @@ typedef struct {
     void (*overview)(void *ctx, const char *out_dir, const char *error);
     /* rerun and verify: a file that is not what the archive recorded. */
     void (*problem)(void *ctx, const char *file, const char *what);
+    /* A workbook of an earlier run written again (error NULL), or not; why
+     * in Danish (share_reason_text). */
+    void (*rewritten)(void *ctx, const char *file, const char *why, const char *error);
+    /* The periods whose workbooks this run rebuilds for a reason of the
+     * share's (another configuration or program version), once per cause. */
+    void (*stale)(void *ctx, const char *cause, size_t n_periods);
+    /* rerun: something to know that is not a difference. */
+    void (*notice)(void *ctx, const char *file, const char *what);
 } night_events;
 
 typedef struct {
@@ -78,6 +93,9 @@ typedef struct {
     size_t n_deferred;           /* past the night's byte limit: left for the next night */
     size_t n_quarantined;
     size_t n_periods, n_failed_periods;
+    size_t n_rewritten;          /* earlier runs' workbooks written again */
+    size_t n_incomplete;         /* workbooks of the share not in place after the night */
+    bool other_version;          /* rerun: the run was made by another program version */
     bool overview_failed;        /* the overviews across periods could not be written */
     char overview_error[1024];
     char err[1024];              /* why, when exit_code is 3 or 4 */
@@ -86,20 +104,32 @@ typedef struct {
 void night_run(const night_options *o, const night_events *ev, night_result *res);
 
 /* Rebuilds the workbooks run `run_id` produced, from the archive alone, into
- * out; only `period` when it is not NULL. Every archive copy, configuration
- * and manifest the rebuild reads is checked against the hashes the archive
- * recorded, and every workbook against report.json: any difference is exit
- * code 4 with a problem() naming the file. */
+ * out; only `period` when it is not NULL (exit code 2 when the run did not
+ * build it). Every archive copy, configuration and manifest the rebuild
+ * reads is checked against the hashes the archive recorded, and every
+ * workbook against report.json: any difference is exit code 4 with a
+ * problem() naming the file. The workbooks of earlier runs the run wrote
+ * again are rebuilt as those runs made them. A workbook the run could not
+ * write is a notice() (compared with the bytes a later run wrote for it, if
+ * any). A run made by another program version is rebuilt by this one and
+ * compared for information only: exit code EXIT_OTHER_VERSION, unless the
+ * archive itself differs. */
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
                  unsigned jobs, const night_events *ev, night_result *res);
 
 /* Whether ARCHIVE/state.sqlite, when it is there and names the last run, is
- * what replaying every manifest gives, and whether the rows ARCHIVE/oversigt.tsv
- * keeps for the periods as they are now are what aggregating them again
- * gives (overview.h). Returns the number of problems told to problem() (0:
- * none, or nothing to check), -1 when the archive cannot be read (err). */
-int night_verify_state(const char *archive, void (*problem)(void *ctx, const char *file, const char *what),
-                       void *ctx, char *err, size_t errlen);
+ * what replaying every manifest and report gives, and whether the rows
+ * ARCHIVE/oversigt.tsv keeps for the periods as they are now are what
+ * aggregating them again gives (overview.h). With out (NULL: not checked),
+ * also whether that folder holds every workbook the archive owns as it must
+ * be (share.h) — none missing, none stale (its key changed: made by another
+ * program version or configuration, or of other sources), none other than
+ * was written, none left unwritten — each told with what to do. Returns the
+ * number of problems told to problem() (0: none, or nothing to check), -1
+ * when the archive cannot be read (err). */
+int night_verify_state(const char *archive, const char *out,
+                       void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
+                       char *err, size_t errlen);
 
 /* One line per run, oldest first. Returns the exit code. */
 int night_list_runs(const char *archive, FILE *out);

@@ -13,6 +13,7 @@
 #include "build.h"
 #include "durable.h"
 #include "emit.h"
+#include "version.h"
 
 #define CACHE_FORMAT "statusnotat-oversigt/1"
 
@@ -157,7 +158,7 @@ static int compare_rows(const void *a, const void *b)
 static void period_key(const overview *ov, const char *digest, char key[65])
 {
     char text[256];
-    int n = snprintf(text, sizeof text, CACHE_FORMAT "\n%s\n%s\n%s\n", STATUSNOTAT_VERSION,
+    int n = snprintf(text, sizeof text, CACHE_FORMAT "\n%s\n%s\n%s\n", program_version(),
                      ov->config_sha256, digest);
     key[0] = '\0';
     if (n > 0 && (size_t)n < sizeof text)
@@ -275,40 +276,70 @@ static void cache_write(const overview *ov)
         unlink(tmp);
 }
 
-static int write_one(const overview *ov, int department, const char *out_dir, time_t created,
-                     void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
+/* The file name of department's overview (-1: the municipality's). */
+static void overview_name(const config *c, int department, char name[64])
+{
+    snprintf(name, 64, "%s-oversigt.xlsx",
+             department >= 0 ? c->departments.items[department].file_code : "statusredegoerelse");
+}
+
+static bool has_rows(const overview *ov, int department)
+{
+    for (size_t i = 0; i < ov->n; i++)
+        if (ov->rows[i].department == department)
+            return true;
+    return false;
+}
+
+void overview_files(const overview *ov, void (*each)(void *ctx, const char *file), void *ctx)
+{
+    char name[64];
+    for (int d = 0; d < (int)ov->cfg->departments.n; d++)
+        if (has_rows(ov, d)) {
+            overview_name(ov->cfg, d, name);
+            each(ctx, name);
+        }
+    if (has_rows(ov, -1)) {
+        overview_name(ov->cfg, -1, name);
+        each(ctx, name);
+    }
+}
+
+/* One overview, when it has rows and is wanted: 0, or -1 with a message
+ * (told to on_failed too). */
+static int write_one(const overview *ov, int department, const build_options *o, char *err,
                      size_t errlen)
 {
     const config *c = ov->cfg;
+    char name[64], path[4200];
+    overview_name(c, department, name);
+    if (!has_rows(ov, department) || (o->want && !o->want(o->want_ctx, name)))
+        return 0;
     size_t n = 0;
-    period_summary *rows = malloc((ov->n ? ov->n : 1) * sizeof *rows);
+    period_summary *rows = malloc(ov->n * sizeof *rows);
+    snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
+    int rc = -1;
     if (!rows) {
-        snprintf(err, errlen, "ikke nok hukommelse");
-        return -1;
-    }
-    for (size_t i = 0; i < ov->n; i++)
-        if (ov->rows[i].department == department)
-            rows[n++] = ov->rows[i];
-    int rc = 0;
-    if (n) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s-oversigt.xlsx", out_dir,
-                 department >= 0 ? c->departments.items[department].file_code : "statusredegoerelse");
-        emit_options eo = {.path = path, .created = created};
+        snprintf(err, errlen, "%s: ikke nok hukommelse", path);
+    } else {
+        for (size_t i = 0; i < ov->n; i++)
+            if (ov->rows[i].department == department)
+                rows[n++] = ov->rows[i];
+        emit_options eo = {.path = path, .created = o->created};
         rc = emit_overview(rows, n, c,
                            department >= 0 ? c->departments.items[department].label
                                            : "Alle forvaltninger",
                            &eo, err, errlen);
-        if (rc == 0 && on_written)
-            on_written(ctx, path);
     }
+    if (rc == 0 && o->on_written)
+        o->on_written(o->ctx, path);
+    if (rc != 0 && o->on_failed)
+        o->on_failed(o->ctx, path, err);
     free(rows);
     return rc;
 }
 
-int overview_write(overview *ov, const char *out_dir, time_t created,
-                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
-                   size_t errlen)
+int overview_write(overview *ov, const build_options *o, char *err, size_t errlen)
 {
     size_t built = ov->n;
     cache c = {0};
@@ -351,14 +382,18 @@ int overview_write(overview *ov, const char *out_dir, time_t created,
     }
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
-    /* The departments' overviews, then the municipality's. */
-    for (size_t d = 0; d < ov->cfg->departments.n; d++)
-        if (write_one(ov, (int)d, out_dir, created, on_written, ctx, err, errlen) != 0)
-            goto done;
-    if (write_one(ov, -1, out_dir, created, on_written, ctx, err, errlen) != 0)
-        goto done;
-    cache_write(ov);
+    /* The departments' overviews, then the municipality's; one that fails
+     * costs only itself. */
     rc = 0;
+    char why[1024];
+    for (int d = 0; d <= (int)ov->cfg->departments.n; d++) {
+        int department = d < (int)ov->cfg->departments.n ? d : -1;
+        if (write_one(ov, department, o, why, sizeof why) != 0 && rc == 0) {
+            snprintf(err, errlen, "%s", why);
+            rc = -1;
+        }
+    }
+    cache_write(ov);
 done:
     free(c.rows);
     return rc;

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "aggregate.h"
+#include "build.h"
 #include "ledger.h"
 
 /* A row as one line of text (no newline): period, department code ("" for
@@ -48,13 +49,18 @@ void overview_set_periods(overview *ov, period_digest *periods, size_t n);
 /* build_options.on_summary: a row of a period this run built. */
 void overview_add(void *ov, const period_summary *row);
 
-/* Writes the overviews into out_dir (each atomically, like a period's
- * workbook; on_written after each), then the cache. 0, or -1 with a message
- * (a cache that cannot be written is not an error: the next night
- * aggregates again). */
-int overview_write(overview *ov, const char *out_dir, time_t created,
-                   void (*on_written)(void *ctx, const char *path), void *ctx, char *err,
-                   size_t errlen);
+/* Writes the overviews into o->out_dir with o->created (each atomically,
+ * like a period's workbook), then the cache. Of build_options it uses
+ * out_dir, created, on_written, on_failed, want (by file name) and ctx: an
+ * overview that fails is told to on_failed and the others are still
+ * written. 0, or -1 with the first failure's message (a cache that cannot be
+ * written is not an error: the next night aggregates again). */
+int overview_write(overview *ov, const build_options *o, char *err, size_t errlen);
+
+/* The file names of the overviews the ledger's periods give (the
+ * municipality's, and one per department with rows), whether or not they
+ * are written: each() per name. Needs the rows (after overview_write). */
+void overview_files(const overview *ov, void (*each)(void *ctx, const char *file), void *ctx);
 
 /* `statusnotat verify`: every row of the cache under a key that a period of
  * the ledger has now is aggregated again from the archive and compared

@@ -14,7 +14,7 @@
 #include "durable.h"
 #include "text.h"
 
-#define STATE_FORMAT "statusnotat-state/2"
+#define STATE_FORMAT "statusnotat-state/3"
 #define US "\x1f"
 #define RS "\x1e"
 
@@ -177,7 +177,11 @@ static const char SCHEMA[] =
     "CREATE TABLE entries(seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, period TEXT, line TEXT NOT NULL);"
     "CREATE INDEX entries_sha256 ON entries(sha256);"
     "CREATE INDEX entries_period ON entries(period);"
-    "CREATE TABLE periods(period TEXT PRIMARY KEY, digest TEXT NOT NULL);";
+    "CREATE TABLE periods(period TEXT PRIMARY KEY, digest TEXT NOT NULL);"
+    "CREATE TABLE workbooks(file TEXT PRIMARY KEY, key TEXT NOT NULL, run TEXT NOT NULL, "
+    "created INTEGER NOT NULL, version TEXT NOT NULL, config_sha256 TEXT NOT NULL, "
+    "written INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, "
+    "mtime_ns INTEGER NOT NULL, error TEXT NOT NULL);";
 
 static int fail(sqlite3 *db, const char *path, const char *what, char *err, size_t errlen)
 {
@@ -212,15 +216,21 @@ static bool meta_put(sqlite3 *db, const char *key, const char *value)
     return ok;
 }
 
-/* The state's database when it exists and is ours, read-write; NULL. */
-static sqlite3 *open_db(const char *path, char run[64])
+/* The state's database when it exists and is ours, read-write; NULL (with
+ * *foreign set when it is a state of another format: an older program's,
+ * which a replay replaces). */
+static sqlite3 *open_db(const char *path, char run[64], bool *foreign)
 {
     sqlite3 *db = NULL;
-    char format[64];
-    if (access(path, F_OK) != 0 ||
-        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 5000) != SQLITE_OK || !meta_get(db, "format", format, sizeof format) ||
-        strcmp(format, STATE_FORMAT) != 0 || !meta_get(db, "run", run, 64)) {
+    char format[64] = "";
+    bool is_ours = access(path, F_OK) == 0 &&
+                   sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+                   sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+                   meta_get(db, "format", format, sizeof format);
+    if (foreign)
+        *foreign = is_ours && strncmp(format, "statusnotat-state/", 18) == 0 &&
+                   strcmp(format, STATE_FORMAT) != 0;
+    if (!is_ours || strcmp(format, STATE_FORMAT) != 0 || !meta_get(db, "run", run, 64)) {
         sqlite3_close(db);
         return NULL;
     }
@@ -231,7 +241,7 @@ bool state_is_of(const char *archive, const char *run_id)
 {
     char path[4200], run[64];
     state_path(archive, path, sizeof path);
-    sqlite3 *db = open_db(path, run);
+    sqlite3 *db = open_db(path, run, NULL);
     bool is = db && strcmp(run, run_id) == 0;
     sqlite3_close(db);
     return is;
@@ -325,7 +335,10 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
     *out = NULL;
     if (access(path, F_OK) != 0)
         return 0;
-    sqlite3 *db = open_db(path, run);
+    bool foreign;
+    sqlite3 *db = open_db(path, run, &foreign);
+    if (!db && foreign)
+        return 0;   /* an older program's state: replay, and a new one is written */
     if (!db) {
         snprintf(err, errlen, "%s: tilstanden kan ikke læses; alle manifester læses i stedet", path);
         return -1;
@@ -367,6 +380,98 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
     ledger_set_source(l, &src, s->base_seq);
     *out = s;
     return 1;
+}
+
+/* ---- The share's records ---------------------------------------------------- */
+
+static bool put_share(sqlite3 *db, const share *sh)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_exec(db, "DELETE FROM workbooks", NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db, "INSERT INTO workbooks(file, key, run, created, version, "
+                                 "config_sha256, written, sha256, size, mtime_ns, error) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &st,
+                                 NULL) == SQLITE_OK;
+    for (size_t i = 0; ok && sh && i < sh->n; i++) {
+        const share_record *r = &sh->items[i];
+        ok = sqlite3_bind_text(st, 1, r->file, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, r->key, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 3, r->run, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 4, r->created) == SQLITE_OK &&
+             sqlite3_bind_text(st, 5, r->version, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 6, r->config_sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_int(st, 7, r->written) == SQLITE_OK &&
+             sqlite3_bind_text(st, 8, r->sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 9, r->size) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 10, r->mtime_ns) == SQLITE_OK &&
+             sqlite3_bind_text(st, 11, r->error, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static void copy_column(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    snprintf(buf, size, "%s", text ? text : "");
+}
+
+/* The records of the table, in file order. false when it cannot be read. */
+static bool get_share(sqlite3 *db, share *out)
+{
+    sqlite3_stmt *st = NULL;
+    *out = (share){0};
+    bool ok = sqlite3_prepare_v2(db, "SELECT file, key, run, created, version, config_sha256, "
+                                 "written, sha256, size, mtime_ns, error FROM workbooks ORDER BY file",
+                                 -1, &st, NULL) == SQLITE_OK;
+    int step = SQLITE_DONE;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        share_record *r = share_get(out, (const char *)sqlite3_column_text(st, 0) ?: "");
+        ok = r != NULL;
+        if (!ok)
+            break;
+        copy_column(st, 1, r->key, sizeof r->key);
+        copy_column(st, 2, r->run, sizeof r->run);
+        r->created = sqlite3_column_int64(st, 3);
+        copy_column(st, 4, r->version, sizeof r->version);
+        copy_column(st, 5, r->config_sha256, sizeof r->config_sha256);
+        r->written = sqlite3_column_int(st, 6) != 0;
+        copy_column(st, 7, r->sha256, sizeof r->sha256);
+        r->size = sqlite3_column_int64(st, 8);
+        r->mtime_ns = sqlite3_column_int64(st, 9);
+        copy_column(st, 10, r->error, sizeof r->error);
+        r->dirty = false;
+    }
+    ok = ok && step == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok)
+        share_free(out);
+    return ok;
+}
+
+int state_read_share(state_store *s, share *out, char *err, size_t errlen)
+{
+    if (get_share(s->db, out))
+        return 0;
+    snprintf(err, errlen, "%s/state.sqlite: regnearkenes register kan ikke læses (%s)", s->archive,
+             sqlite3_errmsg(s->db));
+    return -1;
+}
+
+int state_save_share(state_store *s, const share *sh, char *err, size_t errlen)
+{
+    bool begun = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    bool ok = begun && put_share(s->db, sh) && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok) {
+        snprintf(err, errlen, "%s/state.sqlite: regnearkenes register kan ikke skrives (%s)", s->archive,
+                 sqlite3_errmsg(s->db));
+        if (begun)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- Writing ----------------------------------------------------------------- */
@@ -423,8 +528,8 @@ static bool put_run(sqlite3 *db, const char *run_id, size_t runs)
            meta_put(db, "runs", count);
 }
 
-int state_update(state_store *s, const ledger *l, const char *run_id, size_t runs, char *err,
-                 size_t errlen)
+int state_update(state_store *s, const ledger *l, const share *sh, const char *run_id, size_t runs,
+                 char *err, size_t errlen)
 {
     char path[4200];
     state_path(s->archive, path, sizeof path);
@@ -453,8 +558,8 @@ int state_update(state_store *s, const ledger *l, const char *run_id, size_t run
     }
     sqlite3_finalize(insert);
     sqlite3_finalize(update);
-    ok = ok && put_digests(s->db, l, touched, n_touched) && put_run(s->db, run_id, runs) &&
-         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    ok = ok && put_digests(s->db, l, touched, n_touched) && put_share(s->db, sh) &&
+         put_run(s->db, run_id, runs) && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     free(touched);
     if (!ok) {
         fail(s->db, path, "skrives", err, errlen);
@@ -466,7 +571,7 @@ int state_update(state_store *s, const ledger *l, const char *run_id, size_t run
 }
 
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
-                const config *cfg, char *err, size_t errlen)
+                const share *sh, const config *cfg, char *err, size_t errlen)
 {
     char path[4200], tmp[4200], journal[4300];
     state_path(archive, path, sizeof path);
@@ -495,7 +600,7 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
         }
     }
     sqlite3_finalize(insert);
-    ok = ok && put_digests(db, l, NULL, (size_t)-1) && put_run(db, run_id, runs) &&
+    ok = ok && put_digests(db, l, NULL, (size_t)-1) && put_share(db, sh) && put_run(db, run_id, runs) &&
          sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         fail(db, path, "skrives", err, errlen);
@@ -567,11 +672,11 @@ size_t state_period_digests(state_store *s, const ledger *l, period_digest **out
 }
 
 int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
-                  const config *cfg, char *err, size_t errlen)
+                  const share *sh, const config *cfg, char *err, size_t errlen)
 {
     char path[4200], run[64], count[32];
     state_path(archive, path, sizeof path);
-    sqlite3 *db = open_db(path, run);
+    sqlite3 *db = open_db(path, run, NULL);
     if (!db) {
         snprintf(err, errlen, "%s: tilstanden kan ikke læses", path);
         return 0;   /* unreadable is different */
@@ -624,6 +729,22 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     if (same == 1 && k != n_periods)
         same = 0;
     sqlite3_finalize(st);
+    /* The share's records: what each workbook must be and what was written
+     * (not when the folder was last looked at: the size and time). */
+    share kept;
+    if (same == 1 && !get_share(db, &kept))
+        same = 0;
+    else if (same == 1) {
+        same = kept.n == sh->n;
+        for (size_t r = 0; same && r < sh->n; r++) {
+            const share_record *x = &sh->items[r];
+            const share_record *y = share_find(&kept, x->file);
+            same = y && strcmp(x->key, y->key) == 0 && strcmp(x->run, y->run) == 0 &&
+                   x->created == y->created && x->written == y->written &&
+                   strcmp(x->sha256, y->sha256) == 0;
+        }
+        share_free(&kept);
+    }
     sqlite3_close(db);
     arena_free(a);
     free(periods);

@@ -21,7 +21,10 @@
  * (id US line, joined by RS) and findings (code US line US path US message US
  * detail, joined by RS), US and RS being the bytes 0x1F and 0x1E, every text
  * one line without control bytes), indexed by sha256 and by period; periods
- * (period, digest: ledger_period_digests). */
+ * (period, digest: ledger_period_digests); workbooks (the share's records,
+ * share.h: file, key, run, created, version, config_sha256, written, sha256,
+ * size, mtime_ns, error). A state of another format (an older program's) is
+ * no state: the night replays and writes one of this format. */
 #ifndef STATUSNOTAT_STATE_H
 #define STATUSNOTAT_STATE_H
 
@@ -30,6 +33,7 @@
 
 #include "config.h"
 #include "ledger.h"
+#include "share.h"
 
 typedef struct state_store state_store;
 
@@ -52,22 +56,30 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
 size_t state_period_digests(state_store *s, const ledger *l, period_digest **out);
 
 /* The run's changes — the entries new since state_open, those whose status
- * changed, their periods' digests — and the run's name, in one transaction.
- * 0, or -1 with a message (the state then still names the run before). */
-int state_update(state_store *s, const ledger *l, const char *run_id, size_t runs, char *err,
-                 size_t errlen);
+ * changed, their periods' digests, the share's records (sh: all of them) —
+ * and the run's name, in one transaction. 0, or -1 with a message (the
+ * state then still names the run before). */
+int state_update(state_store *s, const ledger *l, const share *sh, const char *run_id, size_t runs,
+                 char *err, size_t errlen);
+
+/* The share's records the last run left (share.h). 0, or -1 with a message. */
+int state_read_share(state_store *s, share *out, char *err, size_t errlen);
+/* The share's records alone, in one transaction (a night that made no run
+ * but saw a workbook touched). 0, or -1 with a message. */
+int state_save_share(state_store *s, const share *sh, char *err, size_t errlen);
 
 void state_close(state_store *s);
 
 /* A whole new state from a ledger that holds the whole archive (after a
  * replay), written beside the old one and renamed over it. 0, or -1. */
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
-                const config *cfg, char *err, size_t errlen);
+                const share *sh, const config *cfg, char *err, size_t errlen);
 
 /* `statusnotat verify`: whether the state is what a ledger replayed from
  * every manifest gives (every entry, in order, every period's digest, and the
- * run). 1 the same, 0 different, -1 when it cannot be read (err). */
+ * run), and its share records what the reports give (sh). 1 the same, 0
+ * different, -1 when it cannot be read (err). */
 int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
-                  const config *cfg, char *err, size_t errlen);
+                  const share *sh, const config *cfg, char *err, size_t errlen);
 
 #endif

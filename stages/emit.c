@@ -15,7 +15,9 @@
 #include <xlsxwriter.h>
 
 #include "durable.h"
+#include "library_messages.h"
 #include "text.h"
+#include "version.h"
 
 /* libxlsxwriter 1.1.4 formats a workbook's creation time (docProps/core.xml)
  * with gmtime(), whose result lives in one buffer for the whole process; two
@@ -88,6 +90,7 @@ typedef struct {
     formats f;
     lxw_error error;          /* the first error; later writes are skipped */
     char detail[128];         /* what was being written when it happened */
+    char library[512];        /* what libxlsxwriter said (library_messages.h) */
     workbook_layout layout;   /* where every table stands, decided once (plan_layout) */
 } emitter;
 
@@ -1157,9 +1160,14 @@ static int open_workbook(emitter *e, const char *path, char tmp[4096], const cha
         return -1;
     }
     lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+    library_messages_begin(e->library, sizeof e->library);   /* until close_workbook */
     e->wb = workbook_new_opt(tmp, &options);
     if (!e->wb) {
-        snprintf(err, errlen, "%s: regnearket kan ikke oprettes", tmp);
+        int saved = errno;
+        library_messages_end();
+        snprintf(err, errlen, "%s: regnearket kan ikke oprettes: %s%s%s%s", path,
+                 saved ? durable_errno_text(saved) : "ikke nok hukommelse",
+                 e->library[0] ? " (libxlsxwriter: " : "", e->library, e->library[0] ? ")" : "");
         arena_free(e->a);
         return -1;
     }
@@ -1172,11 +1180,35 @@ static int open_workbook(emitter *e, const char *path, char tmp[4096], const cha
         .company = (char *)"Københavns Kommune",
         .category = (char *)"Statusredegørelse",
         .keywords = (char *)"integrationspolitik, statusnotat, bevilling, effekt",
-        .comments = (char *)format_text(e, "Dannet af statusnotat %s", STATUSNOTAT_VERSION),
+        .comments = (char *)format_text(e, "Dannet af statusnotat %s", program_version()),
         .created = created,
     };
     check(e, workbook_set_properties(e->wb, &properties), "properties");
     return 0;
+}
+
+/* What went wrong, in Danish: the system's reason where the library's error
+ * is one of files (a full disk), else what kind of error it is. */
+static const char *failure_text(lxw_error code, int saved_errno)
+{
+    switch (code) {
+    case LXW_ERROR_MEMORY_MALLOC_FAILED: return "ikke nok hukommelse";
+    case LXW_ERROR_CREATING_XLSX_FILE: case LXW_ERROR_CREATING_TMPFILE: case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION: case LXW_ERROR_ZIP_FILE_ADD: case LXW_ERROR_ZIP_CLOSE:
+        return saved_errno ? durable_errno_text(saved_errno) : "filen kan ikke skrives";
+    default: return "biblioteket afviste en værdi";
+    }
+}
+
+/* The message of a workbook that failed: the Danish reason, then in
+ * parentheses the library's words — its error code's text and what it said
+ * (library_messages.h). */
+static void failure_message(const emitter *e, const char *path, const char *doing, lxw_error code,
+                            int saved_errno, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: regnearket kan ikke %s: %s (libxlsxwriter: %s%s%s)", path, doing,
+             failure_text(code, saved_errno), lxw_strerror(code), e->library[0] ? "; " : "",
+             e->library);
 }
 
 /* Closes the workbook and renames it into place. 0, or -1 with a message
@@ -1184,16 +1216,21 @@ static int open_workbook(emitter *e, const char *path, char tmp[4096], const cha
 static int close_workbook(emitter *e, const char *path, const char *tmp, char *err, size_t errlen)
 {
     int rc = 0;
+    errno = 0;
     lxw_error closed = workbook_close(e->wb);
+    int saved = errno;
+    library_messages_end();
     if (e->error != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: regnearket kan ikke skrives (%s: %s)", path, e->detail,
-                 lxw_strerror(e->error));
+        char doing[160];
+        snprintf(doing, sizeof doing, "skrives (%s)", e->detail);
+        failure_message(e, path, doing, e->error, 0, err, errlen);
         rc = -1;
     } else if (closed != LXW_NO_ERROR) {
-        snprintf(err, errlen, "%s: regnearket kan ikke gemmes (%s)", path, lxw_strerror(closed));
+        failure_message(e, path, "gemmes", closed, saved, err, errlen);
         rc = -1;
     } else if (durable_commit(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: regnearket kan ikke lægges på plads: %s", path,
+                 durable_errno_text(errno));
         rc = -1;
     }
     if (rc != 0)
