@@ -24,7 +24,7 @@ for cmd in check run runs rerun verify; do
     echo "FAIL: statusnotat $cmd --help does not list its exit codes"; failures=$((failures+1)); fi
 done
 help=$("$bin" --help)
-for n in 0 1 2 3 4; do
+for n in 0 1 2 3 4 5; do
   if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help" &&
      grep -qE "^\.B $n$" "$src/docs/statusnotat.1"; then passed=$((passed+1)); else
     echo "FAIL: exit code $n is not in README, --help and the man page"; failures=$((failures+1)); fi
