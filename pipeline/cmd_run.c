@@ -46,6 +46,12 @@ static void run_usage(FILE *out)
             "resend is a duplicate; only the periods the new files touch are rebuilt. A run\n"
             "a crash interrupted is finished by the next one. Each run writes\n"
             "runs/<id>/report.json and runs/<id>/log.jsonl (one JSON object a line).\n"
+            "Every night, an empty one too, keeps the out folder in step with the archive:\n"
+            "a workbook that is missing, could not be written or was edited there is written\n"
+            "again as the run whose inputs it shows wrote it (same bytes); one whose key\n"
+            "changed (another configuration or program version) is rebuilt with its period.\n"
+            "Such a night with nothing delivered makes a run of no inputs that records what\n"
+            "it wrote and why.\n"
             "Without --archive the inbox is only read.\n"
             "\n"
             "  --inbox DIR    the deliveries\n"
@@ -70,8 +76,9 @@ static void run_usage(FILE *out)
             "\n"
             "exit: 0 all accepted, 1 some rejected or left in the inbox,\n"
             "      2 usage or configuration error, 3 another run holds the archive's lock,\n"
-            "      4 I/O or internal failure, or a period's workbook could not be written (the\n"
-            "        run is still recorded; workbooks already in place are left as they were)\n");
+            "      4 I/O or internal failure, or a workbook could not be written (the run is\n"
+            "        still recorded; the others are written, and every night exits 4 and tries\n"
+            "        again until the out folder is whole)\n");
 }
 
 /* ---- What the night reports, printed ---- */

@@ -19,7 +19,7 @@ static const struct command {
     {"run", cmd_run, "the night run: an inbox of deliveries → archive and XLSX workbooks"},
     {"runs", cmd_runs, "list the archive's runs, oldest first"},
     {"rerun", cmd_rerun, "rebuild what one run produced from the archive alone, byte for byte"},
-    {"verify", cmd_verify, "check every copy, manifest and report of an archive (like git fsck)"},
+    {"verify", cmd_verify, "check every copy, manifest and report of an archive, and the out folder"},
 };
 
 static void usage(FILE *out)
@@ -45,8 +45,11 @@ static void usage(FILE *out)
             "  1  finished, but one or more documents were rejected or left unread\n"
             "  2  usage or configuration error, or a folder that is not an archive\n"
             "  3  another run holds the archive's lock\n"
-            "  4  I/O or internal failure, a workbook that could not be written, or an\n"
-            "     archive that differs from what it recorded (nothing half-written)\n"
+            "  4  I/O or internal failure, a workbook that could not be written (the out\n"
+            "     folder is incomplete until a night writes it), or an archive or out folder\n"
+            "     that differs from what it recorded (nothing half-written)\n"
+            "  5  rerun: the archive is intact, but the run was made by another version of\n"
+            "     statusnotat; its workbooks are rebuilt by this one, compared for information\n"
             "\n"
             "configuration: --config FILE, else $STATUSNOTAT_CONFIG, else\n"
             "  %s\n",

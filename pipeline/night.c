@@ -2106,10 +2106,13 @@ int night_list_runs(const char *archive, FILE *out)
             size_t len = strlen(periods);
             snprintf(periods + len, sizeof periods - len, "%s%s", i ? "," : "", p);
         }
+        char rewrites[64] = "";
+        if (m->n_rewrites)
+            snprintf(rewrites, sizeof rewrites, "  skrev %zu regneark igen", m->n_rewrites);
         fprintf(out, "%s  %s  %zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter  "
-                     "perioder: %s%s\n",
+                     "perioder: %s%s%s\n",
                 m->id, when, m->n_inputs, c[SOURCE_ACCEPTED], c[SOURCE_REJECTED],
-                c[SOURCE_SUPERSEDED], c[SOURCE_DUPLICATE], periods[0] ? periods : "-",
+                c[SOURCE_SUPERSEDED], c[SOURCE_DUPLICATE], periods[0] ? periods : "-", rewrites,
                 m->complete ? "" : "  (ufuldført: gøres færdig ved næste kørsel)");
         run_manifest_free(m);
     }
