@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -535,12 +536,18 @@ static const char *name_hash(const char *text)
     return hex;
 }
 
-/* A quarantine name: the delivery's own where it is plain, else fil-NNNN-<hash>. */
+/* A quarantine name: the delivery's own where it is plain, else
+ * fil-NNNN-<hash>. Generated names never meet a delivered one: a name that
+ * begins with "fil-" (in any case: the folder may be on a share that does
+ * not tell case apart) is never plain, so it gets a generated name too; and
+ * generated names never meet each other, since NNNN is the input's place in
+ * the run. */
 static void quarantine_name(const char *display, size_t index, char out[256])
 {
     const char *ext = text_ends_with(display, ".xml.gz") ? ".xml.gz" : ".xml";
     bool plain = strlen(display) <= 200 && display[0] != '-' && display[0] != '.' &&
-                 !strchr(display, '\\') && !strchr(display, '/');
+                 strncasecmp(display, "fil-", 4) != 0 && !strchr(display, '\\') &&
+                 !strchr(display, '/');
     if (plain)
         snprintf(out, 256, "%s", display);
     else   /* the name's own hash: no delivered name can be the same */

@@ -152,8 +152,11 @@ void archive_run_abandon(archive_run *r);
 /* The delivered bytes of an input, from its archive copy, into
  * quarantine/<run>/<name> with <name>.reasons.txt beside it. The name is the
  * delivery's own where it is a plain one (printable UTF-8, no leading '-' or
- * '.', at most 200 bytes), else "fil-NNNN-<8 hex of the name's SHA-256>.xml"
- * (the reasons file names the delivery). rel gets the copy's path relative to the archive. */
+ * '.', not beginning with "fil-" in any case, at most 200 bytes), else
+ * "fil-NNNN-<8 hex of the name's SHA-256>.xml" with NNNN the input's place in
+ * the run — so no delivered name is ever a generated one, and no two
+ * generated ones are the same (the reasons file names the delivery). rel
+ * gets the copy's path relative to the archive. */
 int archive_quarantine(const char *archive, const char *run_id, const manifest_input *in,
                        size_t index, const char *reasons, size_t reasons_len, char rel[512],
                        char *err, size_t errlen);

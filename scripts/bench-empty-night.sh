@@ -61,6 +61,15 @@ fresh_cpu=$(awk '{print $3 + $4}' "$work/fresh.txt" | median)
 for r in $(seq 1 "$runs"); do deliver "$r" "$per_run"; night $((epoch + r * 86400)) >/dev/null; done
 n_docs=$(find "$work/archive/runs" -name '*.xml.gz' | wc -l)
 read -r empty_s empty_kb < <(night $((epoch + (runs + 1) * 86400)))
+# The share kept in step: an empty night compares every workbook's size and
+# time with its record (nothing hashed); one whose file was touched is hashed
+# once; one that is missing is written again (a run of no inputs).
+n_books=$(ls "$work/out" | wc -l)
+touch "$work"/out/*.xlsx
+read -r touched_s touched_kb < <(night $((epoch + (runs + 1) * 86400)))
+read -r empty_again_s _ < <(night $((epoch + (runs + 1) * 86400)))
+rm "$work/out/$(ls "$work/out" | grep -v oversigt | head -1)"
+read -r missing_s missing_kb < <(night $((epoch + (runs + 1) * 86400)))
 # The same night of 50 new files on the large archive, $repeats times: on the
 # archive and on copies of it made beforehand (each a night of its own). The
 # copies are made before any is measured and removed after: right after 50 000
@@ -81,7 +90,11 @@ for k in $(seq 2 "$repeats"); do rm -rf "$work/archive.$k" "$work/out.$k"; done
 one_s=$(cut -d' ' -f1 "$work/one.txt" | median); one_kb=$(cut -d' ' -f2 "$work/one.txt" | median)
 one_cpu=$(awk '{print $3 + $4}' "$work/one.txt" | median)
 echo "archive: $n_docs documents in $(ls "$work/archive/runs" | wc -l) runs"
-printf 'empty night        %6.2f s  %7d kB peak\n' "$empty_s" "$empty_kb"
+printf 'empty night        %6.2f s  %7d kB peak (%d workbooks compared by size and time)\n' \
+  "$empty_s" "$empty_kb" "$n_books"
+printf '  every workbook touched: %.2f s (%d kB), each hashed once; the night after %.2f s\n' \
+  "$touched_s" "$touched_kb" "$empty_again_s"
+printf '  one workbook missing: %.2f s (%d kB), written again in a run of no inputs\n' "$missing_s" "$missing_kb"
 printf '50 new files       %6.2f s  %7d kB peak (median of %d; on an empty archive: %.2f s, %d kB)\n' \
   "$one_s" "$one_kb" "$repeats" "$fresh_s" "$fresh_kb"
 printf '  CPU (user + system) %.2f s; on an empty archive %.2f s\n' "$one_cpu" "$fresh_cpu"

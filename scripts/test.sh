@@ -24,4 +24,4 @@ cmake --build build-asan -j"$jobs"
 cmake -S . -B build-tsan -DBUILD_TESTING=ON -DSTATUSNOTAT_WERROR=ON -DSTATUSNOTAT_TSAN=ON \
       -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-tsan -j"$jobs"
-(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j"$jobs" -R '^(workbooks|night)$')
+(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j"$jobs" -R '^(workbooks|night|share)$')

@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -312,6 +313,45 @@ def names():
           f"check shows the name escaped, each finding on one line: {out_text(p)!r}")
 
 
+def generated_names():
+    """Delivered names made to be the names the program generates for other
+    files (quarantine's fil-NNNN-<8 hex of the name's SHA-256>, in either
+    case, for .xml and .xml.gz): every rejected file keeps its own quarantine
+    copy, and the archive stays intact."""
+    w = workdir("generated-names")
+    h = lambda name: hashlib.sha256(name.encode()).hexdigest()[:8]   # noqa: E731
+    garbage = lambda k: f"<statusnotat>ikke et dokument {k}".encode()  # noqa: E731
+    files = {
+        "-a.xml": garbage(0),                                  # generated: fil-0000-h(-a.xml).xml
+        "-b.xml.gz": gzip.compress(garbage(1), mtime=0),       # fil-0001-h(-b.xml.gz).xml.gz
+        f"FIL-0000-{h('-a.xml')}.xml": garbage(2),
+        f"fil-0000-{h('-a.xml')}.xml": garbage(3),
+        f"fil-0001-{h('-b.xml.gz')}.xml.gz": gzip.compress(garbage(4), mtime=0),
+        f"fil-0003-{h(f'fil-0003-{h(chr(45))}.xml')}.xml": garbage(5),
+    }
+    for name, data in files.items():
+        deliver(w, name, data)
+    p = run(w)
+    check(p.returncode == 1, f"the night goes through: {p.returncode} {out_text(p)}")
+    (rid, _), = manifests(w)
+    q = os.path.join(w["archive"], "quarantine", rid)
+    copies = sorted(f for f in os.listdir(q) if not f.endswith(".reasons.txt"))
+    check(len(copies) == len(files), f"one quarantine copy per rejected file: {copies}")
+    kept = {sha(open(os.path.join(q, c), "rb").read()) for c in copies}
+    check(kept == {sha(d) for d in files.values()}, "each copy holds its own delivery's bytes")
+    for c in copies:
+        reasons = open(os.path.join(q, c + ".reasons.txt"), encoding="utf-8").read()
+        named = [n for n in files if f"afviste {n} " in reasons]
+        check(len(named) == 1 and sha(open(os.path.join(q, c), "rb").read()) == sha(files[named[0]]),
+              f"{c}: its reasons file names the delivery it holds")
+    check(all(not c.startswith(("fil-", "FIL-")) or re.fullmatch(r"fil-\d{4}-[0-9a-f]{8}\.xml(\.gz)?", c)
+              for c in copies), f"a delivered name like a generated one is never kept as it is: {copies}")
+    v = run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+    check(v.returncode == 0, f"verify: {out_text(v)}")
+    r = run(w, cmd=[BIN, "rerun", "--archive", w["archive"], "--run", rid, "--out", os.path.join(ROOT, "gn-rerun")])
+    check(r.returncode == 0, f"rerun: {out_text(r)}")
+
+
 # ---- 5. Containment -----------------------------------------------------------------
 
 def containment():
@@ -519,6 +559,7 @@ def main():
         size_limits()
         unreadable()
         names()
+        generated_names()
         containment()
         arithmetic()
         manifest_paths()
