@@ -110,10 +110,8 @@ int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen
 void archive_new_run_id(const char *last, time_t recorded, char buf[40])
 {
     unsigned long seq = last ? strtoul(last, NULL, 10) + 1 : 1;
-    struct tm tm;
-    gmtime_r(&recorded, &tm);
     char stamp[24];
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    time_format_stamp((int64_t)recorded, stamp);
     snprintf(buf, 40, "%06lu-%s", seq % 1000000, stamp);
 }
 
@@ -171,10 +169,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
                            size_t errlen)
 {
     char utc[32], period[8];
-    time_t t = (time_t)m->recorded_time;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    time_format_utc(m->recorded_time, utc);
     json_t *inputs = json_array(), *periods = json_array();
     int rc = inputs && periods ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < m->n_inputs; i++) {
@@ -325,6 +320,13 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     m->out = dup_string(a, json_object_get(root, "out"));
     m->seq = (size_t)json_integer_value(json_object_get(root, "seq"));
     m->recorded_time = json_integer_value(json_object_get(root, "recorded_time"));
+    if (!time_in_range(m->recorded_time)) {
+        /* Written by a program that did not check its clock (nanoseconds,
+         * say): the run is finished and rebuilt with 1970-01-01 instead, the
+         * same every time, so its workbooks can still be made and compared. */
+        m->recorded_time_unusable = m->recorded_time;
+        m->recorded_time = 0;
+    }
     m->config_sha256 = dup_string(a, json_object_get(root, "config_sha256"));
     m->previous_manifest_sha256 = dup_string(a, json_object_get(root, "previous_manifest_sha256"));
     m->previous_report_sha256 = dup_string(a, json_object_get(root, "previous_report_sha256"));

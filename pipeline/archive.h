@@ -77,7 +77,8 @@ typedef struct {
     arena *a;
     const char *id;
     size_t seq;
-    int64_t recorded_time;
+    int64_t recorded_time;       /* within time_in_range(): the workbooks' creation time */
+    int64_t recorded_time_unusable;   /* the recorded value when it was not (then recorded_time 0) */
     const char *version;
     const char *inbox, *out;
     manifest_input *inputs;

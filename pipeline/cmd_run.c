@@ -248,20 +248,36 @@ static bool intake_one(void *ctx, size_t i, processed_file *p)
     return true;
 }
 
-/* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs. */
-static int run_time(time_t *out)
+/* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs;
+ * either within the years FORMAT.md allows (1900–2100), or the run is
+ * refused with the reason in why. */
+static int run_time(time_t *out, char *why, size_t size)
 {
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {
         char *end;
         errno = 0;
         long long v = strtoll(epoch, &end, 10);
-        if (errno || *end || v < 0)
+        if (errno == ERANGE || *end || end == epoch) {
+            snprintf(why, size, "SOURCE_DATE_EPOCH=%.40s er ikke et antal sekunder siden 1970", epoch);
             return -1;
+        }
+        if (!time_in_range(v)) {
+            snprintf(why, size, "SOURCE_DATE_EPOCH=%.40s ligger uden for årene 1900–2100, som kørslens tid "
+                     "skal ligge i (FORMAT.md)%s", epoch,
+                     v > 100000000000LL ? "; er det milli-, mikro- eller nanosekunder?" : "");
+            return -1;
+        }
         *out = (time_t)v;
         return 0;
     }
-    *out = time(NULL);
+    time_t now = time(NULL);
+    if (now == (time_t)-1 || !time_in_range((int64_t)now)) {
+        snprintf(why, size, "maskinens ur viser %lld, som ligger uden for årene 1900–2100; ret uret "
+                 "(eller sæt SOURCE_DATE_EPOCH)", (long long)now);
+        return -1;
+    }
+    *out = now;
     return 0;
 }
 
@@ -303,8 +319,9 @@ int cmd_run(int argc, char **argv)
         !cli_dir_ok("run", "--archive", archive_dir))
         return EXIT_USAGE;
     time_t created;
-    if (run_time(&created) != 0) {
-        fprintf(stderr, "statusnotat run: SOURCE_DATE_EPOCH er ikke et antal sekunder\n");
+    char why_time[256];
+    if (run_time(&created, why_time, sizeof why_time) != 0) {
+        fprintf(stderr, "statusnotat run: %s; intet er skrevet\n", why_time);
         return EXIT_USAGE;
     }
     char default_config[4096];

@@ -58,11 +58,11 @@ typedef struct {
 
 static const night_events no_events;
 
+/* A time as ISO 8601 UTC; "" for one outside the years the program uses (a
+ * file's arrival time can be anything). */
 static void iso_utc(time_t t, char buf[32])
 {
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    time_format_utc((int64_t)t, buf);
 }
 
 /* The limits for reading the archive's own copies: any expansion ratio (the
@@ -767,6 +767,10 @@ static int replay_all(night *n, const name_list *runs)
             rc = open_log(n, dir);
             log_event(n, "warning", "recovering",
                       json_pack("{s:s}", "reason", "the run was interrupted; finishing it"));
+            if (old->recorded_time_unusable)
+                log_event(n, "warning", "recorded_time_unusable",
+                          json_pack("{s:I, s:s}", "recorded_time", (json_int_t)old->recorded_time_unusable,
+                                    "used", "1970-01-01T00:00:00Z"));
             if (rc == 0)
                 rc = finish_run(n, old, r, NULL, NULL);
             if (rc == 0) {

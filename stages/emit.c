@@ -23,11 +23,22 @@
  * with gmtime(), whose result lives in one buffer for the whole process; two
  * threads closing workbooks at once (build.c's --jobs) would share it. This
  * definition takes the place of the C library's for the whole program, with
- * one buffer per thread — what POSIX allows gmtime() to be. */
+ * one buffer per thread — what POSIX allows gmtime() to be. While a workbook
+ * is being written it gives the workbook's creation time whatever it is
+ * asked: libxlsxwriter takes a creation time of 0 (1970-01-01) for "now" and
+ * asks for the clock instead, which would make such a workbook's bytes
+ * differ from run to run. It never returns NULL (the library would crash on
+ * it). The program's own code uses gmtime_r. */
+static _Thread_local bool pinned;
+static _Thread_local time_t pinned_time;
+
 struct tm *gmtime(const time_t *t)
 {
     static _Thread_local struct tm result;
-    return gmtime_r(t, &result);
+    time_t when = pinned ? pinned_time : *t, zero = 0;
+    if (!gmtime_r(&when, &result))
+        gmtime_r(&zero, &result);
+    return &result;
 }
 
 /* Column widths in Excel's units (characters of the default font). A text
@@ -1159,12 +1170,21 @@ static int open_workbook(emitter *e, const char *path, char tmp[4096], const cha
         snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
+    if (!time_in_range((int64_t)created)) {
+        snprintf(err, errlen, "%s: oprettelsestiden %lld ligger uden for årene 1900–2100", path,
+                 (long long)created);
+        arena_free(e->a);
+        return -1;
+    }
     lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
     library_messages_begin(e->library, sizeof e->library);   /* until close_workbook */
+    pinned_time = created;
+    pinned = true;
     e->wb = workbook_new_opt(tmp, &options);
     if (!e->wb) {
         int saved = errno;
         library_messages_end();
+        pinned = false;
         snprintf(err, errlen, "%s: regnearket kan ikke oprettes: %s%s%s%s", path,
                  saved ? durable_errno_text(saved) : "ikke nok hukommelse",
                  e->library[0] ? " (libxlsxwriter: " : "", e->library, e->library[0] ? ")" : "");
@@ -1220,6 +1240,7 @@ static int close_workbook(emitter *e, const char *path, const char *tmp, char *e
     lxw_error closed = workbook_close(e->wb);
     int saved = errno;
     library_messages_end();
+    pinned = false;
     if (e->error != LXW_NO_ERROR) {
         char doing[160];
         snprintf(doing, sizeof doing, "skrives (%s)", e->detail);

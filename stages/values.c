@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "text.h"
 
@@ -256,6 +257,35 @@ void date_format(const sn_date *d, char buf[11])
 {
     snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)d->year % 10000u, (unsigned)d->month % 100u,
              (unsigned)d->day % 100u);
+}
+
+bool time_in_range(int64_t t)
+{
+    return t >= TIME_FIRST && t <= TIME_LAST;
+}
+
+static bool time_tm(int64_t t, struct tm *tm)
+{
+    time_t when = (time_t)t;
+    return time_in_range(t) && gmtime_r(&when, tm) != NULL;
+}
+
+bool time_format_utc(int64_t t, char buf[32])
+{
+    struct tm tm;
+    if (time_tm(t, &tm) && strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+        return true;
+    buf[0] = '\0';
+    return false;
+}
+
+bool time_format_stamp(int64_t t, char buf[24])
+{
+    struct tm tm;
+    if (time_tm(t, &tm) && strftime(buf, 24, "%Y%m%dT%H%M%SZ", &tm) > 0)
+        return true;
+    snprintf(buf, 24, "00000000T000000Z");
+    return false;
 }
 
 int date_days_in_month(int year, int month)

@@ -50,6 +50,19 @@ int period_compare(const sn_period *a, const sn_period *b);
 int period_compare_void(const void *a, const void *b);
 void date_format(const sn_date *d, char buf[11]);
 
+/* A moment (seconds since 1970, UTC) as the program records it: a run's
+ * time, a file's arrival. Only the years FORMAT.md allows are times the
+ * program makes or uses (1900–2100): a clock or $SOURCE_DATE_EPOCH outside
+ * them is refused, and every conversion is checked. */
+#define TIME_FIRST ((int64_t)-2208988800)   /* 1900-01-01T00:00:00Z */
+#define TIME_LAST ((int64_t)4133980799)     /* 2100-12-31T23:59:59Z */
+bool time_in_range(int64_t t);
+/* "2008-12-09T00:00:00Z" (buf of 32); false, and buf "", when out of range. */
+bool time_format_utc(int64_t t, char buf[32]);
+/* The compact form of run ids, "20081209T000000Z" (buf of 24); false, and
+ * "00000000T000000Z", when out of range. */
+bool time_format_stamp(int64_t t, char buf[24]);
+
 /* A whole string that is one number. */
 bool value_number(const char *s, number_format fmt, decimal *out);
 double decimal_to_double(decimal d);

@@ -352,6 +352,53 @@ def generated_names():
     check(r.returncode == 0, f"rerun: {out_text(r)}")
 
 
+def clock():
+    """Time is a value to check: a run time outside 1900–2100 is refused before
+    anything is written; the edges inside give byte-identical reruns (0 too,
+    which libxlsxwriter would take for "now"); a committed run whose recorded
+    time cannot be used is finished without crashing."""
+    for epoch in (0, -1, -2208988800, 4133980799):
+        w = workdir(f"clock{epoch}")
+        deliver(w, "SOF-2008-H2.xml", SOF)
+        p = run(w, epoch)
+        check(p.returncode == 0, f"SOURCE_DATE_EPOCH={epoch}: the night runs: {out_text(p)}")
+        (rid, _), = manifests(w)
+        out = os.path.join(ROOT, f"clock{epoch}-rerun")
+        r = run(w, epoch, cmd=[BIN, "rerun", "--archive", w["archive"], "--run", rid, "--out", out])
+        same = all(sha(open(os.path.join(out, n), "rb").read()) ==
+                   sha(open(os.path.join(w["out"], n), "rb").read()) for n in os.listdir(w["out"]))
+        check(r.returncode == 0 and same, f"SOURCE_DATE_EPOCH={epoch}: the rerun gives the same bytes: "
+                                          f"{r.returncode} {out_text(r)}")
+    for epoch in ("4133980800", "-2208988801", "1733212800000000000", "1733212800000", "soon", "1e9"):
+        w = workdir("clock-refused")
+        deliver(w, "SOF-2008-H2.xml", SOF)
+        p = run(w, env={"SOURCE_DATE_EPOCH": epoch})
+        check(p.returncode == 2 and "SOURCE_DATE_EPOCH" in out_text(p) and not os.path.exists(w["archive"])
+              and not os.path.exists(w["out"]) and os.listdir(w["inbox"]) == ["SOF-2008-H2.xml"],
+              f"SOURCE_DATE_EPOCH={epoch}: refused before anything is written: {p.returncode} {out_text(p)}")
+    # A run committed with a time no conversion can use (what a program that
+    # did not check its clock left): the next night finishes it, every time
+    # the same way.
+    w = workdir("clock-recorded")
+    deliver(w, "SOF-2008-H2.xml", SOF)
+    p = run(w, env={"STATUSNOTAT_TEST_CRASH_AT": "committed"})
+    check(p.returncode == -signal.SIGKILL, "killed after the commit")
+    (rid, _), = manifests(w)
+    path = os.path.join(w["archive"], "runs", rid, "manifest.json")
+    m = json.load(open(path))
+    m["recorded_time"] = 1733212800000000000
+    json.dump(m, open(path, "w"), indent=1, ensure_ascii=False)
+    p = run(w, EPOCH + DAY)
+    check(p.returncode == 0 and "var afbrudt" in out_text(p), f"the run is finished: {p.returncode} {out_text(p)}")
+    log = open(os.path.join(w["archive"], "runs", rid, "log.jsonl"), encoding="utf-8").read()
+    check("recorded_time_unusable" in log, "and the log says its time could not be used")
+    p = run(w, EPOCH + 2 * DAY)
+    check(p.returncode == 0, f"the nights after are clean: {out_text(p)}")
+    out = os.path.join(ROOT, "clock-recorded-rerun")
+    r = run(w, cmd=[BIN, "rerun", "--archive", w["archive"], "--run", rid, "--out", out])
+    check(r.returncode == 0, f"and its rerun gives its bytes: {out_text(r)}")
+
+
 # ---- 5. Containment -----------------------------------------------------------------
 
 def containment():
@@ -560,6 +607,7 @@ def main():
         unreadable()
         names()
         generated_names()
+        clock()
         containment()
         arithmetic()
         manifest_paths()
