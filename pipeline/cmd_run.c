@@ -318,6 +318,12 @@ int cmd_run(int argc, char **argv)
     if (!cli_dir_ok("run", "--inbox", inbox_dir) || !cli_dir_ok("run", "--out", out_dir) ||
         !cli_dir_ok("run", "--archive", archive_dir))
         return EXIT_USAGE;
+    /* The archive owns its folder: no inbox or out folder inside it, it in
+     * neither; and no folder given twice. */
+    if (!cli_folders_apart("run", "--inbox", inbox_dir, "--archive", archive_dir, false) ||
+        !cli_folders_apart("run", "--out", out_dir, "--archive", archive_dir, false) ||
+        !cli_folders_apart("run", "--inbox", inbox_dir, "--out", out_dir, true))
+        return EXIT_USAGE;
     time_t created;
     char why_time[256];
     if (run_time(&created, why_time, sizeof why_time) != 0) {

@@ -211,7 +211,8 @@ int cmd_rerun(int argc, char **argv)
         fprintf(stderr, "statusnotat rerun: --period %s er ikke en periode (fx 2008-H2 eller \"2. halvår 2008\")\n", period_text);
         return EXIT_USAGE;
     }
-    if (!is_archive("rerun", archive))
+    if (!is_archive("rerun", archive) ||
+        !cli_folders_apart("rerun", "--out", out, "--archive", archive, false))
         return EXIT_USAGE;
     night_events ev = {.period = print_period, .overview = print_overview, .problem = print_problem,
                        .notice = print_notice, .rewritten = print_rewritten};

@@ -28,6 +28,12 @@ int cmd_runs(int argc, char **argv);
 int cmd_rerun(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
+/* Prints a usage error and returns false when folder a (option name_a) and
+ * folder b are the same folder after every link is resolved, or — unless
+ * nesting_allowed — one lies inside the other. NULL folders are apart. */
+bool cli_folders_apart(const char *command, const char *name_a, const char *a, const char *name_b,
+                       const char *b, bool nesting_allowed);
+
 /* --jobs N: a whole number from 1 to 256 (false, with a message, otherwise). */
 bool cli_jobs(const char *command, const char *text, unsigned *jobs);
 

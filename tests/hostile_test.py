@@ -399,6 +399,45 @@ def clock():
     check(r.returncode == 0, f"and its rerun gives its bytes: {out_text(r)}")
 
 
+def folders():
+    """Folders that must not overlap are refused before anything is touched:
+    an inbox or out folder inside the archive (its quarantine, say), the
+    archive inside the inbox or the out folder, the same folder twice —
+    after every link is resolved."""
+    w = workdir("folders")
+    deliver(w, "bad-ambiguous-amount.xml", fixture("bad-ambiguous-amount.xml"))
+    deliver(w, "SOF-2008-H2.xml", SOF)
+    check(run(w).returncode == 1, "a night with a rejected file")
+    (rid, _), = manifests(w)
+    q = os.path.join(w["archive"], "quarantine", rid)
+    before = sorted(os.listdir(q))
+    base = os.path.dirname(w["inbox"])
+    os.symlink(q, os.path.join(base, "link-to-quarantine"))
+    os.symlink(w["inbox"], os.path.join(base, "link-to-inbox"))
+    cases = [
+        ("inbox in quarantine", q, w["archive"], w["out"]),
+        ("inbox in quarantine, through a link", os.path.join(base, "link-to-quarantine"), w["archive"], w["out"]),
+        ("out inside the archive", w["inbox"], w["archive"], os.path.join(w["archive"], "regneark")),
+        ("archive inside the inbox", w["inbox"], os.path.join(w["inbox"], "arkiv"), w["out"]),
+        ("archive inside the out folder", w["inbox"], os.path.join(w["out"], "arkiv"), w["out"]),
+        ("inbox and out the same, through a link", w["inbox"], w["archive"], os.path.join(base, "link-to-inbox")),
+        ("archive and out the same", w["inbox"], w["archive"], w["archive"] + "/"),
+    ]
+    for what, inbox, archive, out in cases:
+        p = run(w, EPOCH + DAY, cmd=[BIN, "run", "--inbox", inbox, "--archive", archive, "--out", out,
+                                     "--config", w["config"]])
+        check(p.returncode == 2 and "mapperne skal holdes adskilt" in out_text(p),
+              f"{what}: refused with the reason: {p.returncode} {out_text(p)}")
+    check(sorted(os.listdir(q)) == before and len(manifests(w)) == 1 and
+          not os.path.exists(os.path.join(w["inbox"], "arkiv")), "and nothing was touched")
+    p = run(w, cmd=[BIN, "rerun", "--archive", w["archive"], "--run", rid, "--out",
+                    os.path.join(w["archive"], "genskabt")])
+    check(p.returncode == 2 and "mapperne skal holdes adskilt" in out_text(p),
+          f"rerun into the archive: refused: {out_text(p)}")
+    v = run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+    check(v.returncode == 0, f"the archive is intact: {out_text(v)}")
+
+
 # ---- 5. Containment -----------------------------------------------------------------
 
 def containment():
@@ -608,6 +647,7 @@ def main():
         names()
         generated_names()
         clock()
+        folders()
         containment()
         arithmetic()
         manifest_paths()
