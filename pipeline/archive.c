@@ -22,6 +22,25 @@
 #include "crashpoint.h"
 #include "text.h"
 
+/* ---- The archive's own files ------------------------------------------------ */
+
+json_t *json_load_own(const char *path, size_t limit, size_t flags, json_error_t *jerr)
+{
+    char *data;
+    size_t len;
+    if (durable_read_file(path, limit, &data, &len) != 0) {
+        int e = errno;
+        memset(jerr, 0, sizeof *jerr);
+        snprintf(jerr->text, sizeof jerr->text, "%s",
+                 e == EFILE_TOO_LARGE ? "filen er større end nogen, programmet selv skriver"
+                                      : durable_open_failure(e));
+        return NULL;
+    }
+    json_t *root = json_loadb(data, len, flags, jerr);
+    free(data);
+    return root;
+}
+
 /* ---- The lock -------------------------------------------------------------- */
 
 lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
@@ -35,10 +54,25 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
     if (durable_mkdirs(path, err, errlen) != 0)
         return LOCK_ERROR;
     snprintf(path, sizeof path, "%s/lock", dir);
-    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (f < 0) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
-        return LOCK_ERROR;
+    /* Opened the way a delivery is: a link, a FIFO or a folder in its place
+     * (it holds nothing but the holder's name) is set aside and the lock made
+     * again, rather than followed or waited on. */
+    int f = -1;
+    for (int attempt = 0; f < 0 && attempt < 2; attempt++) {
+        f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+        struct stat st;
+        if (f >= 0 && (fstat(f, &st) != 0 || !S_ISREG(st.st_mode))) {
+            close(f);
+            f = -1;
+            errno = EFTYPE_NOT_REGULAR;
+        }
+        if (f < 0 && (errno == ELOOP || errno == EFTYPE_NOT_REGULAR || errno == EISDIR) && attempt == 0 &&
+            durable_set_aside(path) == 0)
+            continue;
+        if (f < 0) {
+            snprintf(err, errlen, "%s: %s", path, durable_open_failure(errno));
+            return LOCK_ERROR;
+        }
     }
     /* A run that was killed may leave its workers for a moment (they die with
      * it, holding the lock until they do): wait up to two seconds. */
@@ -299,7 +333,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     json_error_t jerr;
     *out = NULL;
     snprintf(path, sizeof path, "%s/runs/%s/manifest.json", dir, id);
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_load_own(path, ARCHIVE_FILE_LIMIT, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
         return -1;
@@ -698,7 +732,7 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
     snprintf(rel, sizeof rel, "runs/%s/manifest.json", id);
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_load_own(path, ARCHIVE_FILE_LIMIT, JSON_REJECT_DUPLICATES, &jerr);
     v->checked++;
     if (!root || !json_is_object(root)) {
         problem(v, rel, "manifestet kan ikke læses (linje %d: %s)", jerr.line, jerr.text);
@@ -735,7 +769,7 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
         char report_rel[512], manifest_path[4400];
         snprintf(report_rel, sizeof report_rel, "runs/%s/report.json", id);
         snprintf(path, sizeof path, "%s/%s", dir, report_rel);
-        json_t *report = json_load_file(path, 0, &jerr);
+        json_t *report = json_load_own(path, ARCHIVE_FILE_LIMIT, 0, &jerr);
         v->checked++;
         if (!report) {
             problem(v, report_rel, "rapporten kan ikke læses (linje %d: %s)", jerr.line, jerr.text);

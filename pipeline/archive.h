@@ -3,6 +3,7 @@
  *
  *   ARCHIVE/lock                          flock()ed by the run that holds it
  *   ARCHIVE/state.sqlite                  the ledger as the last run left it (state.h)
+ *   ARCHIVE/state.sqlite.sha256           its seal: the SHA-256 of the bytes last written
  *   ARCHIVE/oversigt.tsv                  each period's figures for the overviews
  *                                         across periods, by what they are made of
  *                                         (overview.h)
@@ -32,11 +33,25 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "source.h"
 #include "durable.h"
 #include "config.h"
 #include "finding.h"
 #include "inbox.h"
+
+/* ---- The archive's own files ---- */
+
+/* How much of a manifest, report or configuration the program reads: a
+ * larger one is damaged (a real one of 50 000 documents is a few MB). */
+#define ARCHIVE_FILE_LIMIT ((size_t)256 << 20)
+
+/* A JSON file of the program's own (manifest, report, configuration), read
+ * the way a delivery is (durable_read_file: no link followed, no FIFO waited
+ * on, a regular file only, at most `limit` bytes). NULL with jerr->text (and
+ * jerr->line) saying why. */
+json_t *json_load_own(const char *path, size_t limit, size_t flags, json_error_t *jerr);
 
 /* ---- The lock ---- */
 

@@ -12,6 +12,9 @@
 #include "config.h"
 
 int config_load(const char *path, config **out, char *err, size_t errlen);
+/* The same for a configuration the archive keeps (runs/<id>/config.json):
+ * a link there is not followed. */
+int config_load_archived(const char *path, config **out, char *err, size_t errlen);
 void config_free(config *c);
 
 /* The configuration used when none is named: $STATUSNOTAT_CONFIG, else

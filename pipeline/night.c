@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -116,9 +117,19 @@ static int open_log(night *n, const char *dir)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/log.jsonl", dir);
-    n->log = fopen(path, "a");
+    /* Appended the way a delivery is read: no link followed, no FIFO waited on. */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+        errno = EFTYPE_NOT_REGULAR;
+    }
+    n->log = fd >= 0 ? fdopen(fd, "a") : NULL;
     if (!n->log) {
-        snprintf(n->err, n->errlen, "%s: %s", path, durable_errno_text(errno));
+        if (fd >= 0)
+            close(fd);
+        snprintf(n->err, n->errlen, "%s: %s", path, durable_open_failure(errno));
         return -1;
     }
     size_t i;
@@ -740,7 +751,7 @@ static json_t *read_report(const char *archive, const char *run_id)
     char path[4400];
     json_error_t jerr;
     snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
-    return json_load_file(path, 0, &jerr);
+    return json_load_own(path, ARCHIVE_FILE_LIMIT, 0, &jerr);
 }
 
 /* Replays every committed run into the ledger, and makes the share's
@@ -1571,7 +1582,8 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
         char path[4200], why[sizeof res->err];
         snprintf(why, sizeof why, "%s", res->err);
         state_path(o->archive, path, sizeof path);
-        unlink(path);
+        if (unlink(path) != 0 && errno != ENOENT)
+            durable_set_aside(path);   /* a folder in its place */
         night_attempt(o, ev, res, false, why);
     }
 }
@@ -1817,7 +1829,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     }
     /* The configuration that run used, from the archive. */
     snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, run_id);
-    if (config_load(config_path, &cfg, res->err, sizeof res->err) != 0)
+    if (config_load_archived(config_path, &cfg, res->err, sizeof res->err) != 0)
         goto done;
     n.cfg = cfg;
     n.archive_cfg = archive_limits(cfg);
@@ -1949,7 +1961,7 @@ static int replay_for_check(night *n, name_list *runs, config **cfg, char last_c
     if (!found)
         return 0;
     snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", n->archive, last);
-    if (config_load(config_path, cfg, err, errlen) != 0)
+    if (config_load_archived(config_path, cfg, err, errlen) != 0)
         return -1;
     n->cfg = *cfg;
     n->archive_cfg = archive_limits(*cfg);
@@ -2024,10 +2036,23 @@ int night_verify_state(const char *archive, const char *out,
         return -1;
     /* A state that names an earlier run is stale: the next night rebuilds it
      * and trusts nothing in it. */
-    bool check_state = access(path, F_OK) == 0 && found && complete && state_is_of(archive, last);
-    bool check_cache = access(cache, F_OK) == 0 && found && complete;
+    int told = 0;
+    const char *derived[][2] = {{path, "state.sqlite"}, {cache, "oversigt.tsv"}};
+    for (size_t i = 0; i < 2; i++) {
+        struct stat st;
+        if (lstat(derived[i][0], &st) == 0 && !S_ISREG(st.st_mode)) {
+            char what[256];
+            snprintf(what, sizeof what, "er ikke en almindelig fil (%s); næste nat lægger den til side "
+                     "og laver den igen", S_ISLNK(st.st_mode) ? "et symbolsk link" :
+                     S_ISDIR(st.st_mode) ? "en mappe" : S_ISFIFO(st.st_mode) ? "en FIFO" : "en enhed");
+            problem(ctx, derived[i][1], what);
+            told++;
+        }
+    }
+    bool check_state = durable_is_regular(path) && found && complete && state_is_of(archive, last);
+    bool check_cache = durable_is_regular(cache) && found && complete;
     if (!check_state && !check_cache && !out)
-        return 0;
+        return told;
     /* Each must be what replaying every manifest gives. */
     name_list runs = {0};
     config *cfg = NULL;
@@ -2037,7 +2062,7 @@ int night_verify_state(const char *archive, const char *out,
     int rc = -1;
     if (replay_for_check(&n, &runs, &cfg, config_sha, err, errlen) != 0)
         goto done;
-    rc = 0;
+    rc = told;
     if (check_state) {
         int same = state_matches(archive, last, runs.n, n.l, &n.sh, cfg, err, errlen);
         if (same < 0) {
@@ -2047,7 +2072,7 @@ int night_verify_state(const char *archive, const char *out,
         if (!same) {
             rc++;
             problem(ctx, "state.sqlite", "tilstanden svarer ikke til manifesterne og rapporterne (den er "
-                    "ændret); slet den, så læser næste nat alle manifester og skriver den igen");
+                    "ændret eller beskadiget); næste nat læser alle manifester og skriver den igen");
         }
     }
     if (check_cache) {
@@ -2093,7 +2118,7 @@ int night_list_runs(const char *archive, FILE *out)
         snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, runs.names[r]);
         config_free(cfg);
         cfg = NULL;
-        if (config_load(config_path, &cfg, err, sizeof err) != 0 ||
+        if (config_load_archived(config_path, &cfg, err, sizeof err) != 0 ||
             archive_read_manifest(archive, runs.names[r], cfg, &m, err, sizeof err) != 0) {
             fprintf(stderr, "statusnotat runs: %s\n", err);
             rc = EXIT_FAILURE_IO;

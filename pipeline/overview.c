@@ -4,12 +4,14 @@
 #include "overview.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "build.h"
 #include "durable.h"
 #include "emit.h"
@@ -28,6 +30,7 @@ struct overview {
     period_digest *periods;      /* every period present, ascending */
     size_t n_periods;
     bool has_periods;
+    bool read_only;              /* verify: a damaged cache is told, not set aside */
 };
 
 /* ---- One row as text ------------------------------------------------------------ */
@@ -198,20 +201,31 @@ static int compare_cached(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Reads what it can; an unreadable or foreign cache is an empty one. */
+/* Reads what it can; an unreadable or foreign cache is an empty one. It is
+ * read the way a delivery is (no link followed, no FIFO waited on, at most
+ * ARCHIVE_FILE_LIMIT bytes): anything but a regular file in its place is set
+ * aside, and the cache is made again. */
 static void cache_read(const overview *ov, cache *c)
 {
     *c = (cache){0};
-    FILE *f = ov->cache_path ? fopen(ov->cache_path, "rb") : NULL;
-    if (!f)
+    char *data;
+    size_t len, room = 0;
+    if (!ov->cache_path)
         return;
-    char *line = NULL;
-    size_t cap = 0, room = 0;
-    ssize_t len = getline(&line, &cap, f);
-    bool ok = len > 0 && strncmp(line, CACHE_FORMAT "\n", (size_t)len) == 0;
-    while (ok && (len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] == '\n')
-            line[--len] = '\0';
+    if (durable_read_file(ov->cache_path, ARCHIVE_FILE_LIMIT, &data, &len) != 0) {
+        if (errno != ENOENT && errno != ENOMEM && !ov->read_only)
+            durable_set_aside(ov->cache_path);
+        return;
+    }
+    char *line = data, *end = data + len;
+    char *nl = memchr(line, '\n', len);
+    bool ok = nl && strncmp(line, CACHE_FORMAT "\n", (size_t)(nl - line + 1)) == 0 &&
+              (size_t)(nl - line) == strlen(CACHE_FORMAT);
+    for (line = nl ? nl + 1 : end; ok && line < end; line = nl + 1) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            break;               /* a last line cut off: not used */
+        *nl = '\0';
         char *tab = strchr(line, '\t');
         if (!tab || tab - line != 64)
             continue;
@@ -229,8 +243,7 @@ static void cache_read(const overview *ov, cache *c)
         if (summary_parse(tab + 1, ov->cfg, &r->row))
             c->n++;
     }
-    free(line);
-    fclose(f);
+    free(data);
     if (c->n)
         qsort(c->rows, c->n, sizeof *c->rows, compare_cached);
 }
@@ -258,9 +271,14 @@ static void cache_write(const overview *ov)
     char tmp[4200], line[512], key[65];
     if (!ov->cache_path || !durable_temp_name(ov->cache_path, tmp, sizeof tmp))
         return;
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return;
+    }
     bool ok = fputs(CACHE_FORMAT "\n", f) >= 0;
     size_t r = 0;
     for (size_t p = 0; ok && p < ov->n_periods; p++) {
@@ -423,6 +441,8 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
     overview *ov = overview_new(l, cfg, cache_path, config_sha256);
     cache c = {0};
     long problems = -1;
+    if (ov)
+        ov->read_only = true;
     fresh_rows fresh = {.cap = cfg->departments.n + 1};
     fresh.rows = calloc(fresh.cap, sizeof *fresh.rows);
     if (!ov || !fresh.rows || ensure_periods(ov) != 0) {

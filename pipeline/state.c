@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -30,6 +31,50 @@ struct state_store {
 void state_path(const char *archive, char *buf, size_t size)
 {
     snprintf(buf, size, "%s/state.sqlite", archive);
+}
+
+/* ---- The seal: the state's SHA-256 beside it ----------------------------------
+ *
+ * SQLite's own checks do not see every damage (quick_check skips whether the
+ * indexes hold what the table holds, and no check sees a flipped byte in a
+ * row's text), and the night reads through the indexes. So after every write
+ * the whole file's SHA-256 goes into state.sqlite.sha256, and a state whose
+ * bytes are not the sealed ones is damaged: the night makes it again from the
+ * manifests. A crash between a write and its seal costs the same replay. */
+
+static void seal_path(const char *path, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.sha256", path);
+}
+
+/* Seals the state at path. 0, or -1 (then it is not trusted next time). */
+static int seal(const char *path)
+{
+    char sha[65], side[4300], text[80], err[256];
+    seal_path(path, side, sizeof side);
+    if (durable_sha256_file(path, sha) != 0) {
+        unlink(side);
+        return -1;
+    }
+    int n = snprintf(text, sizeof text, "%s\n", sha);
+    if (durable_write(side, text, (size_t)n, err, sizeof err) != 0) {
+        unlink(side);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether the state at path is a regular file whose bytes are the sealed
+ * ones. */
+static bool sealed(const char *path)
+{
+    char sha[65], side[4300], *text = NULL;
+    size_t len;
+    seal_path(path, side, sizeof side);
+    bool ok = durable_is_regular(path) && durable_read_file(side, 128, &text, &len) == 0 &&
+              len >= 64 && durable_sha256_file(path, sha) == 0 && strncmp(text, sha, 64) == 0;
+    free(text);
+    return ok;
 }
 
 /* A text as one field: one line, no control bytes, never empty-by-accident. */
@@ -223,8 +268,8 @@ static sqlite3 *open_db(const char *path, char run[64], bool *foreign)
 {
     sqlite3 *db = NULL;
     char format[64] = "";
-    bool is_ours = access(path, F_OK) == 0 &&
-                   sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+    bool is_ours = durable_is_regular(path) &&
+                   sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK &&
                    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
                    meta_get(db, "format", format, sizeof format);
     if (foreign)
@@ -333,12 +378,20 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
     char path[4200], run[64], count[32];
     state_path(archive, path, sizeof path);
     *out = NULL;
-    if (access(path, F_OK) != 0)
+    struct stat there;
+    if (lstat(path, &there) != 0)
         return 0;
     bool foreign;
+    bool intact = sealed(path);
     sqlite3 *db = open_db(path, run, &foreign);
     if (!db && foreign)
         return 0;   /* an older program's state: replay, and a new one is written */
+    if (db && !intact) {
+        sqlite3_close(db);
+        snprintf(err, errlen, "%s: tilstandens bytes er ikke dem, der blev skrevet (den er beskadiget); "
+                 "alle manifester læses i stedet", path);
+        return -1;
+    }
     if (!db) {
         snprintf(err, errlen, "%s: tilstanden kan ikke læses; alle manifester læses i stedet", path);
         return -1;
@@ -365,12 +418,12 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
     }
     sqlite3_finalize(st);
     ok = ok &&
-         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE period = ?1 ORDER BY seq", -1,
+         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries INDEXED BY entries_period WHERE period = ?1 ORDER BY seq", -1,
                             &s->of_period, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries WHERE sha256 = ?1 AND period "
-                            "IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries WHERE sha256 = ?1 AND period IS NULL "
-                            "ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
+         sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries INDEXED BY entries_sha256 WHERE "
+                            "sha256 = ?1 AND period IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "SELECT seq, line FROM entries INDEXED BY entries_sha256 WHERE sha256 = ?1 "
+                            "AND period IS NULL ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
     if (!ok) {
         fail(db, path, "læses; alle manifester læses i stedet", err, errlen);
         state_close(s);
@@ -471,6 +524,9 @@ int state_save_share(state_store *s, const share *sh, char *err, size_t errlen)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
+    char path[4200];
+    state_path(s->archive, path, sizeof path);
+    seal(path);
     return 0;
 }
 
@@ -567,6 +623,7 @@ int state_update(state_store *s, const ledger *l, const share *sh, const char *r
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
+    seal(path);
     return 0;
 }
 
@@ -608,12 +665,19 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     arena_free(a);
     /* A journal left by a crash belongs to the old state, never to this one. */
     snprintf(journal, sizeof journal, "%s-journal", path);
+    struct stat st;
+    if (ok && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        durable_set_aside(path);   /* a FIFO, a link or a folder in its place */
     if (ok && ((unlink(journal) != 0 && errno != ENOENT) || durable_commit(tmp, path) != 0)) {
         snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, durable_errno_text(errno));
         ok = false;
     }
     if (!ok)
         unlink(tmp);
+    if (ok && seal(path) != 0) {
+        snprintf(err, errlen, "%s: tilstanden kan ikke forsegles: %s", path, durable_errno_text(errno));
+        ok = false;
+    }
     if (ok) {   /* the state of versions before 0.3, read no more */
         snprintf(journal, sizeof journal, "%s/state.tsv", archive);
         unlink(journal);
@@ -671,6 +735,76 @@ size_t state_period_digests(state_store *s, const ledger *l, period_digest **out
     return n;
 }
 
+/* The seqs a statement gives (bound to one text) against the expected ones. */
+static bool seqs_match(sqlite3_stmt *st, const char *key, const size_t *want, size_t n)
+{
+    size_t k = 0;
+    bool same = sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK;
+    int step;
+    while (same && (step = sqlite3_step(st)) == SQLITE_ROW)
+        same = k < n && (size_t)sqlite3_column_int64(st, 0) == want[k++];
+    same = same && k == n;
+    sqlite3_reset(st);
+    return same;
+}
+
+typedef struct {
+    const char *sha;
+    size_t seq;
+} sha_seq;
+
+static int compare_sha_seq(const void *a, const void *b)
+{
+    const sha_seq *x = a, *y = b;
+    int c = strcmp(x->sha, y->sha);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Whether the indexes the night reads through give what the table holds:
+ * every period's entries through entries_period, every hash's through
+ * entries_sha256, each against the replayed ledger. */
+static bool lookups_match(sqlite3 *db, const ledger *l, const period_digest *periods, size_t n_periods)
+{
+    size_t n = ledger_count(l);
+    sqlite3_stmt *by_period = NULL, *by_sha = NULL;
+    size_t *want = malloc((n ? n : 1) * sizeof *want);
+    sha_seq *all = malloc((n ? n : 1) * sizeof *all);
+    bool same = want && all &&
+                sqlite3_prepare_v2(db, "SELECT seq FROM entries INDEXED BY entries_period WHERE period = ?1 "
+                                   "ORDER BY seq", -1, &by_period, NULL) == SQLITE_OK &&
+                sqlite3_prepare_v2(db, "SELECT seq FROM entries INDEXED BY entries_sha256 WHERE sha256 = ?1 "
+                                   "ORDER BY seq", -1, &by_sha, NULL) == SQLITE_OK;
+    for (size_t p = 0; same && p < n_periods; p++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            const ledger_entry *e = ledger_get(l, i);
+            if (e->row.id.has_period && period_compare(&e->row.id.period, &periods[p].period) == 0)
+                want[k++] = e->seq;
+        }
+        char text[8];
+        period_format(&periods[p].period, text);
+        same = seqs_match(by_period, text, want, k);
+    }
+    for (size_t i = 0; same && i < n; i++)
+        all[i] = (sha_seq){ledger_get(l, i)->row.id.sha256_hex, ledger_get(l, i)->seq};
+    if (same && n)
+        qsort(all, n, sizeof *all, compare_sha_seq);
+    for (size_t i = 0; same && i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(all[j].sha, all[i].sha) == 0) {
+            want[j - i] = all[j].seq;
+            j++;
+        }
+        same = seqs_match(by_sha, all[i].sha, want, j - i);
+        i = j;
+    }
+    sqlite3_finalize(by_period);
+    sqlite3_finalize(by_sha);
+    free(want);
+    free(all);
+    return same;
+}
+
 int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
                   const share *sh, const config *cfg, char *err, size_t errlen)
 {
@@ -690,6 +824,8 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
         snprintf(err, errlen, "ikke nok hukommelse");
     snprintf(count, sizeof count, "%zu", runs);
     char stored[32];
+    if (same == 1 && !sealed(path))
+        same = 0;            /* its bytes are not the ones written */
     if (same == 1 && (strcmp(run, run_id) != 0 || !meta_get(db, "runs", stored, sizeof stored) ||
                       strcmp(stored, count) != 0))
         same = 0;
@@ -729,6 +865,8 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     if (same == 1 && k != n_periods)
         same = 0;
     sqlite3_finalize(st);
+    if (same == 1 && !lookups_match(db, l, periods, n_periods))
+        same = 0;
     /* The share's records: what each workbook must be and what was written
      * (not when the folder was last looked at: the size and time). */
     share kept;

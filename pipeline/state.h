@@ -10,8 +10,13 @@
  * in one transaction.
  *
  * It is derived data. The state is trusted only when it names the archive's
- * last complete run; otherwise the night replays every manifest (as rerun
- * and verify always do) and writes a whole new state. A crash anywhere leaves
+ * last complete run and its bytes are the ones last written — every write
+ * seals the file's SHA-256 into state.sqlite.sha256, since SQLite's own
+ * checks do not see every damage and the night reads through the indexes;
+ * otherwise the night replays every manifest (as rerun and verify always
+ * do) and writes a whole new state. It is opened the way a delivery is: a
+ * link, a FIFO or a folder in its place is set aside. `verify` compares it
+ * with a replay by table scan and through the same indexed look-ups. A crash anywhere leaves
  * it naming an earlier run (or absent), which costs one full replay.
  *
  * Tables: meta (format, run, runs), entries (seq — the place in the arrival

@@ -203,6 +203,89 @@ void durable_sha256(const void *data, size_t len, char out[65])
     hex(digest, out);
 }
 
+int durable_read_file(const char *path, size_t limit, char **data, size_t *len)
+{
+    struct stat st;
+    *data = NULL;
+    *len = 0;
+    int fd = durable_open_delivery(path, &st);
+    if (fd < 0)
+        return -1;
+    if ((uint64_t)st.st_size > limit) {
+        close(fd);
+        errno = EFILE_TOO_LARGE;
+        return -1;
+    }
+    /* Room for one byte more than fstat said, to see a file that grows. */
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
+    int rc = buf ? 0 : -1;
+    while (rc == 0) {
+        if (n == cap) {
+            size_t next = cap > limit / 2 ? limit + 1 : cap * 2;
+            char *more = cap > limit ? NULL : realloc(buf, next + 1);
+            if (!more) {
+                errno = cap > limit ? EFILE_TOO_LARGE : ENOMEM;
+                rc = -1;
+                break;
+            }
+            buf = more;
+            cap = next;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            rc = -1;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+        if (n > limit) {
+            errno = EFILE_TOO_LARGE;
+            rc = -1;
+        }
+    }
+    int saved = errno;
+    close(fd);
+    if (rc != 0) {
+        free(buf);
+        errno = saved;
+        return -1;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+bool durable_is_regular(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return false;
+    if (S_ISLNK(st.st_mode)) {
+        errno = ELOOP;
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errno = EFTYPE_NOT_REGULAR;
+        return false;
+    }
+    return true;
+}
+
+int durable_set_aside(const char *path)
+{
+    char aside[4200];
+    if (snprintf(aside, sizeof aside, "%s.beskadiget", path) >= (int)sizeof aside) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (durable_remove_tree(aside) != 0 && errno != ENOENT)
+        return -1;
+    return rename(path, aside);
+}
+
 int durable_sha256_file(const char *path, char out[65])
 {
     struct stat st;

@@ -16,6 +16,7 @@
 #ifndef STATUSNOTAT_DURABLE_H
 #define STATUSNOTAT_DURABLE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,6 +71,24 @@ int durable_mkdirs(const char *path, char *err, size_t errlen);
 
 /* rm -r (never follows a link). 0, or -1 with errno. */
 int durable_remove_tree(const char *path);
+
+/* A file the program reads of its own (the state, a manifest, a report, a
+ * configuration, the overview's cache): opened as a delivery is — no link
+ * followed, no FIFO waited on, a regular file only — and read whole, at most
+ * `limit` bytes (EFBIG past it), into *data (malloc'd, NUL-terminated;
+ * *len bytes). 0, or -1 with errno. */
+#define EFILE_TOO_LARGE EFBIG
+int durable_read_file(const char *path, size_t limit, char **data, size_t *len);
+
+/* Whether path is a regular file (not followed if a link); false with errno
+ * (ENOENT, ELOOP for a link, EFTYPE_NOT_REGULAR). */
+bool durable_is_regular(const char *path);
+
+/* Derived data that is not a regular file any more (a FIFO, a link, a folder
+ * in its place): renamed aside to <path>.beskadiget (replacing an older one),
+ * so it can be made again and what was there is kept for whoever looks. 0,
+ * or -1 with errno. */
+int durable_set_aside(const char *path);
 
 /* SHA-256 of a file's bytes, opened as a delivery. 0, or -1 with errno. */
 int durable_sha256_file(const char *path, char hex[65]);

@@ -638,6 +638,156 @@ def empty_night():
         f.write(saved)
 
 
+def books(out):
+    return {n: sha(open(os.path.join(out, n), "rb").read()) for n in sorted(os.listdir(out))
+            if n.endswith(".xlsx")}
+
+
+def limited(p_seconds=60):
+    """A night's limits in these tests: never a hang, never gigabytes."""
+    def pre():
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    return pre
+
+
+def bounded_run(w, epoch=EPOCH, cmd=None):
+    e = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
+    for k in ("STATUSNOTAT_TEST_CRASH_AT", "STATUSNOTAT_TEST_HOOK_AT", "STATUSNOTAT_TEST_HOOK"):
+        e.pop(k, None)
+    cmd = cmd or [BIN, "run", "--inbox", w["inbox"], "--archive", w["archive"], "--out", w["out"],
+                  "--config", w["config"]]
+    try:
+        return subprocess.run(cmd, env=e, capture_output=True, timeout=60, preexec_fn=limited())
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def two_nights(name):
+    """An archive of two nights (2008-H1, then 2008-H2), the third night's
+    delivery waiting in its inbox."""
+    w = workdir(name)
+    for f in ("OEKF-2008-H1.xml", "SOF-2008-H1.xml"):
+        deliver(w, f, open(os.path.join(FIXTURES, "2008-H1", f), "rb").read())
+    run(w)
+    deliver(w, "SOF-2008-H2.xml", SOF)
+    deliver(w, "bad-ambiguous-amount.xml", fixture("bad-ambiguous-amount.xml"))
+    run(w, EPOCH + DAY)
+    deliver(w, "SOF-2008-H2-rettet.xml", SOF2)
+    return w
+
+
+def replace_with(path, kind):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "zero":
+        os.symlink("/dev/zero", path)
+    else:
+        os.makedirs(os.path.join(path, "x"))
+
+
+def own_files():
+    """Every file the program reads of its own, replaced by a FIFO, a link to
+    /dev/zero or a folder: derived data (the state, oversigt.tsv, the lock) is
+    set aside and made again, and the night ends as it would have; the
+    archive's own files (a manifest, a report, a configuration) are named by
+    verify. Nothing hangs (60 s) and nothing takes gigabytes (3 GB of address
+    space)."""
+    twin = two_nights("own-twin")
+    run(twin, EPOCH + 2 * DAY)
+    want = books(twin["out"])
+    for target in ("state.sqlite", "oversigt.tsv", "lock"):
+        for kind in ("fifo", "zero", "folder"):
+            w = two_nights(f"own-{target}-{kind}")
+            replace_with(os.path.join(w["archive"], target), kind)
+            v = bounded_run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+            check(v is not None and (target == "lock" or (v.returncode == 4 and target in out_text(v))),
+                  f"{target} as a {kind}: verify names it, at once: {v and out_text(v)}")
+            p = bounded_run(w, EPOCH + 2 * DAY)
+            check(p is not None and p.returncode == 0, f"{target} as a {kind}: the night goes through: "
+                                                       f"{p and p.returncode} {p and out_text(p)}")
+            check(books(w["out"]) == want, f"{target} as a {kind}: the workbooks are the twin's")
+            v = bounded_run(w, cmd=[BIN, "verify", "--archive", w["archive"], "--out", w["out"]])
+            check(v is not None and v.returncode == 0, f"{target} as a {kind}: made again: {v and out_text(v)}")
+    for rel in ("manifest.json", "report.json", "config.json"):
+        for kind in ("fifo", "zero", "folder"):
+            w = two_nights(f"own-{rel}-{kind}")
+            (r1, _), _ = manifests(w)
+            replace_with(os.path.join(w["archive"], "runs", r1, rel), kind)
+            v = bounded_run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+            check(v is not None and v.returncode == 4 and rel in out_text(v),
+                  f"runs/{r1}/{rel} as a {kind}: verify names it: {v and v.returncode} {v and out_text(v)}")
+            os.unlink(os.path.join(w["archive"], "state.sqlite"))   # a night that must replay
+            p = bounded_run(w, EPOCH + 2 * DAY)
+            check(p is not None, f"runs/{r1}/{rel} as a {kind}: a night that replays does not hang")
+
+
+def flip(path, offset):
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0x20]))
+
+
+def state_damage():
+    """The state is checked the way it is read: damage to its table, to each
+    index and to a random page — each followed by a night that ends as one
+    without the damage, and verify naming it before."""
+    twin = two_nights("damage-twin")
+    run(twin, EPOCH + 2 * DAY)
+    want = books(twin["out"])
+    import random
+    rng = random.Random(7)
+
+    def page_of(db, name):
+        con = sqlite3.connect(db)
+        size = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+        pages = con.execute("PRAGMA page_count").fetchone()[0]
+        con.close()
+        return size, root, pages
+
+    def damage_table(db):
+        data = open(db, "rb").read()
+        flip(db, data.index(b"SOF-2008-H2.xml") + 4)   # a row's text: the file's name
+
+    def damage_index(name):
+        def damage(db):
+            size, root, _ = page_of(db, name)
+            flip(db, (root - 1) * size + size - 20)   # a cell of the index's first page
+        return damage
+
+    def damage_random(db):
+        size, _, pages = page_of(db, "entries")
+        flip(db, rng.randrange(1, pages) * size + rng.randrange(100, size))
+
+    for what, damage in (("the table", damage_table), ("the sha256 index", damage_index("entries_sha256")),
+                         ("the period index", damage_index("entries_period")),
+                         ("a random page", damage_random)):
+        w = two_nights("damage-" + what.replace(" ", "-"))
+        db = os.path.join(w["archive"], "state.sqlite")
+        damage(db)
+        v = bounded_run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+        check(v is not None and v.returncode == 4 and "state.sqlite" in out_text(v),
+              f"{what}: verify names the state: {v and out_text(v)}")
+        p = bounded_run(w, EPOCH + 2 * DAY)
+        check(p is not None and p.returncode == 0, f"{what}: the night goes through: {p and out_text(p)}")
+        check(books(w["out"]) == want, f"{what}: the workbooks are the undamaged twin's")
+        log = "".join(open(os.path.join(w["archive"], "runs", r, "log.jsonl"), encoding="utf-8").read()
+                      for r, _ in manifests(w))
+        check("state_unreadable" in log, f"{what}: the log says the state was made again")
+        v = bounded_run(w, cmd=[BIN, "verify", "--archive", w["archive"]])
+        check(v is not None and v.returncode == 0, f"{what}: the state made again is sound: {v and out_text(v)}")
+        deliver(w, "BR-2008-H2.xml", fixture("BR-2008-H2.xml"))
+        p = bounded_run(w, EPOCH + 3 * DAY)
+        check(p is not None and p.returncode == 0, f"{what}: and the nights after: {p and out_text(p)}")
+
+
 def main():
     try:
         read_once()
@@ -652,6 +802,8 @@ def main():
         arithmetic()
         manifest_paths()
         tamper()
+        own_files()
+        state_damage()
         empty_night()
     finally:
         shutil.rmtree(ROOT, ignore_errors=True)
