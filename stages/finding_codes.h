@@ -81,6 +81,18 @@ FINDING(FILE_EMPTY,            ERROR,   "the file is empty or holds only whitesp
         "Dokumentet afvist")
 FINDING(FILE_TRUNCATED,        ERROR,   "the file ends before the document does: it looks cut off",
         "Dokumentet afvist")
+FINDING(ATTRIBUTES_TOO_MANY,   ERROR,   "an element carries more than 32 attributes (namespace declarations included)",
+        "Dokumentet afvist")
+FINDING(BOM_CONTRADICTS,       ERROR,   "a UTF-8 byte order mark before a declaration that names another encoding",
+        "Dokumentet afvist")
+FINDING(NUMBER_LEADING_ZERO,   ERROR,   "a first number group starts with 0 before a '.': a decimal point where a comma was meant",
+        "Dokumentet afvist")
+FINDING(TEXT_TOO_LONG,         ERROR,   "a text, comment or attribute value is longer than the XML reader's limit (10.000.000 bytes)",
+        "Dokumentet afvist")
+FINDING(NAME_TOO_LONG,         ERROR,   "an element or attribute name is longer than the XML reader's limit (50.000 bytes)",
+        "Dokumentet afvist")
+FINDING(NESTING_TOO_DEEP,      ERROR,   "elements are nested deeper than the XML reader's limit (256 levels)",
+        "Dokumentet afvist")
 
 /* Warnings: the document is kept, the value is flagged. */
 FINDING(INDICATOR_TEXT,        WARNING, "an indicator value is kept as text",
@@ -107,3 +119,5 @@ FINDING(TEXT_TRUNCATED,        WARNING, "a text is longer than an Excel cell hol
         "Teksten er afkortet i regnearket")
 FINDING(DOCUMENT_OLDER,        WARNING, "an older document for a department and period already reported; it does not count",
         "Dokumentet tælles ikke med")
+FINDING(AMOUNT_ABOVE_FRAME,    WARNING, "a single bevilling is larger than the whole budget frame of its year",
+        "Beløbet tælles med; kontrollér det")

@@ -70,6 +70,18 @@ typedef struct {
     bool saw_root_end;               /* the root's end tag has gone by */
     bool only_space;                 /* nothing but whitespace and a BOM so far */
     bool ends_with_newline;
+    /* The markup scanner (see scan_markup). */
+    int mk_state;
+    unsigned char mk_quote;          /* the quote an attribute value is in */
+    unsigned mk_match;               /* bytes of "-->", "]]>" or "?>" matched */
+    bool mk_slash;                   /* the last byte in a tag was '/' */
+    uint32_t mk_attributes;          /* in the current start tag */
+    uint64_t mk_run;                 /* bytes of the current text */
+    uint64_t mk_markup;              /* bytes of the current tag, comment, PI or CDATA section */
+    uint64_t mk_name;                /* bytes of the current name */
+    uint32_t mk_depth;               /* elements open */
+    uint32_t mk_line;                /* where the limit was passed */
+    const char *mk_what;             /* what passed it ("en tekst", "en attributværdi", …) */
 } input_stream;
 
 /* Before the root element starts, the parser sees nothing that the prolog
@@ -136,6 +148,187 @@ static bool scan_prolog(input_stream *in, const unsigned char *p, size_t n)
     return true;
 }
 
+/* ---- The limits of FORMAT.md and of libxml2, before libxml2 meets them ----
+ *
+ * libxml2 2.9.14 checks each new attribute of an element against all before
+ * it (200 000 attributes take minutes), and stops at its own limits with an
+ * error that only says "not well-formed": a text node of more than
+ * 10 000 000 bytes, a name of more than 50 000, more than 256 levels of
+ * elements, and a look-ahead of more than 10 000 000 bytes — which a tag with
+ * its attributes, a comment, a processing instruction or a CDATA section
+ * reaches at a length that depends on where it starts in the parser's
+ * buffer. This scanner follows the markup in the bytes as they are handed to
+ * the parser, in linear time, and stops the stream before the parser is
+ * given the byte that passes a limit: at most 32 attributes on an element
+ * (FORMAT.md, namespace declarations included), a text at most
+ * XML_TEXT_LIMIT bytes, one piece of markup at most XML_MARKUP_LIMIT (below
+ * the look-ahead limit wherever it starts), a name at most XML_NAME_LIMIT,
+ * elements at most XML_DEPTH_LIMIT deep. It counts bytes as written, so it
+ * never lets through what libxml2's own count (after entities) refuses. */
+enum { ATTRIBUTES_LIMIT = 32 };
+#define XML_TEXT_LIMIT 10000000u
+#define XML_MARKUP_LIMIT 9000000u
+#define XML_NAME_LIMIT 50000u
+#define XML_DEPTH_LIMIT 256u
+
+enum { MK_TEXT, MK_LT, MK_NAME, MK_TAG, MK_ATTR_NAME, MK_VALUE, MK_END_TAG, MK_BANG, MK_BANG_DASH,
+       MK_COMMENT, MK_CDATA_OPEN, MK_CDATA, MK_DECL, MK_PI };
+
+static bool name_byte(unsigned char c)
+{
+    return !(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '>' || c == '/' || c == '=' ||
+             c == '"' || c == '\'' || c == '<');
+}
+
+/* Stops the stream: limit `code` passed by `what` at byte i of p. */
+static bool passed(input_stream *in, finding_code code, const char *what, const unsigned char *p,
+                   size_t i)
+{
+    uint32_t line = in->lines + 1;
+    for (size_t k = 0; k < i; k++)
+        line += p[k] == '\n';
+    in->error = code;
+    in->mk_what = what;
+    in->mk_line = line;
+    return false;
+}
+
+static const char *markup_what(int state)
+{
+    switch (state) {
+    case MK_COMMENT: return "en kommentar";
+    case MK_CDATA: case MK_CDATA_OPEN: return "en CDATA-sektion";
+    case MK_PI: return "en processeringsinstruktion";
+    case MK_END_TAG: return "et sluttag";
+    default: return "et tag med dets attributter";
+    }
+}
+
+static bool scan_markup(input_stream *in, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (in->mk_state == MK_TEXT) {
+            /* The common case: a run of text up to the next '<'; outside
+             * the root element there is no text node. */
+            const unsigned char *lt = memchr(p + i, '<', n - i);
+            size_t len = lt ? (size_t)(lt - (p + i)) : n - i;
+            if (in->mk_depth && in->mk_run + len > XML_TEXT_LIMIT)
+                return passed(in, F_TEXT_TOO_LONG, "en tekst", p, i + (XML_TEXT_LIMIT - in->mk_run));
+            in->mk_run += len;
+            i += len;
+            if (lt) {
+                in->mk_state = MK_LT;
+                in->mk_markup = 1;
+            }
+            continue;
+        }
+        if (++in->mk_markup > XML_MARKUP_LIMIT)
+            return passed(in, F_TEXT_TOO_LONG, markup_what(in->mk_state), p, i);
+        switch (in->mk_state) {
+        case MK_LT:
+            in->mk_match = 0;
+            if (c == '!') {
+                in->mk_state = MK_BANG;
+            } else if (c == '?') {
+                in->mk_state = MK_PI;
+            } else if (c == '/') {
+                in->mk_state = MK_END_TAG;
+                in->mk_name = 0;
+            } else {
+                in->mk_state = MK_NAME;
+                in->mk_attributes = 0;
+                in->mk_slash = false;
+                in->mk_name = 1;
+                if (++in->mk_depth > XML_DEPTH_LIMIT)
+                    return passed(in, F_NESTING_TOO_DEEP, "elementerne", p, i);
+            }
+            break;
+        case MK_NAME:
+        case MK_ATTR_NAME:
+            if (name_byte(c)) {
+                if (++in->mk_name > XML_NAME_LIMIT)
+                    return passed(in, F_NAME_TOO_LONG,
+                                  in->mk_state == MK_NAME ? "et elementnavn" : "et attributnavn", p, i);
+                break;
+            }
+            in->mk_state = MK_TAG;   /* and the byte that ended the name is the tag's: */
+            /* fall through */
+        case MK_TAG:
+            if (c == '"' || c == '\'') {
+                in->mk_state = MK_VALUE;
+                in->mk_quote = c;
+            } else if (c == '=') {
+                if (++in->mk_attributes > ATTRIBUTES_LIMIT)
+                    return passed(in, F_ATTRIBUTES_TOO_MANY, "et element", p, i);
+            } else if (c == '>') {
+                if (in->mk_slash)
+                    in->mk_depth--;   /* <x/>: opened and closed */
+                in->mk_state = MK_TEXT;
+                in->mk_run = 0;
+            } else if (name_byte(c)) {
+                in->mk_state = MK_ATTR_NAME;
+                in->mk_name = 1;
+            }
+            in->mk_slash = c == '/';
+            break;
+        case MK_VALUE:
+            if (c == in->mk_quote) {
+                in->mk_state = MK_TAG;
+                in->mk_slash = false;
+            }
+            break;
+        case MK_END_TAG:
+            if (c == '>') {
+                if (in->mk_depth)
+                    in->mk_depth--;
+                in->mk_state = MK_TEXT;
+                in->mk_run = 0;
+            } else if (name_byte(c) && ++in->mk_name > XML_NAME_LIMIT) {
+                return passed(in, F_NAME_TOO_LONG, "et elementnavn", p, i);
+            }
+            break;
+        case MK_BANG:
+            in->mk_state = c == '-' ? MK_BANG_DASH : c == '[' ? MK_CDATA_OPEN : MK_DECL;
+            in->mk_match = 0;
+            break;
+        case MK_BANG_DASH:
+            in->mk_state = MK_COMMENT;
+            break;
+        case MK_COMMENT:        /* until "-->" */
+            if (c == '>' && in->mk_match >= 2) {
+                in->mk_state = MK_TEXT;
+                in->mk_run = 0;
+            }
+            in->mk_match = c == '-' ? in->mk_match + 1 : 0;
+            break;
+        case MK_CDATA_OPEN:     /* "CDATA[" */
+            if (c == '[')
+                in->mk_state = MK_CDATA;
+            break;
+        case MK_CDATA:          /* until "]]>" */
+            if (c == '>' && in->mk_match >= 2) {
+                in->mk_state = MK_TEXT;
+                in->mk_run = 0;
+            }
+            in->mk_match = c == ']' ? in->mk_match + 1 : 0;
+            break;
+        case MK_DECL:           /* anything else after "<!": libxml2 refuses it */
+            if (c == '>')
+                in->mk_state = MK_TEXT;
+            break;
+        case MK_PI:             /* until "?>" */
+            if (c == '>' && in->mk_match) {
+                in->mk_state = MK_TEXT;
+                in->mk_run = 0;
+            }
+            in->mk_match = c == '?';
+            break;
+        }
+    }
+    return true;
+}
+
 /* ---- The declared encoding against the bytes (FORMAT.md: the declaration
  * must tell the truth) ---- */
 
@@ -148,7 +341,9 @@ static void read_declaration(input_stream *in)
     memcpy(head, in->head, in->head_len);
     head[in->head_len] = '\0';
     const char *p = head;
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+    bool bom = in->head_len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+               (unsigned char)p[2] == 0xBF;
+    if (bom)
         p += 3;
     in->declared = DECLARED_UTF8;
     in->declared_name[0] = '\0';
@@ -183,6 +378,10 @@ static void read_declaration(input_stream *in)
     for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
         if (strcasecmp(in->declared_name, latin[i]) == 0)
             in->declared = DECLARED_LATIN;
+    /* A UTF-8 byte order mark says UTF-8; a declaration that names another
+     * encoding contradicts it, whatever the bytes after (FORMAT.md). */
+    if (bom && in->declared != DECLARED_UTF8)
+        in->error = F_BOM_CONTRADICTS;
 }
 
 /* The root's end tag, </statusnotat> or </prefix:statusnotat>, matched
@@ -214,10 +413,15 @@ static bool check_byte(input_stream *in, unsigned char c)
     bool bom = in->head_len <= 3 && c == (unsigned char)"\xEF\xBB\xBF"[in->head_len - 1];
     if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || bom))
         in->only_space = false;
+    /* The declaration is read once it has ended (the first '>'), or at the
+     * first character that is not ASCII (but a byte order mark's). */
+    if (in->declared == DECLARED_UNKNOWN && (c == '>' || (c >= 0x80 && !bom))) {
+        read_declaration(in);
+        if (in->error != F_COUNT)
+            return false;
+    }
     if (c < 0x80 && in->utf8_need == 0)
         return true;
-    if (in->declared == DECLARED_UNKNOWN)
-        read_declaration(in);
     bool valid;
     if (in->utf8_need == 0) {
         in->nonascii++;
@@ -373,6 +577,7 @@ static int stream_read(void *ctx, char *buf, int len)
         in->raw_pos += take;
         in->xml_bytes += take;
         if (!scan_prolog(in, (const unsigned char *)buf, take) ||
+            !scan_markup(in, (const unsigned char *)buf, take) ||
             !check_encoding(in, (const unsigned char *)buf, take))
             return -1;
         return (int)take;
@@ -415,6 +620,7 @@ static int stream_read(void *ctx, char *buf, int len)
     size_t produced = (size_t)len - in->z.avail_out;
     in->xml_bytes += produced;
     if (check_expansion(in) || !scan_prolog(in, (const unsigned char *)buf, produced) ||
+        !scan_markup(in, (const unsigned char *)buf, produced) ||
         !check_encoding(in, (const unsigned char *)buf, produced))
         return -1;
     return (int)produced;
@@ -1090,6 +1296,42 @@ static const char *xml_error_text(int code)
     }
 }
 
+/* libxml2's own limits, when it met one before the markup scanner did (a
+ * text that grew past 10 000 000 bytes as it was decoded from ISO-8859-1,
+ * say): said as the limit it is, not as "not well-formed". */
+static bool libxml2_limit(reader_state *st)
+{
+    static const struct {
+        const char *says;
+        finding_code code;
+        const char *what;
+    } limits[] = {
+        {"huge text node", F_TEXT_TOO_LONG, "en tekst"},
+        {"Huge input lookup", F_TEXT_TOO_LONG, "en markering (et tag, en kommentar)"},
+        {"AttValue length too long", F_TEXT_TOO_LONG, "en attributværdi"},
+        {"Comment too big", F_TEXT_TOO_LONG, "en kommentar"},
+        {"CData section too big", F_TEXT_TOO_LONG, "en CDATA-sektion"},
+        {"PI ", F_TEXT_TOO_LONG, "en processeringsinstruktion"},
+        {"Name too long", F_NAME_TOO_LONG, "et navn"},
+        {"Excessive depth", F_NESTING_TOO_DEEP, "elementerne"},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        if (!strstr(st->xml_message, limits[i].says) ||
+            (strcmp(limits[i].says, "PI ") == 0 && !strstr(st->xml_message, "too big")))
+            continue;
+        if (limits[i].code == F_NESTING_TOO_DEEP)
+            REPORT(st, F_NESTING_TOO_DEEP, st->xml_line, NULL,
+                   "elementerne er indlejret mere end 256 niveauer dybt på linje %u (XML-læserens grænse)",
+                   st->xml_line);
+        else
+            REPORT(st, limits[i].code, st->xml_line, NULL, "%s på linje %u er længere end XML-læserens "
+                   "grænse på %s bytes", limits[i].what, st->xml_line,
+                   limits[i].code == F_NAME_TOO_LONG ? "50.000" : "10.000.000");
+        return true;
+    }
+    return false;
+}
+
 /* The one finding for a parse libxml2 stopped: the file looks cut off, or
  * what libxml2 found, in Danish, with its own words as the detail. */
 static void report_xml_error(reader_state *st, const input_stream *in, bool opened_root)
@@ -1139,6 +1381,8 @@ static void report_xml_error(reader_state *st, const input_stream *in, bool open
                    "XML-fejl: linje %u har en byte, som ikke findes i tegnsættet %s; ret den, eller "
                    "gem filen som UTF-8", st->xml_line,
                    in->declared_name[0] ? in->declared_name : "UTF-8");
+        else if (libxml2_limit(st))
+            ;                    /* said as the limit it is */
         else
             REPORT(st, code, st->xml_line, NULL, "XML-fejl: %s", xml_error_text(st->xml_code));
     }
@@ -1219,6 +1463,38 @@ static void stream_error_finding(reader_state *st, const input_stream *in)
                in->bad_line, in->bad_byte, shown);
         break;
     }
+    case F_ATTRIBUTES_TOO_MANY:
+        REPORT(st, F_ATTRIBUTES_TOO_MANY, in->mk_line, NULL,
+               "et element på linje %u har mere end %d attributter (navnerumserklæringer og fremmede "
+               "attributter medregnet); intet element i formatet behøver mere end fem", in->mk_line,
+               ATTRIBUTES_LIMIT);
+        break;
+    case F_TEXT_TOO_LONG:
+        if (strcmp(in->mk_what, "en tekst") == 0)
+            REPORT(st, F_TEXT_TOO_LONG, in->mk_line, NULL,
+                   "en tekst er længere end XML-læserens grænse på 10.000.000 bytes (grænsen nås på "
+                   "linje %u)", in->mk_line);
+        else
+            REPORT(st, F_TEXT_TOO_LONG, in->mk_line, NULL,
+                   "%s er længere end 9.000.000 bytes (grænsen nås på linje %u); XML-læseren kan ikke "
+                   "se mere end 10.000.000 bytes frem i én markering", in->mk_what, in->mk_line);
+        break;
+    case F_NAME_TOO_LONG:
+        REPORT(st, F_NAME_TOO_LONG, in->mk_line, NULL,
+               "%s på linje %u er længere end XML-læserens grænse på 50.000 bytes", in->mk_what,
+               in->mk_line);
+        break;
+    case F_NESTING_TOO_DEEP:
+        REPORT(st, F_NESTING_TOO_DEEP, in->mk_line, NULL,
+               "elementerne er indlejret mere end 256 niveauer dybt på linje %u (XML-læserens grænse)",
+               in->mk_line);
+        break;
+    case F_BOM_CONTRADICTS:
+        REPORT(st, F_BOM_CONTRADICTS, 1, NULL,
+               "filen begynder med et UTF-8-byteordensmærke (BOM), men XML-erklæringen siger "
+               "encoding=\"%s\"; de to modsiger hinanden: gem filen som UTF-8 og skriv "
+               "encoding=\"UTF-8\", eller gem den uden BOM i %s", in->declared_name, in->declared_name);
+        break;
     case F_GZIP_EXPANSION: {
         char limit[48];
         value_format_thousands((__int128)c->max_expanded_bytes, limit, sizeof limit);

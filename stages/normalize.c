@@ -96,6 +96,16 @@ static const char *amount_hint(norm *n, const char *amount)
     return "";
 }
 
+/* "0.500 mio. kr." with its decimal point as the comma da uses. */
+static const char *leading_zero_fixed(norm *n, const char *amount)
+{
+    char *fixed = arena_strdup(n->a, amount);
+    char *dot = fixed ? strchr(fixed, '.') : NULL;
+    if (dot)
+        *dot = ',';
+    return fixed ? fixed : amount;
+}
+
 static void normalize_department(norm *n, const raw_document *raw, document *doc)
 {
     const raw_text *code = &raw->forvaltning_kode, *name = &raw->forvaltning;
@@ -177,7 +187,14 @@ static void normalize_bevillinger(norm *n, const raw_indsats *r, size_t i, indsa
         }
         const char *amount = rb[j].amount.text ? rb[j].amount.text : "";
         amount_result ar = value_amount(amount, n->fmt, &b.kroner);
-        if (ar != AMOUNT_OK) {
+        if (ar == AMOUNT_BAD_NUMBER && value_leading_zero_group(amount, n->fmt)) {
+            REPORT(n, F_NUMBER_LEADING_ZERO, rb[j].line,
+                   element_path(path, sizeof path, EL_BEVILLING, (size_t[]){i + 1, j + 1}, NULL),
+                   "ugyldigt beløb \"%s\": et tal, der begynder med 0 før et punktum, er et decimalpunkt, "
+                   "hvor der skulle stå komma (talformat da bruger punktum til tusinder); skriv fx \"%s\"",
+                   amount, leading_zero_fixed(n, amount));
+            ok = false;
+        } else if (ar != AMOUNT_OK) {
             const char *hint =
                 ar == AMOUNT_BAD_NUMBER || ar == AMOUNT_BAD_UNIT ? amount_hint(n, amount) : "";
             REPORT(n, F_AMOUNT_INVALID, rb[j].line,
@@ -314,7 +331,12 @@ static int64_t count_attr(norm *n, const raw_text *t, uint32_t line, const char 
         return -1;
     if (value_count(t->text, n->fmt, &v))
         return v;
-    REPORT(n, F_COUNT_INVALID, line, path, "%s=\"%s\" er ikke et gyldigt helt tal", what, t->text);
+    if (value_leading_zero_group(t->text, n->fmt))
+        REPORT(n, F_NUMBER_LEADING_ZERO, line, path,
+               "%s=\"%s\": et tal, der begynder med 0 før et punktum, er ikke et helt tal i talformat da "
+               "(punktum skiller tusinder)", what, t->text);
+    else
+        REPORT(n, F_COUNT_INVALID, line, path, "%s=\"%s\" er ikke et gyldigt helt tal", what, t->text);
     return -2;
 }
 

@@ -74,10 +74,20 @@ static bool check_bevillinger(const document *doc, const config *cfg, findings *
                     REPORT(f, F_YEAR_REPEATED, b->line, path,
                            "indsats %s har to bevillinger for %d (også linje %u)", x->id, b->year,
                            x->bevillinger[k].line);
-            if (config_budget_year_index(cfg, b->year) < 0)
+            int year = config_budget_year_index(cfg, b->year);
+            if (year < 0)
                 REPORT(f, F_YEAR_OUTSIDE_BUDGET, b->line, path,
                        "%d er uden for budgetårene %d-%d; beløbet tælles ikke med", b->year,
                        cfg->budget_years[0], cfg->budget_years[cfg->n_budget_years - 1]);
+            else if (cfg->frame[year] >= 0 && b->kroner > cfg->frame[year]) {
+                char amount[48], frame[48], amount_path[128];
+                value_format_thousands((__int128)b->kroner, amount, sizeof amount);
+                value_format_thousands((__int128)cfg->frame[year], frame, sizeof frame);
+                element_path(amount_path, sizeof amount_path, EL_BEVILLING, (size_t[]){i + 1, j + 1}, NULL);
+                REPORT(f, F_AMOUNT_ABOVE_FRAME, b->line, amount_path,
+                       "indsats %s: %s kr. i %d er mere end hele rammen for det år (%s kr.); er det "
+                       "skrevet i den rigtige enhed (mio. kr. eller kr.)?", x->id, amount, b->year, frame);
+            }
         }
     }
     return true;

@@ -62,7 +62,9 @@ static bool number_prefix(const char *s, number_format fmt, bool sign_ok, decima
     if (lead == 0)
         return false;
     if (fmt == NUMBER_FORMAT_DA && p < t && *p == '.') {
-        if (lead > 3)
+        /* A first group starting with 0 ("0.500", "00.500") is a decimal
+         * point where a comma was meant, not thousands (FORMAT.md). */
+        if (lead > 3 || *s == '0')
             return false;
         while (p < t && *p == '.') {
             p++;
@@ -105,6 +107,27 @@ static const int64_t pow10_table[19] = {
 double decimal_to_double(decimal d)
 {
     return (double)d.units / (double)pow10_table[d.scale];
+}
+
+bool value_leading_zero_group(const char *s, number_format fmt)
+{
+    if (fmt != NUMBER_FORMAT_DA)
+        return false;
+    if (*s == '-')
+        s++;
+    else if (strncmp(s, "\xE2\x88\x92", 3) == 0)
+        s += 3;
+    if (*s == ' ')
+        s++;
+    if (*s != '0')
+        return false;
+    while (*s == '0')
+        s++;
+    for (int digits = 0; is_digit(*s) && digits < 3; digits++)
+        s++;
+    /* "0.500": what would be a group of thousands ("0.5" is a decimal point
+     * like "26.5", said as such). */
+    return *s == '.' && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && !is_digit(s[4]);
 }
 
 bool value_number(const char *s, number_format fmt, decimal *out)

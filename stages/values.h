@@ -63,6 +63,11 @@ bool time_format_utc(int64_t t, char buf[32]);
  * "00000000T000000Z", when out of range. */
 bool time_format_stamp(int64_t t, char buf[24]);
 
+/* Whether s begins with a first group that starts with 0 before a '.' in
+ * talformat da ("0.500 mio. kr.", "00.500"): an invalid number (FORMAT.md: a
+ * decimal point where a comma was meant), told apart for its message. */
+bool value_leading_zero_group(const char *s, number_format fmt);
+
 /* A whole string that is one number. */
 bool value_number(const char *s, number_format fmt, decimal *out);
 double decimal_to_double(decimal d);

@@ -362,6 +362,120 @@ static void truthful_declarations(void **state)
     /* A valid file in each encoding stays accepted (encodings()). */
 }
 
+/* BASE with `extra` put inside the indsats (before its end tag), in a
+ * buffer of its own (the callers' constructs are large). */
+static const processed_file *run_inside(const char *extra)
+{
+    const char *at = strstr(BASE, "    </indsats>");
+    size_t head = (size_t)(at - BASE), n = strlen(extra), tail = strlen(at);
+    char *doc = malloc(head + n + tail + 1);
+    assert_non_null(doc);
+    memcpy(doc, BASE, head);
+    memcpy(doc + head, extra, n);
+    memcpy(doc + head + n, at, tail + 1);
+    const processed_file *p = run(doc);
+    free(doc);
+    return p;
+}
+
+/* FORMAT.md's 32 attributes, and libxml2's own limits (a text of 10 000 000
+ * bytes, a name of 50 000, 256 levels), each said as the limit it is, found
+ * before the parser meets the construct. */
+static void reader_limits(void **state)
+{
+    (void)state;
+    char *big = malloc(12 << 20);
+    assert_non_null(big);
+    /* 32 attributes, namespace declarations included: fine; 33: not. */
+    int n = snprintf(big, 12 << 20, "<x:m xmlns:x=\"urn:x\"");
+    for (int k = 0; k < 31; k++)
+        n += snprintf(big + n, (12 << 20) - n, " x:a%d=\"1\"", k);
+    snprintf(big + n, (12 << 20) - n, "/>\n");
+    assert_true(run_inside(big)->accepted);
+    snprintf(big + n, (12 << 20) - n, " x:b=\"1\"/>\n");
+    const finding *x = only_finding(run_inside(big), F_ATTRIBUTES_TOO_MANY);
+    assert_int_equal(x->line, 15);
+    assert_non_null(strstr(x->message, "32 attributter"));
+    /* 200 000 attributes: refused at once, not after minutes of libxml2. */
+    n = snprintf(big, 12 << 20, "<x:m xmlns:x=\"urn:x\"");
+    for (int k = 0; k < 200000; k++)
+        n += snprintf(big + n, (12 << 20) - n, " x:a%d=\"\"", k);
+    snprintf(big + n, (12 << 20) - n, "/>\n");
+    only_finding(run_inside(big), F_ATTRIBUTES_TOO_MANY);
+    /* A text of 10 000 001 bytes (10 000 000 is fine); an attribute value or a
+     * comment that makes its piece of markup longer than 9 000 000 bytes
+     * (libxml2 cannot look further ahead than 10 000 000 from where it is). */
+    const char *wraps[][2] = {{"<x:t xmlns:x=\"urn:x\">", "</x:t>\n"}, {"<x:t xmlns:x=\"urn:x\" v=\"", "\"/>\n"},
+                              {"<!--", "-->\n"}};
+    const char *what[] = {"en tekst er længere end XML-læserens grænse på 10.000.000 bytes (grænsen nås "
+                          "på linje 15)",   /* docs/findings.md's example */
+                          "et tag med dets attributter er længere end 9.000.000 bytes",
+                          "en kommentar er længere end 9.000.000 bytes"};
+    const size_t fine[] = {10000000, 8990000, 8990000}, too_long[] = {10000001, 9000001, 9000001};
+    for (size_t w = 0; w < 3; w++) {
+        for (int k = 0; k < 2; k++) {
+            size_t len = k ? too_long[w] : fine[w];
+            n = snprintf(big, 12 << 20, "%s", wraps[w][0]);
+            memset(big + n, 'a', len);
+            snprintf(big + n + len, (12 << 20) - n - len, "%s", wraps[w][1]);
+            const processed_file *p = run_inside(big);
+            if (!k) {
+                assert_true(p->accepted);
+                continue;
+            }
+            x = only_finding(p, F_TEXT_TOO_LONG);
+            assert_non_null(strstr(x->message, what[w]));
+        }
+    }
+    /* A name of 50 001 bytes. */
+    n = snprintf(big, 12 << 20, "<x:");
+    memset(big + n, 'n', 50001);
+    snprintf(big + n + 50001, (12 << 20) - n - 50001, " xmlns:x=\"urn:x\"/>\n");
+    x = only_finding(run_inside(big), F_NAME_TOO_LONG);
+    assert_non_null(strstr(x->message, "50.000"));
+    /* Nesting: 250 foreign levels inside the document's own are fine, 300 not. */
+    for (int depth = 250; depth <= 300; depth += 50) {
+        n = 0;
+        for (int k = 0; k < depth; k++)
+            n += snprintf(big + n, (12 << 20) - n, "<x:d xmlns:x=\"urn:x\">");
+        for (int k = 0; k < depth; k++)
+            n += snprintf(big + n, (12 << 20) - n, "</x:d>");
+        snprintf(big + n, (12 << 20) - n, "\n");
+        const processed_file *p = run_inside(big);
+        if (depth == 250)
+            assert_true(p->accepted);
+        else
+            assert_non_null(strstr(only_finding(p, F_NESTING_TOO_DEEP)->message, "256 niveauer"));
+    }
+    free(big);
+}
+
+/* A UTF-8 byte order mark before a declaration that names another encoding:
+ * an error, whatever the bytes after it (FORMAT.md) — with and without
+ * non-ASCII text; the same BOM before UTF-8, or before no declaration, is
+ * fine. */
+static void bom_and_declaration(void **state)
+{
+    (void)state;
+    static char doc[8192];
+    const char *names[] = {"ISO-8859-1", "windows-1252"};
+    for (size_t i = 0; i < 2; i++)
+        for (int nonascii = 0; nonascii < 2; nonascii++) {
+            const char *rest = strstr(BASE, "?>");
+            const char *kamp = strstr(BASE, "Kampagne");
+            snprintf(doc, sizeof doc, "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"%s\"%.*s%s%s", names[i],
+                     (int)(kamp - rest), rest, nonascii ? "Kamp\xC3\xA5gne" : "Kampagne",
+                     kamp + strlen("Kampagne"));
+            const finding *x = only_finding(run(doc), F_BOM_CONTRADICTS);
+            assert_int_equal(x->line, 1);
+            assert_non_null(strstr(x->message, names[i]));
+        }
+    snprintf(doc, sizeof doc, "\xEF\xBB\xBF%s", BASE);
+    assert_true(run(doc)->accepted);
+    snprintf(doc, sizeof doc, "\xEF\xBB\xBF%s", strstr(BASE, "<statusnotat"));
+    assert_true(run(doc)->accepted);
+}
+
 /* An empty file and a cut-off file: one finding each that says so. */
 static void empty_and_cut_off(void **state)
 {
@@ -511,6 +625,8 @@ int main(void)
         cmocka_unit_test_teardown(empty_and_cut_off, teardown),
         cmocka_unit_test_teardown(gzip_and_limits, teardown),
         cmocka_unit_test_teardown(hashes_whole_file, teardown),
+        cmocka_unit_test_teardown(reader_limits, teardown),
+        cmocka_unit_test_teardown(bom_and_declaration, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,21 @@ static void amounts_refused(void **state)
     assert_amount_refused("5000000000000000 kr.", ISO, AMOUNT_TOO_LARGE);
     /* 1,00 kr. is whole kroner even with decimals. */
     assert_amount("1,00 kr.", DA, 1);
+    /* A first group starting with 0 before a '.' is a decimal point where a
+     * comma was meant (FORMAT.md), not 500.000.000 kr. */
+    assert_amount_refused("0.500 mio. kr.", DA, AMOUNT_BAD_NUMBER);
+    assert_amount_refused("00.500 mio. kr.", DA, AMOUNT_BAD_NUMBER);
+    assert_amount_refused("-0.500 mio. kr.", DA, AMOUNT_BAD_NUMBER);
+    assert_amount_refused("05.000 kr.", DA, AMOUNT_BAD_NUMBER);
+    assert_true(value_leading_zero_group("0.500 mio. kr.", DA));
+    assert_true(value_leading_zero_group("00.500", DA));
+    assert_true(value_leading_zero_group("-0.500 kr.", DA));
+    assert_false(value_leading_zero_group("1.500 mio. kr.", DA));
+    assert_false(value_leading_zero_group("0,5 mio. kr.", DA));
+    assert_false(value_leading_zero_group("0.500 mio. kr.", ISO));   /* iso: '.' is the decimal */
+    assert_amount("0,500 mio. kr.", DA, 500000);
+    assert_amount("0 kr.", DA, 0);
+    assert_amount("0.5 mio. kr.", ISO, 500000);
 }
 
 static void assert_percent(const char *s, number_format fmt, bool bare_ok, double want)
@@ -169,6 +184,7 @@ static void counts(void **state)
     assert_true(value_count("4217", DA, &v));
     assert_int_equal(v, 4217);
     assert_false(value_count("1.23", DA, &v));     /* not thousands */
+    assert_false(value_count("0.942", DA, &v));    /* a first group of 0 */
     assert_false(value_count("12,5", DA, &v));
     assert_false(value_count("-3", DA, &v));
     assert_false(value_count("13.942", ISO, &v));

@@ -13,6 +13,15 @@ DEPS = [("ØKF", "Økonomiforvaltningen"), ("KFF", "Kultur- og Fritidsforvaltnin
 THEMES = ["Bolig", "Beskæftigelse", "Uddannelse", "Diskrimination"]
 EFFECTS = ["oensket", "maerkbar", "begraenset", "minimal", "ingen", "ikke_dokumenteret", "for_tidligt"]
 os.makedirs(out, exist_ok=True)
+
+
+def amount_2009(k):
+    """Thousands of kroner; none as "0 kr.", since "0.000" is a decimal point
+    where a comma was meant (FORMAT.md)."""
+    v = (k * 7) % 1000
+    return f"{v}.000 kr." if v else "0 kr."
+
+
 for p in range(periods):
     year, half = 2008 + p // 2, 1 + p % 2
     for code, name in DEPS:
@@ -22,7 +31,7 @@ for p in range(periods):
             parts.append(
                 f'<indsats id="{ascii_code}{k:05d}"><titel>Indsats nummer {k} med en lidt længere titel</titel>'
                 f'<tema>{THEMES[k % 4]}</tema><bevilling aar="2008">{k % 9},{k % 10} mio. kr.</bevilling>'
-                f'<bevilling aar="2009">{(k * 7) % 1000}.000 kr.</bevilling><status>igangsat</status>'
+                f'<bevilling aar="2009">{amount_2009(k)}</bevilling><status>igangsat</status>'
                 f'<effekt vurdering="{EFFECTS[k % 7]}">Tekst om effekten af indsats {k}.</effekt>'
                 f'<indikator navn="Deltagere" enhed="antal" aar="2008">{k % 50} ud af 50</indikator>'
                 f'<indikator navn="Andel" enhed="procent" dato="1. oktober 2008">{k % 100} procent</indikator>'
