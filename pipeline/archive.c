@@ -163,7 +163,68 @@ static json_t *finding_json(const finding *x)
     return o;
 }
 
-static json_t *input_json(const manifest_input *in, const config *cfg)
+static bool findings_equal(const manifest_input *x, const manifest_input *y)
+{
+    if (x->n_findings != y->n_findings)
+        return false;
+    for (size_t f = 0; f < x->n_findings; f++) {
+        const finding *a = &x->findings[f], *b = &y->findings[f];
+        if (a->code != b->code || a->line != b->line || strcmp(a->message, b->message) != 0 ||
+            strcmp(a->path ? a->path : "", b->path ? b->path : "") != 0 ||
+            strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "") != 0)
+            return false;
+    }
+    return true;
+}
+
+typedef struct {
+    const char *sha;
+    size_t index;
+} sha_index;
+
+static int compare_sha_index(const void *a, const void *b)
+{
+    const sha_index *x = a, *y = b;
+    int c = strcmp(x->sha, y->sha);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* For each input, the earlier input of the same bytes whose findings it
+ * repeats (a resend of a rejected file), or -1: written once in the
+ * manifest, so a flood of resends costs its findings once there too.
+ * NULL when out of memory. */
+static long *findings_as(const run_manifest *m)
+{
+    long *as = malloc((m->n_inputs ? m->n_inputs : 1) * sizeof *as);
+    sha_index *order = malloc((m->n_inputs ? m->n_inputs : 1) * sizeof *order);
+    if (!as || !order) {
+        free(as);
+        free(order);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_inputs; i++) {
+        as[i] = -1;
+        if (m->inputs[i].status == SOURCE_REJECTED && m->inputs[i].n_findings)
+            order[n++] = (sha_index){m->inputs[i].id.sha256_hex, i};
+    }
+    qsort(order, n, sizeof *order, compare_sha_index);
+    for (size_t g = 0; g < n;) {
+        size_t end = g;
+        while (end < n && strcmp(order[end].sha, order[g].sha) == 0)
+            end++;
+        for (size_t k = g + 1; k < end; k++)
+            for (size_t j = g; j < k && as[order[k].index] < 0; j++)
+                if (as[order[j].index] < 0 &&
+                    findings_equal(&m->inputs[order[j].index], &m->inputs[order[k].index]))
+                    as[order[k].index] = (long)order[j].index;
+        g = end;
+    }
+    free(order);
+    return as;
+}
+
+static json_t *input_json(const manifest_input *in, const config *cfg, long findings_as)
 {
     char period[8], date[11];
     json_t *ids = json_array(), *list = json_array();
@@ -175,7 +236,7 @@ static json_t *input_json(const manifest_input *in, const config *cfg)
     int rc = 0;
     for (size_t k = 0; k < in->n_ids; k++)
         rc |= json_array_append_new(ids, json_pack("[s, I]", in->ids[k], (json_int_t)in->id_lines[k]));
-    for (size_t k = 0; k < in->n_findings; k++)
+    for (size_t k = 0; findings_as < 0 && k < in->n_findings; k++)
         rc |= json_array_append_new(list, finding_json(&in->findings[k]));
     if (in->id.has_period)
         period_format(&in->id.period, period);
@@ -192,6 +253,9 @@ static json_t *input_json(const manifest_input *in, const config *cfg)
         in->id.has_indsendt && in->id.indsendt.fuzzy, "valid", in->valid, "status",
         source_status_code(in->status), "errors", (json_int_t)in->errors, "warnings",
         (json_int_t)in->warnings, "ids", ids, "findings", list);
+    if (o && findings_as >= 0 && (json_object_del(o, "findings") != 0 ||
+                                  json_object_set_new(o, "findings_as", json_integer(findings_as)) != 0))
+        rc = -1;
     if (rc && o) {
         json_decref(o);
         return NULL;
@@ -205,9 +269,10 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
     char utc[32], period[8];
     time_format_utc(m->recorded_time, utc);
     json_t *inputs = json_array(), *periods = json_array();
-    int rc = inputs && periods ? 0 : -1;
+    long *as = findings_as(m);
+    int rc = inputs && periods && as ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < m->n_inputs; i++) {
-        json_t *one = input_json(&m->inputs[i], cfg);
+        json_t *one = input_json(&m->inputs[i], cfg, as[i]);
         rc = one ? json_array_append_new(inputs, one) : -1;
     }
     for (size_t i = 0; rc == 0 && i < m->n_periods; i++) {
@@ -239,6 +304,7 @@ int archive_write_manifest(const run_manifest *m, const config *cfg, const char 
     json_decref(inputs);
     json_decref(periods);
     json_decref(rewrites);
+    free(as);
     char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text) {
@@ -256,7 +322,8 @@ static const char *dup_string(arena *a, json_t *v)
     return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
 }
 
-static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *in)
+static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *in,
+                       const manifest_input *earlier, size_t n_earlier)
 {
     memset(in, 0, sizeof *in);
     in->id.name = dup_string(a, json_object_get(o, "name"));
@@ -287,7 +354,8 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
         return false;
 
     json_t *ids = json_object_get(o, "ids"), *list = json_object_get(o, "findings");
-    if (!json_is_array(ids) || !json_is_array(list))
+    json_t *same_as = json_object_get(o, "findings_as");   /* an earlier input's, repeated */
+    if (!json_is_array(ids) || (!json_is_array(list) && !json_is_integer(same_as)))
         return false;
     in->n_ids = json_array_size(ids);
     in->ids = arena_alloc_array(a, in->n_ids ? in->n_ids : 1, sizeof *in->ids);
@@ -301,15 +369,25 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
         if (!in->ids[k])
             return false;
     }
+    if (json_is_integer(same_as)) {
+        json_int_t k = json_integer_value(same_as);
+        if (k < 0 || (size_t)k >= n_earlier)
+            return false;
+        /* The same list: their file is the first's (report_finding_text_as). */
+        in->n_findings = earlier[k].n_findings;
+        in->findings = earlier[k].findings;
+        return true;
+    }
     in->n_findings = json_array_size(list);
-    in->findings = arena_alloc_array(a, in->n_findings ? in->n_findings : 1, sizeof *in->findings);
-    if (!in->findings)
+    finding *list_read = arena_alloc_array(a, in->n_findings ? in->n_findings : 1, sizeof *list_read);
+    in->findings = list_read;
+    if (!list_read)
         return false;
     for (size_t k = 0; k < in->n_findings; k++) {
         json_t *f = json_array_get(list, k);
         const char *code = json_string_value(json_object_get(f, "code"));
         int c = code ? finding_code_from_name(code) : -1;
-        finding *x = &in->findings[k];
+        finding *x = &list_read[k];
         if (c < 0)
             return false;
         x->code = (finding_code)c;
@@ -384,7 +462,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
         goto done;
     }
     for (size_t i = 0; i < m->n_inputs; i++)
-        if (!read_input(a, json_array_get(inputs, i), cfg, &m->inputs[i])) {
+        if (!read_input(a, json_array_get(inputs, i), cfg, &m->inputs[i], m->inputs, i)) {
             snprintf(err, errlen, "%s: inputs[%zu] er ufuldstændigt eller nævner en forvaltning, "
                      "konfigurationen ikke kender", path, i);
             goto done;

@@ -76,7 +76,7 @@ typedef struct {
     const char **ids;
     uint32_t *id_lines;
     size_t n_ids;
-    finding *findings;           /* of processing */
+    const finding *findings;     /* of processing */
     size_t n_findings;
     size_t errors, warnings;     /* after admission */
 } manifest_input;

@@ -108,7 +108,7 @@ static void print_admitted(void *ctx, const source_row *row)
     clear_progress(ctx);
     for (size_t k = 0; k < row->n_findings; k++)
         if (row->findings[k].severity == SEVERITY_ERROR)
-            report_finding_text(stderr, &row->findings[k]);
+            report_finding_text_as(stderr, &row->findings[k], row->id.name);
 }
 
 static void print_left(void *ctx, const finding *why)
@@ -237,14 +237,14 @@ typedef struct {
 static bool intake_one(void *ctx, size_t i, processed_file *p)
 {
     intake_ctx *in = ctx;
-    ledger_entry *e = ledger_admit(in->l, p, in->files[i].path, 0);
+    ledger_entry *e = ledger_admit(in->l, p, in->files[i].path, 0, NULL);
     if (!e)
         return false;
     in->counts[e->row.status]++;
     if (e->row.status == SOURCE_REJECTED)
         for (size_t k = 0; k < e->row.n_findings; k++)
             if (e->row.findings[k].severity == SEVERITY_ERROR)
-                report_finding_text(stderr, &e->row.findings[k]);
+                report_finding_text_as(stderr, &e->row.findings[k], e->row.id.name);
     return true;
 }
 

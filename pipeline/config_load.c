@@ -276,10 +276,11 @@ static int load_limits(loader *l, json_t *root, config *c)
     static const char *const limit_keys[] = {
         "max_file_bytes", "max_expanded_bytes", "max_expansion_ratio",
         "max_findings_per_document", "max_indsatser_per_document",
-        "max_indikatorer_per_document", "max_niveauer_per_document", "max_night_bytes", NULL};
+        "max_indikatorer_per_document", "max_niveauer_per_document", "max_night_bytes",
+        "max_rows_per_sheet", NULL};
     json_t *limits = json_object_get(root, "limits");
     double file_bytes, expanded, ratio, findings, tolerance, indsatser, indikatorer, niveauer,
-        night;
+        night, sheet_rows;
     if (!json_is_object(limits))
         return fail(l, "limits", "must be an object");
     if (only_known_keys(l, limits, "limits", limit_keys) ||
@@ -290,7 +291,8 @@ static int load_limits(loader *l, json_t *root, config *c)
         get_limit(l, limits, "max_indsatser_per_document", 1, SHEET_ROWS, 10000, &indsatser) ||
         get_limit(l, limits, "max_indikatorer_per_document", 1, SHEET_ROWS, 100000, &indikatorer) ||
         get_limit(l, limits, "max_niveauer_per_document", 1, 10000, 1000, &niveauer) ||
-        get_limit(l, limits, "max_night_bytes", 1024, 1e13, 4294967296.0, &night))
+        get_limit(l, limits, "max_night_bytes", 1024, 1e13, 4294967296.0, &night) ||
+        get_limit(l, limits, "max_rows_per_sheet", 10, SHEET_ROWS - 1, 100000, &sheet_rows))
         return -1;
     /* A period holds one current document per department: their rows must
      * fit one sheet, whatever the departments send. */
@@ -313,6 +315,7 @@ static int load_limits(loader *l, json_t *root, config *c)
     c->max_indikatorer = (size_t)indikatorer;
     c->max_niveauer = (size_t)niveauer;
     c->max_night_bytes = (uint64_t)night;
+    c->max_sheet_rows = (size_t)sheet_rows;
     c->pct_tolerance = tolerance / 100.0;
     return 0;
 }

@@ -118,6 +118,7 @@ struct ledger {
     size_t n_cached, cap_cached;
     index_map by_content;        /* sha256 → the first entry with those bytes that was not rejected */
     index_map by_copy;           /* sha256 → the first entry whose bytes are archived */
+    index_map rejected;          /* sha256 → the first rejected entry with those bytes */
     index_map current;           /* "department period" → the accepted document */
     index_map ids;               /* "period id" → the last accepted document using it */
     /* A ledger with a source holds part of the archive (ledger_set_source). */
@@ -174,6 +175,7 @@ void ledger_free(ledger *l)
     free(l->cached);
     index_free(&l->by_content);
     index_free(&l->by_copy);
+    index_free(&l->rejected);
     index_free(&l->current);
     index_free(&l->ids);
     index_free(&l->loaded_periods);
@@ -287,10 +289,35 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
     return true;
 }
 
-/* The entry's findings: those of processing, then those admission adds. */
+/* Whether two lists of findings say the same (code, line, path, message,
+ * detail): a resend of rejected bytes, found wrong in the same ways. */
+static bool same_findings(const finding *x, size_t nx, const finding *y, size_t ny)
+{
+    if (nx != ny)
+        return false;
+    for (size_t i = 0; i < nx; i++)
+        if (x[i].code != y[i].code || x[i].line != y[i].line || strcmp(x[i].message, y[i].message) != 0 ||
+            strcmp(x[i].path ? x[i].path : "", y[i].path ? y[i].path : "") != 0 ||
+            strcmp(x[i].detail ? x[i].detail : "", y[i].detail ? y[i].detail : "") != 0)
+            return false;
+    return true;
+}
+
+/* The entry's findings: those of processing, then those admission adds. A
+ * resend of rejected bytes found wrong in the same ways shares the texts of
+ * the first such entry: a flood of resends costs its findings once. */
 static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const findings *added)
 {
     size_t n = a->n_findings + added->n;
+    const ledger_entry *first =
+        e->row.status == SOURCE_REJECTED && added->n == 0 && e->row.id.sha256_hex[0]
+            ? index_get(&l->rejected, e->row.id.sha256_hex) : NULL;
+    if (first && first != e && same_findings(a->findings, a->n_findings, first->row.findings,
+                                             first->row.n_findings)) {
+        e->row.findings = first->row.findings;   /* their file is the first's (report_finding_text_as) */
+        e->row.n_findings = n;
+        return true;
+    }
     finding *copy = arena_alloc_array(l->a, n ? n : 1, sizeof *copy);
     if (!copy)
         return false;
@@ -485,7 +512,9 @@ static ledger_entry *new_entry(ledger *l, const admission *a)
     e->row.id = a->id;
     e->row.id.name = arena_strdup(l->a, a->id.name);
     e->row.id.sha256_hex = arena_strdup(l->a, a->id.sha256_hex);
-    if (!e->path || !e->archived || !e->path_sha256_hex || !e->row.id.name || !e->row.id.sha256_hex)
+    e->row.received = a->received && a->received[0] ? arena_strdup(l->a, a->received) : NULL;
+    if (!e->path || !e->archived || !e->path_sha256_hex || !e->row.id.name || !e->row.id.sha256_hex ||
+        (a->received && a->received[0] && !e->row.received))
         return NULL;
     return e;
 }
@@ -506,6 +535,8 @@ static bool keep_entry(ledger *l, ledger_entry *e)
 {
     const char *sha = e->row.id.sha256_hex;
     if (sha[0] && e->row.status != SOURCE_REJECTED && !index_first(&l->by_content, sha, e))
+        return false;
+    if (sha[0] && e->row.status == SOURCE_REJECTED && !index_first(&l->rejected, sha, e))
         return false;
     if (sha[0] && e->archived[0] && !index_first(&l->by_copy, sha, e))
         return false;
@@ -565,7 +596,8 @@ ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status
     return keep_entry(l, e) ? e : NULL;
 }
 
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index)
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index,
+                           const char *received)
 {
     const document *doc = p->doc;
     const char **ids = NULL;
@@ -592,6 +624,7 @@ ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_
         .path = path, .valid = p->accepted,
         .ids = ids, .id_lines = lines, .n_ids = doc ? doc->n_indsatser : 0,
         .findings = p->findings.items, .n_findings = p->findings.n, .run_index = run_index,
+        .received = received,
     };
     ledger_entry *e = ledger_admit_record(l, &a);
     free(ids);
@@ -607,7 +640,7 @@ ledger_entry *ledger_take_file(ledger *l, const char *path, const char *name, si
     processed_file p;
     ledger_entry *e = NULL;
     if (process_file(path, name, l->cfg, &p) == 0)
-        e = ledger_admit(l, &p, path, run_index);
+        e = ledger_admit(l, &p, path, run_index, NULL);
     processed_file_release(&p);   /* empty when the ledger kept it */
     return e;
 }

@@ -40,6 +40,7 @@ typedef struct {
     const finding *findings;     /* from processing */
     size_t n_findings;
     size_t run_index;            /* the run it arrived in: its position among the runs */
+    const char *received;        /* when it landed in the inbox (ISO UTC), or NULL */
 } admission;
 
 typedef struct ledger_entry {
@@ -122,9 +123,11 @@ typedef struct {
  * count, or (size_t)-1 when out of memory. */
 size_t ledger_period_digests(const ledger *l, period_digest **out);
 
-/* The same for a file just processed: takes p over (afterwards p is empty),
- * keeping its document in the cache when accepted and the budget allows. */
-ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index);
+/* The same for a file just processed (received: when it landed in the inbox,
+ * ISO UTC, or NULL): takes p over (afterwards p is empty), keeping its
+ * document in the cache when accepted and the budget allows. */
+ledger_entry *ledger_admit(ledger *l, processed_file *p, const char *path, size_t run_index,
+                           const char *received);
 
 /* Processes the file at path (shown as `name`) and admits it. Returns the
  * entry, or NULL when out of memory. */

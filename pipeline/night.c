@@ -161,6 +161,7 @@ static admission admission_of(night *n, const manifest_input *in, size_t run_ind
         .path_sha256_hex = in->archived_sha256, .load_cfg = &n->archive_cfg, .valid = in->valid,
         .ids = in->ids, .id_lines = in->id_lines, .n_ids = in->n_ids,
         .findings = in->findings, .n_findings = in->n_findings, .run_index = run_index,
+        .received = in->received,
     };
 }
 
@@ -199,7 +200,7 @@ static char *quarantine_reasons(const ledger_entry *e, const char *run_id, time_
             "Fejl og advarsler (FIL:LINJE: alvor KODE: besked [element]):\n",
             e->row.id.name, run_id, when, e->row.id.sha256_hex);
     for (size_t k = 0; k < e->row.n_findings; k++)
-        report_finding_text(f, &e->row.findings[k]);
+        report_finding_text_as(f, &e->row.findings[k], e->row.id.name);
     fprintf(f, "\nRet fejlene og send filen igen. Kontrollér den først med:\n"
                "  statusnotat check -- \"%s\"\n",
             e->row.id.name);
@@ -1143,20 +1144,31 @@ static run_manifest *manifest_of(night *n, size_t run_index, const char *id, siz
         in->ids = e->ids;
         in->n_ids = e->n_ids;
         in->id_lines = e->id_lines;
-        /* Processing findings only: admission's are made again on replay. */
-        in->findings = arena_alloc_array(a, e->row.n_findings ? e->row.n_findings : 1,
-                                         sizeof *in->findings);
-        if (!in->findings) {
-            arena_free(a);
-            return NULL;
-        }
+        /* Processing findings only: admission's are made again on replay.
+         * Without any of admission's, the entry's own list (a flood of
+         * resends shares one). */
         in->errors = source_row_count(&e->row, SEVERITY_ERROR);
         in->warnings = source_row_count(&e->row, SEVERITY_WARNING);
-        for (size_t f = 0; f < e->row.n_findings; f++) {
-            const finding *x = &e->row.findings[f];
-            if (x->code == F_ID_CONFLICT || x->code == F_DOCUMENT_OLDER)
-                continue;
-            in->findings[in->n_findings++] = *x;
+        bool admissions = false;
+        for (size_t f = 0; f < e->row.n_findings; f++)
+            admissions |= e->row.findings[f].code == F_ID_CONFLICT ||
+                          e->row.findings[f].code == F_DOCUMENT_OLDER;
+        if (!admissions) {
+            in->findings = e->row.findings;
+            in->n_findings = e->row.n_findings;
+        } else {
+            finding *kept = arena_alloc_array(a, e->row.n_findings, sizeof *kept);
+            if (!kept) {
+                arena_free(a);
+                return NULL;
+            }
+            for (size_t f = 0; f < e->row.n_findings; f++) {
+                const finding *x = &e->row.findings[f];
+                if (x->code == F_ID_CONFLICT || x->code == F_DOCUMENT_OLDER)
+                    continue;
+                kept[in->n_findings++] = *x;
+            }
+            in->findings = kept;
         }
         in->valid = e->valid;
         k++;
@@ -1276,6 +1288,9 @@ typedef struct {
     size_t n_taken, run_index;
 } admit_ctx;
 
+/* How many of a file's errors its log line names. */
+enum { LOGGED_ERRORS = 20 };
+
 static bool admit_one(void *ctx, size_t k, processed_file *p)
 {
     admit_ctx *ac = ctx;
@@ -1284,7 +1299,7 @@ static bool admit_one(void *ctx, size_t k, processed_file *p)
     const intake *taken = ac->taken;
     if (n->ev->progress)
         n->ev->progress(n->ev->ctx, k + 1, ac->n_taken, taken[k].name);
-    ledger_entry *e = ledger_admit(n->l, p, taken[k].staged.path, ac->run_index);
+    ledger_entry *e = ledger_admit(n->l, p, taken[k].staged.path, ac->run_index, taken[k].received);
     if (!e) {
         snprintf(res->err, sizeof res->err, "%s: %s", taken[k].name, ledger_error(n->l));
         n->store_failed = n->store != NULL;
@@ -1299,11 +1314,13 @@ static bool admit_one(void *ctx, size_t k, processed_file *p)
     res->n_files++;
     if (n->ev->admitted)
         n->ev->admitted(n->ev->ctx, &e->row);
-    /* The errors with their details (libxml2's or the system's words). */
+    /* The errors with their details (libxml2's or the system's words): the
+     * first LOGGED_ERRORS; the quarantine's reasons file has them all. */
     json_t *errors = json_array();
+    size_t logged = 0;
     for (size_t f = 0; errors && f < e->row.n_findings; f++) {
         const finding *x = &e->row.findings[f];
-        if (x->severity != SEVERITY_ERROR)
+        if (x->severity != SEVERITY_ERROR || logged++ >= LOGGED_ERRORS)
             continue;
         json_t *one = json_pack("{s:s, s:I, s:s}", "code", finding_code_name(x->code), "line",
                                 (json_int_t)x->line, "message", x->message);

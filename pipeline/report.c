@@ -5,11 +5,16 @@
 
 void report_finding_text(FILE *out, const finding *x)
 {
+    report_finding_text_as(out, x, x->file);
+}
+
+void report_finding_text_as(FILE *out, const finding *x, const char *file)
+{
     if (x->line)
-        fprintf(out, "%s:%u: %s %s: %s", x->file, x->line, severity_label(x->severity),
+        fprintf(out, "%s:%u: %s %s: %s", file, x->line, severity_label(x->severity),
                 finding_code_name(x->code), x->message);
     else
-        fprintf(out, "%s: %s %s: %s", x->file, severity_label(x->severity),
+        fprintf(out, "%s: %s %s: %s", file, severity_label(x->severity),
                 finding_code_name(x->code), x->message);
     if (x->path)
         fprintf(out, " [%s]", x->path);

@@ -14,6 +14,10 @@
 #include "process.h"
 
 void report_finding_text(FILE *out, const finding *x);
+/* The same for a source's finding under the source's own name: a resend of
+ * rejected bytes shares the first copy's findings (ledger.h), whose file
+ * is the first copy's. */
+void report_finding_text_as(FILE *out, const finding *x, const char *file);
 void report_file_text(FILE *out, const processed_file *p);
 
 /* JSON of one finding / one file (with its document when accepted). NULL

@@ -111,6 +111,7 @@ static char *entry_line(const ledger_entry *e, const config *cfg, arena *a)
         rc |= (k && fputs(RS, f) < 0) | put(f, a, e->ids[k]) |
               (fprintf(f, US "%u", e->id_lines[k]) < 0);
     rc |= fputc('\t', f) < 0;
+    rc |= put(f, a, e->row.received) | (fputc('\t', f) < 0);
     for (size_t k = 0; k < e->row.n_findings; k++) {
         const finding *x = &e->row.findings[k];
         rc |= (k && fputs(RS, f) < 0) |
@@ -145,8 +146,8 @@ static size_t split(char *s, char sep, char **fields, size_t max)
 static bool restore_line(char *line, size_t seq, const char *archive, const config *cfg,
                          const config *load_cfg, ledger *l, arena *scratch)
 {
-    char *f[15];
-    if (split(line, '\t', f, 15) != 15)
+    char *f[16];
+    if (split(line, '\t', f, 16) != 16)
         return false;
     admission a = {.valid = f[7][0] == '1', .load_cfg = load_cfg};
     a.id.name = f[0];
@@ -188,11 +189,12 @@ static bool restore_line(char *line, size_t seq, const char *archive, const conf
     a.id_lines = lines;
     a.n_ids = n_ids;
     /* findings */
-    size_t n_findings = f[14][0] ? 1 : 0;
-    for (const char *p = f[14]; *p; p++)
+    a.received = f[14][0] ? f[14] : NULL;
+    size_t n_findings = f[15][0] ? 1 : 0;
+    for (const char *p = f[15]; *p; p++)
         n_findings += *p == '\x1e';
     finding *list = arena_alloc_array(scratch, n_findings ? n_findings : 1, sizeof *list);
-    rest = f[14];
+    rest = f[15];
     for (size_t k = 0; list && k < n_findings; k++) {
         char *next = strchr(rest, '\x1e');
         if (next)
@@ -299,8 +301,14 @@ static bool restore_rows(state_store *s, ledger *l, sqlite3_stmt *st, char *err,
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         size_t seq = (size_t)sqlite3_column_int64(st, 0);
         const char *line = (const char *)sqlite3_column_text(st, 1);
-        char *copy = line ? arena_strdup(s->scratch, line) : NULL;
-        if (!copy || !restore_line(copy, seq, s->archive, s->cfg, s->load_cfg, l, s->scratch)) {
+        /* The row's texts in an arena of its own: the ledger copies what it
+         * keeps (sharing a resend's findings), so a period of many rejected
+         * documents costs their findings once, not again here. */
+        arena *row = arena_new();
+        char *copy = row && line ? arena_strdup(row, line) : NULL;
+        bool restored = copy && restore_line(copy, seq, s->archive, s->cfg, s->load_cfg, l, row);
+        arena_free(row);
+        if (!restored) {
             snprintf(err, errlen, "%s/state.sqlite: tilstandens post nr. %zu kan ikke læses", s->archive,
                      seq);
             sqlite3_reset(st);

@@ -23,7 +23,7 @@
  * order —, sha256, period or NULL, line: the entry's fields separated by TAB —
  * name, sha256, bytes, department code, period, indsendt, indsendt_fuzzy,
  * valid, status, superseded_by, archived, archived_sha256, run index, ids
- * (id US line, joined by RS) and findings (code US line US path US message US
+ * (id US line, joined by RS), received (ISO UTC) and findings (code US line US path US message US
  * detail, joined by RS), US and RS being the bytes 0x1F and 0x1E, every text
  * one line without control bytes), indexed by sha256 and by period; periods
  * (period, digest: ledger_period_digests); workbooks (the share's records,

@@ -2,6 +2,7 @@
  * see aggregate.h. */
 #include "aggregate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,42 +188,118 @@ static void add_staff(builder *b, const personale *p, size_t *contributors)
     }
 }
 
+typedef struct {
+    const char *sha;
+    size_t index;
+} sha_place;
+
+static int compare_sha_place(const void *a, const void *b)
+{
+    const sha_place *x = a, *y = b;
+    int c = strcmp(x->sha, y->sha);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* For each of the report's sources, the first rejected source with its
+ * bytes (itself when it is the first, or not rejected): resends of rejected
+ * bytes are one row of Kilder and their findings one set in Fund. */
+static size_t *rejected_groups(builder *b, const source_row *const *s, size_t n)
+{
+    size_t *first = alloc_array(b, n, sizeof *first);
+    sha_place *order = alloc_array(b, n, sizeof *order);
+    if (!first || !order)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        first[i] = i;
+        if (s[i]->status == SOURCE_REJECTED && s[i]->id.sha256_hex[0])
+            order[k++] = (sha_place){s[i]->id.sha256_hex, i};
+    }
+    qsort(order, k, sizeof *order, compare_sha_place);
+    for (size_t g = 1; g < k; g++)
+        if (strcmp(order[g].sha, order[g - 1].sha) == 0)
+            first[order[g].index] = first[order[g - 1].index];
+    return first;
+}
+
+/* "SOF-2008-H2.xml (sendt 1.049 gange med de samme bytes, 2008-12-10 til
+ * 2008-12-15; sidst som SOF-2008-H2-1048.xml)" */
+static const char *copies_label(builder *b, const source_row *first, const source_row *last,
+                                size_t copies)
+{
+    char count[32], dates[64] = "";
+    value_format_thousands((__int128)copies, count, sizeof count);
+    if (first->received && last->received)
+        snprintf(dates, sizeof dates, ", %.10s til %.10s", first->received, last->received);
+    const char *label = arena_printf(b->a, "%s (sendt %s gange med de samme bytes%s; sidst som %s)",
+                                     first->id.name, count, dates, last->id.name);
+    if (!label)
+        b->oom = true;
+    return label ? label : first->id.name;
+}
+
 static void add_sources(builder *b)
 {
     const aggregate_input *in = b->in;
     period_report *r = b->r;
-    size_t n_fund = 0;
-    r->sources = alloc_array(b, in->n_sources, sizeof *r->sources);
-    for (size_t i = 0; i < in->n_sources; i++)
-        n_fund += in->sources[i].n_findings;
-    r->fund = alloc_array(b, n_fund, sizeof *r->fund);
-    if (!r->sources || !r->fund)
+    size_t cap = in->cfg->max_sheet_rows, n = 0, n_findings = 0;
+    const source_row **mine = alloc_array(b, in->n_sources, sizeof *mine);
+    if (!mine)
         return;
-    for (size_t i = 0; i < in->n_sources; i++) {
-        const source_row *s = &in->sources[i];
-        if (in->department >= 0 && s->id.department != in->department)
-            continue;
-        r->sources[r->n_sources++] = s;
+    for (size_t i = 0; i < in->n_sources; i++)
+        if (in->department < 0 || in->sources[i].id.department == in->department) {
+            mine[n++] = &in->sources[i];
+            n_findings += in->sources[i].n_findings;
+        }
+    size_t *first = rejected_groups(b, mine, n);
+    size_t *row_of = alloc_array(b, n, sizeof *row_of);   /* each group leader's Kilder row */
+    size_t *copies = alloc_array(b, n, sizeof *copies);
+    size_t *last = alloc_array(b, n, sizeof *last);
+    r->sources = alloc_array(b, n < cap ? n : cap, sizeof *r->sources);
+    r->fund = alloc_array(b, n_findings < cap ? n_findings : cap, sizeof *r->fund);
+    if (!first || !row_of || !copies || !last || !r->sources || !r->fund)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        copies[first[i]]++;
+        last[first[i]] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const source_row *s = mine[i];
         switch (s->status) {
         case SOURCE_ACCEPTED: r->docs_accepted++; break;
         case SOURCE_REJECTED: r->docs_rejected++; break;
         case SOURCE_SUPERSEDED: r->docs_superseded++; break;
         case SOURCE_DUPLICATE: r->docs_duplicate++; break;
         }
+        if (first[i] != i)
+            continue;            /* a resend: counted in its first's row */
+        const char *file = copies[i] > 1 ? copies_label(b, s, mine[last[i]], copies[i]) : s->id.name;
+        if (r->n_sources < cap)
+            r->sources[r->n_sources++] = (kilder_row){s, file, copies[i]};
+        else
+            r->sources_omitted++;
         /* A duplicate says nothing new; a superseded document's findings are
          * history, except the one that says why it does not count. */
         if (s->status == SOURCE_DUPLICATE)
             continue;
+        bool omitted = false;
         for (size_t k = 0; k < s->n_findings; k++) {
             const finding *x = &s->findings[k];
             if (s->status == SOURCE_SUPERSEDED && x->code != F_DOCUMENT_OLDER)
                 continue;
+            if (r->n_fund == cap) {
+                r->fund_omitted++;
+                omitted = true;
+                continue;
+            }
             fund_row *f = &r->fund[r->n_fund++];
             f->finding = x;
+            f->file = file;
             f->message = x->message;
             f->path = x->path;
             f->action = finding_code_action(x->code);
         }
+        r->fund_omitted_files += omitted;
     }
 }
 

@@ -131,10 +131,20 @@ typedef struct {
 
 typedef struct {
     const finding *finding;
+    const char *file;            /* Fil: the source's name (with its resends counted) */
     const char *message;
     const char *path;
     const char *action;          /* Handling */
 } fund_row;
+
+/* A row of Kilder: one source — or, for rejected bytes sent again and again,
+ * the first of them standing for every copy (FORMAT.md: a resend of a
+ * rejected document is rejected again; the sheet shows it once, counted). */
+typedef struct {
+    const source_row *source;    /* the first */
+    const char *file;            /* Fil: its name, with the count and dates of the copies */
+    size_t copies;               /* deliveries of these bytes the row stands for (1: itself) */
+} kilder_row;
 
 typedef struct period_report {
     const config *cfg;
@@ -150,7 +160,9 @@ typedef struct period_report {
     staff_row *staff;                     size_t n_staff;
     indicator_row *indicators;            size_t n_indicators;
     fund_row *fund;                       size_t n_fund;
-    const source_row **sources;           size_t n_sources;
+    kilder_row *sources;                  size_t n_sources;
+    /* Past cfg->max_sheet_rows: what is not shown, summed up in one row. */
+    size_t fund_omitted, fund_omitted_files, sources_omitted;
 
     /* Overblik. */
     size_t docs_accepted, docs_rejected, docs_superseded, docs_duplicate;

@@ -719,18 +719,29 @@ static void sheet_validering(emitter *e)
     if (!s.ws)
         return;
     static const char *const headers[] = {"Alvor", "Kode", "Fil", "Linje", "Sti", "Besked", "Handling"};
-    add_table(&s, "Fund", 0, r->n_fund, headers, 7, 1ull << 3);   /* Linje */
+    size_t rows = r->n_fund + (r->fund_omitted > 0);
+    add_table(&s, "Fund", 0, rows, headers, 7, 1ull << 3);   /* Linje */
     for (size_t i = 0; i < r->n_fund && e->error == LXW_NO_ERROR; i++) {
         const fund_row *x = &r->fund[i];
         lxw_row_t row = (lxw_row_t)(1 + i);
         put_string(&s, row, 0, severity_label(x->finding->severity), NULL);
         put_string(&s, row, 1, finding_code_name(x->finding->code), NULL);
-        put_string(&s, row, 2, x->finding->file, NULL);
+        put_string(&s, row, 2, x->file, NULL);
         if (x->finding->line)
             put_number(&s, row, 3, x->finding->line, e->f.year);
         put_string(&s, row, 4, x->path, NULL);
         put_string(&s, row, 5, x->message, NULL);
         put_string(&s, row, 6, x->action, NULL);
+    }
+    if (r->fund_omitted) {   /* the sheet's limit (limits.max_rows_per_sheet): where the rest are */
+        char more[32], files[32];
+        value_format_thousands((__int128)r->fund_omitted, more, sizeof more);
+        value_format_thousands((__int128)r->fund_omitted_files, files, sizeof files);
+        put_string(&s, (lxw_row_t)(1 + r->n_fund), 5,
+                   format_text(e, "… og %s fund mere i %s filer, som ikke er vist her (arket viser højst "
+                               "%zu rækker); de står i kørslernes log (ARKIV/runs/<kørsel>/log.jsonl) og i "
+                               "karantænens begrundelser (ARKIV/quarantine/<kørsel>/<fil>.reasons.txt)",
+                               more, files, e->cfg->max_sheet_rows), NULL);
     }
     finish_sheet(&s, 7, true);
 }
@@ -746,12 +757,13 @@ static void sheet_kilder(emitter *e)
         return;
     static const char *const headers[] = {"Fil", "SHA-256", "Bytes", "Forvaltning", "Periode",
                                           "Indsendt", "Status", "Erstattet af"};
-    add_table(&s, "Kilder", 0, r->n_sources, headers, 8, 1ull << 2 | 1ull << 5);   /* Bytes, Indsendt */
+    add_table(&s, "Kilder", 0, r->n_sources + (r->sources_omitted > 0), headers, 8,
+              1ull << 2 | 1ull << 5);   /* Bytes, Indsendt */
     for (size_t i = 0; i < r->n_sources && e->error == LXW_NO_ERROR; i++) {
-        const source_row *x = r->sources[i];
+        const source_row *x = r->sources[i].source;
         lxw_row_t row = (lxw_row_t)(1 + i);
         char period[8];
-        put_string(&s, row, 0, x->id.name, NULL);
+        put_string(&s, row, 0, r->sources[i].file, NULL);
         put_string(&s, row, 1, x->id.sha256_hex, NULL);
         put_number(&s, row, 2, (double)x->id.bytes, e->f.count);
         if (x->id.department >= 0)
@@ -765,6 +777,14 @@ static void sheet_kilder(emitter *e)
         put_string(&s, row, 6, source_status_label(x->status), NULL);
         if (x->superseded_by)
             put_string(&s, row, 7, x->superseded_by, NULL);
+    }
+    if (r->sources_omitted) {
+        char more[32];
+        value_format_thousands((__int128)r->sources_omitted, more, sizeof more);
+        put_string(&s, (lxw_row_t)(1 + r->n_sources), 0,
+                   format_text(e, "… og %s filer mere, som ikke er vist her (arket viser højst %zu rækker); "
+                               "alle står i arkivets manifester (ARKIV/runs/<kørsel>/manifest.json)", more,
+                               e->cfg->max_sheet_rows), NULL);
     }
     finish_sheet(&s, 8, true);
 }
@@ -1141,8 +1161,8 @@ static bool fits_excel(const period_report *r, char *err, size_t errlen)
         size_t rows;
     } tables[] = {
         {"Indsatser", r->n_indsatser}, {"Indikatorer", r->n_indicators},
-        {"Personale", r->n_staff},     {"Validering", r->n_fund},
-        {"Kilder", r->n_sources},
+        {"Personale", r->n_staff},     {"Validering", r->n_fund + (r->fund_omitted > 0)},
+        {"Kilder", r->n_sources + (r->sources_omitted > 0)},
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         if (tables[i].rows > SHEET_MAX_DATA_ROWS) {

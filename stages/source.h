@@ -47,6 +47,8 @@ typedef struct {
                                     instead, for a duplicate the earlier file it repeats; or NULL */
     const finding *findings;
     size_t n_findings;
+    const char *received;        /* when it landed in the inbox, ISO UTC ("2008-12-10T02:00:00Z");
+                                    NULL where unknown (a run without an archive) */
 } source_row;
 
 /* How many of a source's findings have severity s. */

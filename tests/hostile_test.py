@@ -270,10 +270,10 @@ def names():
         b"SOF-\xe6\xf8.xml": SOF,                       # Latin-1 from a Windows share
         b"ny\nlinje.xml": fixture("BUF-2008-H2.xml"),
         b"-rf.xml": bad,
-        b"tab\there\x07.xml": bad.replace(b"12,5", b"13,5"),
+        b"tab\there\x07.xml": bad.replace(b"</statusnotat>", b"<!-- 2 --></statusnotat>"),
         b"\\back.xml": fixture("OEKF-2008-H2.xml"),
         (b"L" * 251) + b".xml": br,                     # 255 bytes
-        (b"R" * 251) + b".xml": bad.replace(b"12,5", b"14,5"),  # 255 bytes, rejected
+        (b"R" * 251) + b".xml": bad.replace(b"</statusnotat>", b"<!-- 3 --></statusnotat>"),  # 255 bytes, rejected
     }
     for name, data in weird.items():
         deliver(w, name, data)
@@ -788,6 +788,56 @@ def state_damage():
         check(p is not None and p.returncode == 0, f"{what}: and the nights after: {p and out_text(p)}")
 
 
+def table(path, sheet, name):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[sheet]
+    c1, r1, c2, r2 = openpyxl.utils.cell.range_boundaries(ws.tables[name].ref)
+    rows = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def flood():
+    """A flood in one period: 2 000 resends of one rejected file and 2 000
+    distinct rejected files. The period's workbook is written (exit 1: only
+    rejections): the resends are one Kilder row with their count and dates,
+    their findings one set in Validering, and past limits.max_rows_per_sheet
+    the rest is one row that says where it is; a valid correction the next
+    night is written as well."""
+    cfg = limits(max_rows_per_sheet=500)
+    w = workdir("flood", cfg)
+    bad = fixture("bad-ambiguous-amount.xml")
+    for i in range(2000):
+        deliver(w, f"KFF-2008-H2-{i:04d}.xml", bad)
+        deliver(w, f"KFF-2008-H2-anden-{i:04d}.xml", bad.replace(b"</statusnotat>", f"<!-- {i} --></statusnotat>".encode()))
+    p = run(w, timeout=600)
+    check(p.returncode == 1, f"the flood night: exit 1 (rejections only): {p.returncode} {out_text(p)[-400:]}")
+    book = os.path.join(w["out"], "statusredegoerelse-2008-H2.xlsx")
+    check(os.path.exists(book), "the period's workbook is written")
+    rows = table(book, "Kilder", "Kilder")
+    check(len(rows) == 501, f"Kilder: 500 rows and one that sums up the rest: {len(rows)}")
+    check(rows[0]["Fil"].startswith("KFF-2008-H2-0000.xml (sendt 2.000 gange med de samme bytes, ")
+          and "sidst som KFF-2008-H2-1999.xml" in rows[0]["Fil"],
+          f"the resends are one row with their count and dates: {rows[0]['Fil']}")
+    check(rows[-1]["Fil"].startswith("… og 1.501 filer mere") and "manifest.json" in rows[-1]["Fil"],
+          f"the rest is summed up with where to find it: {rows[-1]['Fil']}")
+    fund = table(book, "Validering", "Fund")
+    check(len(fund) == 501 and fund[0]["Fil"] == rows[0]["Fil"] and
+          fund[-1]["Besked"].startswith("… og 1.501 fund mere i 1.501 filer") and "log.jsonl" in fund[-1]["Besked"],
+          f"Validering: the resends' findings once, and the rest summed up: {len(fund)} {fund[-1]}")
+    (rid, m), = manifests(w)
+    repeated = sum(1 for x in m["inputs"] if "findings_as" in x)
+    check(repeated == 1999, f"the manifest holds the resends' findings once: {repeated}")
+    deliver(w, "KFF-2008-H2-rettet.xml", bad.replace(b"26.5 mio", b"26,5 mio"))
+    p = run(w, EPOCH + DAY, timeout=600)
+    check(p.returncode == 0, f"a valid correction the next night: {p.returncode} {out_text(p)[-400:]}")
+    rows = table(book, "Kilder", "Kilder")
+    check(any(r["Status"] == "godkendt" and r["Fil"] == "KFF-2008-H2-rettet.xml" for r in rows) or
+          rows[-1]["Fil"].startswith("… og 1.502 filer mere"), "and shown")
+    check(table(book, "Indsatser", "Indsatser")[0]["Indsats-id"] == "KFF-01", "its initiative counts")
+    v = run(w, cmd=[BIN, "verify", "--archive", w["archive"], "--out", w["out"]], timeout=600)
+    check(v.returncode == 0, f"verify: {out_text(v)[-300:]}")
+
+
 def main():
     try:
         read_once()
@@ -803,6 +853,7 @@ def main():
         manifest_paths()
         tamper()
         own_files()
+        flood()
         state_damage()
         empty_night()
     finally:

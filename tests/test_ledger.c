@@ -40,7 +40,7 @@ static ledger_entry *admit(ledger *l, const char *name, const char *xml)
 {
     processed_file p;
     assert_int_equal(process_memory(xml, strlen(xml), name, test_config(), &p), 0);
-    ledger_entry *e = ledger_admit(l, &p, name, 0);
+    ledger_entry *e = ledger_admit(l, &p, name, 0, NULL);
     processed_file_release(&p);
     assert_non_null(e);
     return e;
