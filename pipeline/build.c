@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "contained.h"
 #include "emit.h"
 #include "overview.h"
 
@@ -31,6 +32,19 @@ static bool workbook_path(const char *out_dir, const char *stem, sn_period perio
     return n >= 0 && (size_t)n < size;
 }
 
+/* A workbook is written in a child process (contained.h): libxlsxwriter's
+ * unchecked allocations cannot take the night with them. */
+typedef struct {
+    const period_report *report;
+    const emit_options *options;
+} emit_job;
+
+static int emit_contained(void *ctx, char *err, size_t errlen)
+{
+    const emit_job *job = ctx;
+    return emit_workbook(job->report, job->options, err, errlen);
+}
+
 static int write_one(const period_report *report, const char *out_dir, const char *stem,
                      sn_period period, const build_options *o, char *err, size_t errlen)
 {
@@ -40,8 +54,16 @@ static int write_one(const period_report *report, const char *out_dir, const cha
         return -1;
     }
     emit_options eo = {.path = path, .created = o->created};
-    if (emit_workbook(report, &eo, err, errlen) != 0)
+    emit_job job = {report, &eo};
+    char why[1024];
+    if (contained_run(emit_contained, &job, o->jobs <= 1, why, sizeof why) != 0) {
+        /* The child's message names the file; a crash's does not. */
+        if (strstr(why, path))
+            snprintf(err, errlen, "%s", why);
+        else
+            snprintf(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
         return -1;
+    }
     if (o->on_written)
         o->on_written(o->ctx, path);
     return 0;

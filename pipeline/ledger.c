@@ -674,6 +674,13 @@ bool ledger_reload_ok(const ledger_entry *e, const processed_file *p, char *err,
 {
     if (strcmp(p->source.sha256_hex, e->path_sha256_hex) == 0 && p->accepted && p->doc)
         return true;
+    /* Read again and found wanting for a reason of the machine's, not the
+     * file's: said as what it is. */
+    for (size_t i = 0; i < p->findings.n; i++)
+        if (p->findings.items[i].code == F_INTERNAL || p->findings.items[i].code == F_FILE_UNREADABLE) {
+            snprintf(err, errlen, "%s: filen kan ikke læses igen: %s", e->path, p->findings.items[i].message);
+            return false;
+        }
     snprintf(err, errlen, "%s: filen er ikke den, der blev modtaget (ændret eller ulæselig)", e->path);
     return false;
 }

@@ -308,6 +308,7 @@ typedef struct {
     size_t n_digests;
     const manifest_rewrite *rewriting;   /* the rewrites being written (one run's); NULL: the run's own */
     size_t n_rewriting;
+    int64_t rewriting_created;   /* the time of the run they are of */
     size_t told;                 /* workbooks told since the last period was done */
     bool failed_to_record;       /* out of memory, or a workbook that cannot be hashed */
 } made_ctx;
@@ -345,10 +346,17 @@ static void record_workbook(made_ctx *w, const char *file, const char *path, con
         w->failed_to_record = true;
         return;
     }
-    if (!w->rewriting) {
+    if (!w->rewriting || !r->run[0]) {
+        /* The run's own; or one of an earlier run's period that had no
+         * record yet (its reports could not be made that night): that
+         * run's, with the key it has now. */
         char key[65];
         share_key(r, program_version(), w->m->config_sha256, w->digests, w->n_digests, key);
-        share_set_made(r, key, w->m->id, w->m->recorded_time, program_version(), w->m->config_sha256);
+        if (w->rewriting)
+            share_set_made(r, key, w->rewriting[0].of_run, w->rewriting_created, program_version(),
+                           w->m->config_sha256);
+        else
+            share_set_made(r, key, w->m->id, w->m->recorded_time, program_version(), w->m->config_sha256);
     }
     if (sha)
         share_set_written(r, path, sha);
@@ -549,6 +557,7 @@ static void write_rewrites(made_ctx *w, const int64_t *created, const char *cach
         qsort(periods, n_periods, sizeof *periods, period_compare_void);
         w->rewriting = &m->rewrites[i];
         w->n_rewriting = j - i;
+        w->rewriting_created = created[i];
         build_options bo = {.out_dir = n->out, .created = (time_t)created[i], .jobs = n->jobs,
                             .on_written = on_written, .on_failed = on_failed, .ctx = w,
                             .want = want_rewrite, .want_ctx = w};
@@ -650,8 +659,12 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
     }
     /* Earlier runs' workbooks, each with the time of the run it is of. */
     for (size_t i = 0; i < m->n_rewrites; i++) {
-        share_record *r = share_find(&n->sh, m->rewrites[i].file);
-        created[i] = r ? r->created : m->recorded_time;
+        created[i] = m->recorded_time;
+        for (size_t k = 0; k < n->sh.n; k++)   /* a record of the run it is of has its time */
+            if (strcmp(n->sh.items[k].run, m->rewrites[i].of_run) == 0) {
+                created[i] = n->sh.items[k].created;
+                break;
+            }
     }
     write_rewrites(&w, created, cache);
     if (w.failed_to_record) {
@@ -1299,6 +1312,15 @@ static bool admit_one(void *ctx, size_t k, processed_file *p)
     const intake *taken = ac->taken;
     if (n->ev->progress)
         n->ev->progress(n->ev->ctx, k + 1, ac->n_taken, taken[k].name);
+    /* The machine failed, not the file (out of memory while reading it): no
+     * verdict on the delivery, and nothing committed; the next night reads
+     * it again. */
+    for (size_t f = 0; f < p->findings.n; f++)
+        if (p->findings.items[f].code == F_INTERNAL) {
+            snprintf(n->res->err, sizeof n->res->err, "%s kunne ikke læses: %s; kørslen er ikke gennemført, "
+                     "og intet er ændret", taken[k].name, p->findings.items[f].message);
+            return false;
+        }
     ledger_entry *e = ledger_admit(n->l, p, taken[k].staged.path, ac->run_index, taken[k].received);
     if (!e) {
         snprintf(res->err, sizeof res->err, "%s: %s", taken[k].name, ledger_error(n->l));

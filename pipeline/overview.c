@@ -13,6 +13,7 @@
 
 #include "archive.h"
 #include "build.h"
+#include "contained.h"
 #include "durable.h"
 #include "emit.h"
 #include "version.h"
@@ -323,6 +324,22 @@ void overview_files(const overview *ov, void (*each)(void *ctx, const char *file
     }
 }
 
+/* An overview is written in a child process like a period's workbook
+ * (contained.h); the build's threads are done by then. */
+typedef struct {
+    const period_summary *rows;
+    size_t n;
+    const config *cfg;
+    const char *scope;
+    const emit_options *options;
+} overview_job;
+
+static int emit_overview_contained(void *ctx, char *err, size_t errlen)
+{
+    const overview_job *job = ctx;
+    return emit_overview(job->rows, job->n, job->cfg, job->scope, job->options, err, errlen);
+}
+
 /* One overview, when it has rows and is wanted: 0, or -1 with a message
  * (told to on_failed too). */
 static int write_one(const overview *ov, int department, const build_options *o, char *err,
@@ -344,10 +361,15 @@ static int write_one(const overview *ov, int department, const build_options *o,
             if (ov->rows[i].department == department)
                 rows[n++] = ov->rows[i];
         emit_options eo = {.path = path, .created = o->created};
-        rc = emit_overview(rows, n, c,
-                           department >= 0 ? c->departments.items[department].label
-                                           : "Alle forvaltninger",
-                           &eo, err, errlen);
+        overview_job job = {rows, n, c,
+                            department >= 0 ? c->departments.items[department].label : "Alle forvaltninger",
+                            &eo};
+        char why[1024];
+        rc = contained_run(emit_overview_contained, &job, true, why, sizeof why);
+        if (rc != 0 && strstr(why, path))
+            snprintf(err, errlen, "%s", why);
+        else if (rc != 0)
+            snprintf(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
     }
     if (rc == 0 && o->on_written)
         o->on_written(o->ctx, path);

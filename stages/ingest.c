@@ -1365,10 +1365,15 @@ static void report_xml_error(reader_state *st, const input_stream *in, bool open
         case XML_ERR_UNKNOWN_ENCODING:
             code = F_ENCODING_UNSUPPORTED;
             break;
+        case XML_ERR_NO_MEMORY:
+            code = F_INTERNAL;
+            break;
         default:
             break;
         }
-        if (code == F_XML_ENTITY)
+        if (code == F_INTERNAL)
+            REPORT(st, code, st->xml_line, NULL, "ikke nok hukommelse til at læse filen");
+        else if (code == F_XML_ENTITY)
             REPORT(st, code, st->xml_line, NULL,
                    "en entitet (&navn;) bruges; kun &amp; &lt; &gt; &quot; &apos; og tegnreferencer er "
                    "tilladt — skriv '&' som &amp;");

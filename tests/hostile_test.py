@@ -838,6 +838,61 @@ def flood():
     check(v.returncode == 0, f"verify: {out_text(v)[-300:]}")
 
 
+def out_of_memory():
+    """Out of memory is an error, not a crash: a night on a corpus under an
+    address-space limit (ulimit -v) at several sizes ends with exit 0 or 4 —
+    never a signal — and a 4 says it was the memory; the next night without
+    the limit finishes, and its workbooks are the unlimited twin's. Under
+    ASan (which cannot run under ulimit -v) the same with ASan's allocator
+    returning NULL past a soft RSS limit."""
+    corpus = os.path.join(ROOT, "oom-corpus")
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench",
+                    "generate.py"), corpus, "2", "2000"], check=True)
+    twin = workdir("oom-twin")
+    for f in sorted(os.listdir(corpus)):
+        shutil.copy(os.path.join(corpus, f), twin["inbox"])
+    run(twin, timeout=600)
+    want = books(twin["out"])
+    probe = subprocess.run([BIN, "--version"], capture_output=True,
+                           preexec_fn=lambda: __import__("resource").setrlimit(
+                               __import__("resource").RLIMIT_AS, (1 << 30, 1 << 30)))
+    asan = probe.returncode != 0
+    limits_mb = (80, 120, 160, 240) if asan else (150, 200, 250, 300, 400)
+    fours = 0
+    for mb in limits_mb:
+        w = workdir(f"oom-{mb}")
+        for f in sorted(os.listdir(corpus)):
+            shutil.copy(os.path.join(corpus, f), w["inbox"])
+        e = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+        pre = None
+        if asan:
+            e["ASAN_OPTIONS"] = f"allocator_may_return_null=1:soft_rss_limit_mb={mb}:detect_leaks=0"
+            e["STATUSNOTAT_CONTAIN"] = "always"   # (no ulimit for the program to see)
+        else:
+            pre = (lambda limit: lambda: __import__("resource").setrlimit(
+                __import__("resource").RLIMIT_AS, (limit, limit)))(mb << 20)
+        # (one job under ASan: its allocator does not lock itself around the
+        # fork that contains a workbook's writing, contained.h)
+        p = subprocess.run([BIN, "run", "--jobs", "1" if asan else "2", "--inbox", w["inbox"], "--archive", w["archive"],
+                            "--out", w["out"], "--config", w["config"]], env=e, capture_output=True,
+                           timeout=600, preexec_fn=pre)
+        t = out_text(p)
+        check(p.returncode in (0, 4), f"{mb} MB: an exit code, not a crash: {p.returncode} {t[-600:]}")
+        check("AddressSanitizer" not in t or "soft_rss_limit" in t or "soft rss limit" in t.lower(),
+              f"{mb} MB: no memory error: {t[-600:]}")
+        if p.returncode == 4:
+            fours += 1
+            check("hukommelse" in t, f"{mb} MB: the 4 says it was the memory: {t[-600:]}")
+        # (the same clock as the twin's night: a night that committed nothing
+        # is made again by this one, with its time)
+        p = run(w, EPOCH, timeout=600)
+        check(p.returncode == 0, f"{mb} MB: the next night finishes: {p.returncode} {out_text(p)[-400:]}")
+        check(books(w["out"]) == want, f"{mb} MB: and its workbooks are the twin's")
+        v = run(w, cmd=[BIN, "verify", "--archive", w["archive"], "--out", w["out"]], timeout=600)
+        check(v.returncode == 0, f"{mb} MB: verify: {out_text(v)[-300:]}")
+    check(fours > 0, "some limit ran out of memory (the path is exercised)")
+
+
 def main():
     try:
         read_once()
@@ -854,6 +909,7 @@ def main():
         tamper()
         own_files()
         flood()
+        out_of_memory()
         state_damage()
         empty_night()
     finally:
