@@ -648,7 +648,10 @@ static void *build_thread(void *arg)
             char why[1024];
             bool ok = write_one(report, q->o->out_dir, workbook_stem(q->cfg, k), q->periods[i],
                                 &mine, why, sizeof why) == 0;
-            char *error = ok ? NULL : strdup(why);
+            size_t len = strlen(why) + 1;
+            char *error = ok ? NULL : malloc(len);   /* (NULL: out of memory, said as such) */
+            if (error)
+                memcpy(error, why, len);
             pthread_mutex_lock(&q->mu);
             workbook_finished(b, k, error);   /* failed without words: out of memory */
             q->written++;

@@ -43,10 +43,12 @@ int dir_list_sorted(const char *dir, bool (*accept)(int dir_fd, const char *name
             }
             out->names = names;
         }
-        if (!(out->names[out->n] = strdup(e->d_name))) {
+        size_t len = strlen(e->d_name) + 1;
+        if (!(out->names[out->n] = malloc(len))) {
             rc = -1;
             break;
         }
+        memcpy(out->names[out->n], e->d_name, len);
         out->n++;
     }
     int saved = errno;

@@ -114,12 +114,12 @@ int durable_commit(const char *src, const char *dst)
     }
     if (close(fd) != 0 || rename(src, dst) != 0)
         return -1;
-    char *copy = strdup(dst);
-    if (!copy)
+    char dir[4096];   /* no allocation: a commit must not fail for want of memory after the rename */
+    if (snprintf(dir, sizeof dir, "%s", dst) >= (int)sizeof dir) {
+        errno = ENAMETOOLONG;
         return -1;
-    int rc = durable_sync_dir(dirname(copy));
-    free(copy);
-    return rc;
+    }
+    return durable_sync_dir(dirname(dir));
 }
 
 int durable_mkdirs(const char *path, char *err, size_t errlen)
