@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,18 @@
 
 #include "durable.h"
 
-/* Whether an allocation can return NULL here (contained.h): once per
- * process. */
-static bool memory_is_limited(void)
+/* Whether an allocation can return NULL here (contained.h): decided once
+ * per process, by whichever thread asks first. */
+static bool limited;
+static pthread_once_t limited_once = PTHREAD_ONCE_INIT;
+
+static void decide_limited(void)
 {
-    static int limited = -1;
-    if (limited >= 0)
-        return limited;
     const char *forced = getenv("STATUSNOTAT_CONTAIN");
-    if (forced && strcmp(forced, "always") == 0)
-        return (limited = 1);
-    if (forced && strcmp(forced, "never") == 0)
-        return (limited = 0);
+    if (forced && (strcmp(forced, "always") == 0 || strcmp(forced, "never") == 0)) {
+        limited = strcmp(forced, "always") == 0;
+        return;
+    }
     struct rlimit as, data;
     limited = (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) ||
               (getrlimit(RLIMIT_DATA, &data) == 0 && data.rlim_cur != RLIM_INFINITY);
@@ -33,7 +34,11 @@ static bool memory_is_limited(void)
         limited = fgetc(f) == '2';
         fclose(f);
     }
-    return limited;
+}
+
+static bool memory_is_limited(void)
+{
+    return pthread_once(&limited_once, decide_limited) == 0 && limited;
 }
 
 int contained_run(int (*fn)(void *ctx, char *err, size_t errlen), void *ctx, bool alone, char *err,
