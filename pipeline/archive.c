@@ -177,18 +177,6 @@ static bool findings_equal(const manifest_input *x, const manifest_input *y)
     return true;
 }
 
-typedef struct {
-    const char *sha;
-    size_t index;
-} sha_index;
-
-static int compare_sha_index(const void *a, const void *b)
-{
-    const sha_index *x = a, *y = b;
-    int c = strcmp(x->sha, y->sha);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 /* For each input, the earlier input of the same bytes whose findings it
  * repeats (a resend of a rejected file), or -1: written once in the
  * manifest, so a flood of resends costs its findings once there too.
@@ -196,7 +184,7 @@ static int compare_sha_index(const void *a, const void *b)
 static long *findings_as(const run_manifest *m)
 {
     long *as = malloc((m->n_inputs ? m->n_inputs : 1) * sizeof *as);
-    sha_index *order = malloc((m->n_inputs ? m->n_inputs : 1) * sizeof *order);
+    text_place *order = malloc((m->n_inputs ? m->n_inputs : 1) * sizeof *order);
     if (!as || !order) {
         free(as);
         free(order);
@@ -206,18 +194,18 @@ static long *findings_as(const run_manifest *m)
     for (size_t i = 0; i < m->n_inputs; i++) {
         as[i] = -1;
         if (m->inputs[i].status == SOURCE_REJECTED && m->inputs[i].n_findings)
-            order[n++] = (sha_index){m->inputs[i].id.sha256_hex, i};
+            order[n++] = (text_place){m->inputs[i].id.sha256_hex, i};
     }
-    qsort(order, n, sizeof *order, compare_sha_index);
+    qsort(order, n, sizeof *order, text_place_compare);
     for (size_t g = 0; g < n;) {
         size_t end = g;
-        while (end < n && strcmp(order[end].sha, order[g].sha) == 0)
+        while (end < n && strcmp(order[end].text, order[g].text) == 0)
             end++;
         for (size_t k = g + 1; k < end; k++)
-            for (size_t j = g; j < k && as[order[k].index] < 0; j++)
-                if (as[order[j].index] < 0 &&
-                    findings_equal(&m->inputs[order[j].index], &m->inputs[order[k].index]))
-                    as[order[k].index] = (long)order[j].index;
+            for (size_t j = g; j < k && as[order[k].place] < 0; j++)
+                if (as[order[j].place] < 0 &&
+                    findings_equal(&m->inputs[order[j].place], &m->inputs[order[k].place]))
+                    as[order[k].place] = (long)order[j].place;
         g = end;
     }
     free(order);

@@ -756,18 +756,6 @@ static bool seqs_match(sqlite3_stmt *st, const char *key, const size_t *want, si
     return same;
 }
 
-typedef struct {
-    const char *sha;
-    size_t seq;
-} sha_seq;
-
-static int compare_sha_seq(const void *a, const void *b)
-{
-    const sha_seq *x = a, *y = b;
-    int c = strcmp(x->sha, y->sha);
-    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 /* Whether the indexes the night reads through give what the table holds:
  * every period's entries through entries_period, every hash's through
  * entries_sha256, each against the replayed ledger. */
@@ -776,7 +764,7 @@ static bool lookups_match(sqlite3 *db, const ledger *l, const period_digest *per
     size_t n = ledger_count(l);
     sqlite3_stmt *by_period = NULL, *by_sha = NULL;
     size_t *want = malloc((n ? n : 1) * sizeof *want);
-    sha_seq *all = malloc((n ? n : 1) * sizeof *all);
+    text_place *all = malloc((n ? n : 1) * sizeof *all);
     bool same = want && all &&
                 sqlite3_prepare_v2(db, "SELECT seq FROM entries INDEXED BY entries_period WHERE period = ?1 "
                                    "ORDER BY seq", -1, &by_period, NULL) == SQLITE_OK &&
@@ -794,16 +782,16 @@ static bool lookups_match(sqlite3 *db, const ledger *l, const period_digest *per
         same = seqs_match(by_period, text, want, k);
     }
     for (size_t i = 0; same && i < n; i++)
-        all[i] = (sha_seq){ledger_get(l, i)->row.id.sha256_hex, ledger_get(l, i)->seq};
+        all[i] = (text_place){ledger_get(l, i)->row.id.sha256_hex, ledger_get(l, i)->seq};
     if (same && n)
-        qsort(all, n, sizeof *all, compare_sha_seq);
+        qsort(all, n, sizeof *all, text_place_compare);
     for (size_t i = 0; same && i < n;) {
         size_t j = i;
-        while (j < n && strcmp(all[j].sha, all[i].sha) == 0) {
-            want[j - i] = all[j].seq;
+        while (j < n && strcmp(all[j].text, all[i].text) == 0) {
+            want[j - i] = all[j].place;
             j++;
         }
-        same = seqs_match(by_sha, all[i].sha, want, j - i);
+        same = seqs_match(by_sha, all[i].text, want, j - i);
         i = j;
     }
     sqlite3_finalize(by_period);

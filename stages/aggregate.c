@@ -188,37 +188,25 @@ static void add_staff(builder *b, const personale *p, size_t *contributors)
     }
 }
 
-typedef struct {
-    const char *sha;
-    size_t index;
-} sha_place;
-
-static int compare_sha_place(const void *a, const void *b)
-{
-    const sha_place *x = a, *y = b;
-    int c = strcmp(x->sha, y->sha);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 /* For each of the report's sources, the first rejected source with its
  * bytes (itself when it is the first, or not rejected): resends of rejected
  * bytes are one row of Kilder and their findings one set in Fund. */
 static size_t *rejected_groups(builder *b, const source_row *const *s, size_t n)
 {
     size_t *first = alloc_array(b, n, sizeof *first);
-    sha_place *order = alloc_array(b, n, sizeof *order);
+    text_place *order = alloc_array(b, n, sizeof *order);
     if (!first || !order)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         first[i] = i;
         if (s[i]->status == SOURCE_REJECTED && s[i]->id.sha256_hex[0])
-            order[k++] = (sha_place){s[i]->id.sha256_hex, i};
+            order[k++] = (text_place){s[i]->id.sha256_hex, i};
     }
-    qsort(order, k, sizeof *order, compare_sha_place);
+    qsort(order, k, sizeof *order, text_place_compare);
     for (size_t g = 1; g < k; g++)
-        if (strcmp(order[g].sha, order[g - 1].sha) == 0)
-            first[order[g].index] = first[order[g - 1].index];
+        if (strcmp(order[g].text, order[g - 1].text) == 0)
+            first[order[g].place] = first[order[g - 1].place];
     return first;
 }
 

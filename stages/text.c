@@ -368,3 +368,10 @@ size_t text_edit_distance(const char *a, const char *b)
         }
     return d[n][m];
 }
+
+int text_place_compare(const void *a, const void *b)
+{
+    const text_place *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->place > y->place) - (x->place < y->place);
+}

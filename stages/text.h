@@ -64,4 +64,14 @@ const char *text_one_line(arena *a, const char *s);
  * it does not fit or s is not an escaped name. */
 bool text_name_unescape(const char *s, char *buf, size_t size);
 
+/* A text and a place (an index, an arrival number): many of them sorted by
+ * text, and by place within each text, group what shares a text (SHA-256s,
+ * say) in their order of arrival (qsort with text_place_compare). */
+typedef struct {
+    const char *text;
+    size_t place;
+} text_place;
+
+int text_place_compare(const void *a, const void *b);
+
 #endif
