@@ -204,6 +204,17 @@ static const char *markup_what(int state)
     }
 }
 
+/* A comment's "-->" or a CDATA section's "]]>": the '>' after two marks ends
+ * it. */
+static void markup_end_after_two(input_stream *in, unsigned char c, unsigned char mark)
+{
+    if (c == '>' && in->mk_match >= 2) {
+        in->mk_state = MK_TEXT;
+        in->mk_run = 0;
+    }
+    in->mk_match = c == mark ? in->mk_match + 1 : 0;
+}
+
 static bool scan_markup(input_stream *in, const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -296,22 +307,14 @@ static bool scan_markup(input_stream *in, const unsigned char *p, size_t n)
             in->mk_state = MK_COMMENT;
             break;
         case MK_COMMENT:        /* until "-->" */
-            if (c == '>' && in->mk_match >= 2) {
-                in->mk_state = MK_TEXT;
-                in->mk_run = 0;
-            }
-            in->mk_match = c == '-' ? in->mk_match + 1 : 0;
+            markup_end_after_two(in, c, '-');
             break;
         case MK_CDATA_OPEN:     /* "CDATA[" */
             if (c == '[')
                 in->mk_state = MK_CDATA;
             break;
         case MK_CDATA:          /* until "]]>" */
-            if (c == '>' && in->mk_match >= 2) {
-                in->mk_state = MK_TEXT;
-                in->mk_run = 0;
-            }
-            in->mk_match = c == ']' ? in->mk_match + 1 : 0;
+            markup_end_after_two(in, c, ']');
             break;
         case MK_DECL:           /* anything else after "<!": libxml2 refuses it */
             if (c == '>')
