@@ -43,7 +43,30 @@ json_t *json_load_own(const char *path, size_t limit, size_t flags, json_error_t
 
 /* ---- The lock -------------------------------------------------------------- */
 
-lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
+/* The holder's words in the lock ("pid 123 since 1733212800 run"), said
+ * for people: its pid, what it does, and since when in local time. */
+static void holder_text(const char *raw, char *out, size_t size, bool *is_backup)
+{
+    long pid = 0;
+    long long since = 0;
+    char what[32] = "";
+    *is_backup = false;
+    if (sscanf(raw, "pid %ld since %lld %31s", &pid, &since, what) < 2) {
+        snprintf(out, size, "en ukendt proces");
+        return;
+    }
+    *is_backup = strcmp(what, "backup") == 0;
+    char when[64] = "?";
+    time_t t = (time_t)since;
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(out, size, "statusnotat %s, pid %ld, startet %s lokal tid", what[0] ? what : "run", pid,
+             when);
+}
+
+lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_wait, int *fd, char *err,
+                         size_t errlen)
 {
     char path[4096];
     *fd = -1;
@@ -75,19 +98,32 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
         }
     }
     /* A run that was killed may leave its workers for a moment (they die with
-     * it, holding the lock until they do): wait up to two seconds. */
+     * it, holding the lock until they do): wait up to two seconds; for a
+     * backup, which holds the lock while it copies, up to backup_wait. */
     int locked, tries = 0;
-    while ((locked = flock(f, LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK && tries++ < 40)
-        usleep(50 * 1000);
+    time_t first = time(NULL);
+    char raw[256] = "", said[256];
+    bool backup = false;
+    for (;;) {
+        locked = flock(f, LOCK_EX | LOCK_NB);
+        if (locked == 0 || errno != EWOULDBLOCK)
+            break;
+        ssize_t n = pread(f, raw, sizeof raw - 1, 0);
+        raw[n > 0 ? n : 0] = '\0';
+        raw[strcspn(raw, "\n")] = '\0';
+        holder_text(raw, said, sizeof said, &backup);
+        if (tries++ >= 40 && !(backup && difftime(time(NULL), first) < backup_wait))
+            break;
+        usleep(tries > 40 ? 500 * 1000 : 50 * 1000);
+    }
     if (locked != 0) {
         int e = errno;
         if (e == EWOULDBLOCK) {
-            char holder[256] = "";
-            ssize_t n = pread(f, holder, sizeof holder - 1, 0);
-            holder[n > 0 ? n : 0] = '\0';
-            holder[strcspn(holder, "\n")] = '\0';
-            snprintf(err, errlen, "%s holdes af en anden kørsel (%s)", path,
-                     holder[0] ? holder : "ukendt proces");
+            holder_text(raw, said, sizeof said, &backup);
+            snprintf(err, errlen, "%s holdes af %s%s; denne kørsel starter ikke. Vent, til den er "
+                     "færdig (næste kørsel prøver igen); hænger den, så stop den — låsen er fri, når "
+                     "processen er væk", path, said,
+                     backup ? " (der er ventet på den i operations.lock_wait_seconds)" : "");
             close(f);
             return LOCK_BUSY;
         }
@@ -96,7 +132,8 @@ lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen)
         return LOCK_ERROR;
     }
     char holder[128];
-    int n = snprintf(holder, sizeof holder, "pid %ld since %ld\n", (long)getpid(), (long)time(NULL));
+    int n = snprintf(holder, sizeof holder, "pid %ld since %lld %s\n", (long)getpid(),
+                     (long long)time(NULL), purpose);
     if (ftruncate(f, 0) != 0 || pwrite(f, holder, (size_t)n, 0) != n) {
         snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
         close(f);

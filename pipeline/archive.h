@@ -57,11 +57,14 @@ json_t *json_load_own(const char *path, size_t limit, size_t flags, json_error_t
 
 typedef enum { LOCK_TAKEN, LOCK_BUSY, LOCK_ERROR } lock_result;
 
-/* Takes ARCHIVE/lock (creating the archive folders if needed). LOCK_BUSY
- * when another live process holds it for two seconds (err says which); a
- * lock whose process died is free, since flock() ends with its holder (and
- * its build workers, which die with it). */
-lock_result archive_lock(const char *dir, int *fd, char *err, size_t errlen);
+/* Takes ARCHIVE/lock (creating the archive folders if needed) for `purpose`
+ * ("run", "backup"), which the lock file names with the pid and the time.
+ * LOCK_BUSY when another live process holds it for two seconds — for a
+ * backup, backup_wait seconds — with err saying who (its pid, purpose and
+ * start in local time) and what to do; a lock whose process died is free,
+ * since flock() ends with its holder. */
+lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_wait, int *fd, char *err,
+                         size_t errlen);
 void archive_unlock(int fd);
 
 /* ---- Runs and manifests ---- */

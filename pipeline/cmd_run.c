@@ -188,7 +188,7 @@ static int run_night(const night_options *no)
         if (r.n_quarantined)
             printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", no->archive,
                    r.run_id);
-    } else if (r.exit_code <= EXIT_SOME_REJECTED) {
+    } else if (r.exit_code <= EXIT_SOME_REJECTED || r.exit_code == EXIT_OPERATOR) {
         printf("Ingen nye leverancer i %s; arkivet og regnearkene er uændrede%s.\n", no->inbox,
                r.recovered[0] ? " (ud over den afbrudte kørsel)" : "");
     }
@@ -200,10 +200,10 @@ static int run_night(const night_options *no)
     if (r.n_deferred)
         printf("  %zu filer venter til næste nat: nattens grænse for arkivering er nået\n",
                r.n_deferred);
-    if (r.exit_code == EXIT_LOCKED)
-        fprintf(stderr, "statusnotat run: %s; not starting\n", r.err);
-    else if (r.exit_code >= EXIT_USAGE)
+    if (r.exit_code >= EXIT_USAGE)
         fprintf(stderr, "statusnotat run: %s\n", r.err);
+    if (r.status_error[0])
+        fprintf(stderr, "statusnotat run: status.json kunne ikke skrives: %s\n", r.status_error);
     free(period_lines);
     if (fflush(stdout) != 0 && r.exit_code < EXIT_USAGE)
         return EXIT_FAILURE_IO;

@@ -14,6 +14,8 @@ enum {
     EXIT_LOCKED = 3,       /* another run holds the archive's lock */
     EXIT_FAILURE_IO = 4,   /* I/O or internal failure; nothing half-written */
     EXIT_OTHER_VERSION = 5,   /* rerun: the run was made by another program version */
+    EXIT_OPERATOR = 6,     /* run: files in the inbox an operator must see to (unreadable, too
+                              large, or waiting past the night's limit since the night before) */
 };
 
 /* The longest folder a command takes: paths built from it fit in 4096 bytes. */

@@ -320,6 +320,31 @@ static int load_limits(loader *l, json_t *root, config *c)
     return 0;
 }
 
+/* "operations" (optional): how the service runs. */
+static int load_operations(loader *l, json_t *root, config *c)
+{
+    static const char *const keys[] = {"prometheus_textfile", "lock_wait_seconds", NULL};
+    json_t *ops = json_object_get(root, "operations");
+    c->lock_wait_seconds = 1800;
+    c->prometheus_textfile = NULL;
+    if (!ops)
+        return 0;
+    if (!json_is_object(ops))
+        return fail(l, "operations", "must be an object");
+    if (only_known_keys(l, ops, "operations", keys) ||
+        get_string(l, ops, "prometheus_textfile", "operations.prometheus_textfile", false,
+                   &c->prometheus_textfile))
+        return -1;
+    json_t *wait = json_object_get(ops, "lock_wait_seconds");
+    if (wait) {
+        if (!json_is_integer(wait) || json_integer_value(wait) < 0 || json_integer_value(wait) > 86400)
+            return fail(l, "operations.lock_wait_seconds", "must be a whole number of seconds from 0 to "
+                        "86400 (a day)");
+        c->lock_wait_seconds = (unsigned)json_integer_value(wait);
+    }
+    return 0;
+}
+
 #define CONFIG_FILE_LIMIT ((size_t)4 << 20)
 
 static int load(const char *path, bool follow_link, config **out, char *err, size_t errlen);
@@ -381,7 +406,7 @@ static int load(const char *path, bool follow_link, config **out, char *err, siz
                                         "anbefalinger", "effects", "effect_phrases",
                                         "effect_default", "limited_effects", "themes",
                                         "other_theme", "budget", "limits",
-                                        "pct_tolerance_points", NULL};
+                                        "pct_tolerance_points", "operations", NULL};
     if (!json_is_object(root)) {
         fail(&l, "(top)", "The configuration must be a JSON object.");
         goto done;
@@ -399,6 +424,7 @@ static int load(const char *path, bool follow_link, config **out, char *err, siz
         load_vocab(&l, root, "anbefalinger", false, &c->anbefalinger) ||
         load_vocab(&l, root, "themes", true, &c->themes) ||
         load_effects(&l, root, c) || load_budget(&l, root, c) || load_limits(&l, root, c) ||
+        load_operations(&l, root, c) ||
         get_string(&l, root, "other_theme", "other_theme", true, &c->other_theme))
         goto done;
     for (size_t i = 0; i < c->departments.n; i++) {

@@ -25,6 +25,7 @@
 #include "report.h"
 #include "share.h"
 #include "state.h"
+#include "status.h"
 #include "text.h"
 #include "version.h"
 
@@ -48,6 +49,9 @@ typedef struct {
     share sh;                    /* the share's records (share.h) */
     char config_sha256[65];      /* of the configuration this night runs with */
     json_t *stale;               /* the report's "stale": periods rebuilt for the share */
+    time_t recorded;             /* the run's recorded time */
+    time_t started;              /* when the night began, by the clock */
+    struct timespec began;       /* the same by CLOCK_MONOTONIC, for its duration */
 } night;
 
 /* One delivery taken from the inbox this night. */
@@ -617,6 +621,16 @@ static size_t share_incomplete(const share *sh)
     return k;
 }
 
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* The exit code of what the night did (commands.h); defined below. */
+static int exit_code_of(night_result *res, size_t rejected, const char *out);
+
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
  * `deferred` list what the night did not take (NULL when recovering). */
 static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t *left, json_t *deferred)
@@ -688,6 +702,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
         goto done;
     }
     n->res->n_incomplete = share_incomplete(&n->sh);
+    char why_saved[sizeof n->res->err];
+    memcpy(why_saved, n->res->err, sizeof why_saved);
+    int exit_status = exit_code_of(n->res, counts[SOURCE_REJECTED], n->out);
+    memcpy(n->res->err, why_saved, sizeof why_saved);
     iso_utc((time_t)m->recorded_time, when);
     json_t *report = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}, s:O, s:O, s:O, s:o, s:o, s:O}",
@@ -703,7 +721,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
                    json_object_set(report, "failed_workbooks", w.failed) != 0 ||
                    json_object_set(report, "rewritten", w.rewritten) != 0 ||
                    json_object_set_new(report, "stale", n->stale ? json_incref(n->stale) : json_array()) != 0 ||
-                   json_object_set_new(report, "share_incomplete", json_integer((json_int_t)n->res->n_incomplete)) != 0)) {
+                   json_object_set_new(report, "share_incomplete", json_integer((json_int_t)n->res->n_incomplete)) != 0 ||
+                   json_object_set_new(report, "exit_status", json_integer(exit_status)) != 0 ||
+                   json_object_set_new(report, "program_version", json_string(program_version())) != 0 ||
+                   json_object_set_new(report, "duration_seconds", json_real(seconds_since(&n->began))) != 0)) {
         json_decref(report);
         report = NULL;
     }
@@ -860,6 +881,13 @@ static size_t take_inbox(night *n, archive_run *staging, const name_list *files,
         if (!name)
             return (size_t)-1;
         if (deferring) {
+            /* Waiting since before the night before: a backlog an operator
+             * must see to (more space per night, or fewer files). */
+            struct stat lst;
+            char waiting[4400];
+            snprintf(waiting, sizeof waiting, "%s/%s", n->inbox, files->names[i]);
+            if (lstat(waiting, &lst) == 0 && lst.st_mtime < n->recorded - 86400)
+                n->res->n_waiting_long++;
             n->res->n_deferred++;
             if (json_array_append_new(deferred, json_string(name)) != 0)
                 return (size_t)-1;
@@ -1267,7 +1295,21 @@ static int exit_code_of(night_result *res, size_t rejected, const char *out)
                  "ufuldstændig, og de skrives igen ved næste kørsel", res->n_incomplete, out);
         return EXIT_FAILURE_IO;
     }
-    return rejected || res->n_left ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+    /* The inbox needs an operator: no department can mend these. */
+    if (res->n_left && res->n_waiting_long)
+        snprintf(res->err, sizeof res->err, "%zu filer i indbakken kan ikke læses eller er for store, og %zu "
+                 "har ventet mere end en nat på nattens grænse (limits.max_night_bytes); se ovenfor",
+                 res->n_left, res->n_waiting_long);
+    else if (res->n_left)
+        snprintf(res->err, sizeof res->err, "%zu filer i indbakken kan ikke læses eller er for store (se "
+                 "ovenfor); de meldes hver nat, til nogen tager sig af dem", res->n_left);
+    else if (res->n_waiting_long)
+        snprintf(res->err, sizeof res->err, "%zu filer har ventet mere end en nat på nattens grænse "
+                 "(limits.max_night_bytes); hæv grænsen, eller lad dem vente færre ad gangen",
+                 res->n_waiting_long);
+    if (res->n_left || res->n_waiting_long)
+        return EXIT_OPERATOR;
+    return rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
 }
 
 /* The compact state for the next night (state.h), with the share's
@@ -1413,8 +1455,9 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     memset(res, 0, sizeof *res);
     night n = {.archive = o->archive, .inbox = o->inbox, .out = o->out, .cfg = o->cfg,
                .ev = ev ? ev : &no_events, .res = res, .err = res->err, .errlen = sizeof res->err,
-               .jobs = o->jobs};
+               .jobs = o->jobs, .recorded = o->recorded, .started = time(NULL)};
     n.archive_cfg = archive_limits(o->cfg);
+    clock_gettime(CLOCK_MONOTONIC, &n.began);
     int lock_fd = -1;
     name_list runs = {0}, files = {0};
     run_manifest *m = NULL;
@@ -1425,7 +1468,8 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     bool replayed = false, retry = false, staged = false;
     res->exit_code = EXIT_FAILURE_IO;
 
-    switch (archive_lock(o->archive, &lock_fd, res->err, sizeof res->err)) {
+    switch (archive_lock(o->archive, "run", o->cfg->lock_wait_seconds, &lock_fd, res->err,
+                         sizeof res->err)) {
     case LOCK_TAKEN: break;
     case LOCK_BUSY:
         res->exit_code = EXIT_LOCKED;
@@ -1601,6 +1645,18 @@ fail:
     retry = use_state && n.store_failed && !res->run_id[0];
     log_event(&n, "error", retry ? "state_unreadable" : "run_failed", json_pack("{s:s}", "error", res->err));
 done:
+    if (!retry) {                /* what the night did, for whoever watches (status.h) */
+        night_status st = {.started = n.started, .finished = time(NULL), .duration = seconds_since(&n.began),
+                           .exit_code = res->exit_code,
+                           .run = res->run_id[0] ? res->run_id : res->recovered[0] ? res->recovered : NULL,
+                           .accepted = res->counts[SOURCE_ACCEPTED],
+                           .rejected = res->counts[SOURCE_REJECTED],
+                           .waiting = res->n_left + res->n_deferred,
+                           .workbooks_not_written = res->n_incomplete};
+        char why[512];
+        if (status_write(o->archive, o->cfg->prometheus_textfile, &st, why, sizeof why) != 0)
+            snprintf(res->status_error, sizeof res->status_error, "%s", why);
+    }
     night_free(&n);
     run_manifest_free(m);
     name_list_free(&files);

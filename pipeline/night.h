@@ -57,6 +57,7 @@ typedef struct {
     const config *cfg;
     time_t recorded;             /* the run's recorded time */
     unsigned jobs;               /* threads reading files and writing workbooks */
+    unsigned lock_wait;          /* seconds to wait for a lock another process holds */
 } night_options;
 
 /* What a run reports as it goes (every callback may be NULL). Names are in
@@ -91,6 +92,7 @@ typedef struct {
     size_t counts[4];            /* by source_status */
     size_t n_left;               /* not read: left in the inbox */
     size_t n_deferred;           /* past the night's byte limit: left for the next night */
+    size_t n_waiting_long;       /* of those, delivered more than a day before the run */
     size_t n_quarantined;
     size_t n_periods, n_failed_periods;
     size_t n_rewritten;          /* earlier runs' workbooks written again */
@@ -99,6 +101,7 @@ typedef struct {
     bool overview_failed;        /* the overviews across periods could not be written */
     char overview_error[1024];
     char err[1024];              /* why, when exit_code is 3 or 4 */
+    char status_error[512];      /* status.json (status.h) could not be written: why; "" */
 } night_result;
 
 void night_run(const night_options *o, const night_events *ev, night_result *res);

@@ -58,6 +58,9 @@ typedef struct config {
      * sheet (config_load checks it). */
     size_t max_indsatser, max_indikatorer, max_niveauer;
     uint64_t max_night_bytes;    /* deliveries one night archives; the rest wait */
+    /* operations: how the service runs (not what the workbooks hold). */
+    const char *prometheus_textfile;   /* status.h; NULL: none */
+    unsigned lock_wait_seconds;  /* how long a night waits for a lock a backup (or another) holds */
     size_t max_sheet_rows;       /* rows of Validering and of Kilder in one workbook; the rest are
                                     summed up in one row that says where they are */
     double pct_tolerance;        /* as a fraction: 0.0005 = 0.05 percentage points */

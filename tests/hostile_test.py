@@ -197,11 +197,11 @@ def fifo_swap():
         check(False, "a FIFO swapped in after listing blocks the night")
         return
     check(time.time() - start < 20, "the FIFO is not waited on")
-    check(p.returncode == 1 and "FILE_UNREADABLE" in out_text(p) and "FIFO" in out_text(p),
-          f"the FIFO is reported: {p.returncode} {out_text(p)}")
+    check(p.returncode == 6 and "FILE_UNREADABLE" in out_text(p) and "FIFO" in out_text(p),
+          f"the FIFO is reported, an operator's matter (exit 6): {p.returncode} {out_text(p)}")
     left = sorted(os.listdir(w["inbox"]))
     check(left == ["SOF-2008-H2.xml"], f"the FIFO stays, the rest is taken: {left}")
-    check(run(w, EPOCH + DAY).returncode == 1, "and it is reported the next night too")
+    check(run(w, EPOCH + DAY).returncode == 6, "and it is reported the next night too")
 
 
 # ---- 2. Limits before anything ---------------------------------------------------
@@ -215,7 +215,7 @@ def size_limits():
     deliver(w, "BR-2008-H2.xml", fixture("BR-2008-H2.xml"))
     p = run(w)
     t = out_text(p)
-    check(p.returncode == 1 and t.count("FILE_TOO_LARGE") == 2, f"over the limit, reported: {t}")
+    check(p.returncode == 6 and t.count("FILE_TOO_LARGE") == 2, f"over the limit, reported (exit 6): {t}")
     check(sorted(os.listdir(w["inbox"])) == ["big-broken.xml", "big-comment.xml"],
           "files over the limit stay in the inbox")
     # The archive's copies and reasons, not its derived state (state.sqlite, oversigt.tsv).
@@ -255,7 +255,7 @@ def unreadable():
     for night in range(2):
         p = run(w, EPOCH + night * DAY)
         t = out_text(p)
-        check(p.returncode == 1 and t.count("FILE_UNREADABLE") == 3 and "dublet" not in t,
+        check(p.returncode == 6 and t.count("FILE_UNREADABLE") == 3 and "dublet" not in t,
               f"night {night}: every unreadable file reported, none a duplicate: {t}")
     check(manifests(w) == [], "a night that could read nothing makes no run")
 
