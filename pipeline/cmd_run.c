@@ -202,6 +202,15 @@ static int run_night(const night_options *no)
                r.n_deferred);
     if (r.exit_code >= EXIT_USAGE)
         fprintf(stderr, "statusnotat run: %s\n", r.err);
+    if (r.inbox_error[0])
+        fprintf(stderr, "statusnotat run: advarsel: %s; filer, der er taget ud af den, kan komme tilbage "
+                "efter et strømsvigt og tages så som dubletter\n", r.inbox_error);
+    if (r.cache_error[0])
+        fprintf(stderr, "statusnotat run: advarsel: %s; næste nat regner oversigtens tal ud igen\n",
+                r.cache_error);
+    if (r.state_error[0])
+        fprintf(stderr, "statusnotat run: advarsel: %s; næste nat læser alle manifester i stedet\n",
+                r.state_error);
     if (r.status_error[0])
         fprintf(stderr, "statusnotat run: status.json kunne ikke skrives: %s\n", r.status_error);
     free(period_lines);

@@ -50,8 +50,8 @@ static int only_known_keys(loader *l, json_t *obj, const char *where, const char
         for (size_t i = 0; known[i] && !ok; i++)
             ok = strcmp(key, known[i]) == 0;
         if (!ok)
-            return fail(l, where, "\"%s\" is not a configuration key here (see "
-                        "config/statusnotat.schema.json).", key);
+            return fail(l, where, "\"%s\" is not a configuration key here (the schema says which are)",
+                        key);
     }
     return 0;
 }
@@ -462,6 +462,31 @@ void config_free(config *c)
         arena_free(c->arena);
 }
 
+/* <the executable's folder>/config/<name> when it is there (the build
+ * tree), else NULL. */
+static const char *beside_executable(const char *name, char *buf, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    snprintf(buf, size, "%s/config/%s", exe, name);
+    return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+const char *config_schema_path(char *buf, size_t size)
+{
+    if (beside_executable("statusnotat.schema.json", buf, size))
+        return buf;
+    snprintf(buf, size, "%s", STATUSNOTAT_SCHEMA_INSTALLED);
+    return buf;
+}
+
 const char *config_default_path(char *buf, size_t size)
 {
     const char *env = getenv("STATUSNOTAT_CONFIG");
@@ -469,18 +494,8 @@ const char *config_default_path(char *buf, size_t size)
         snprintf(buf, size, "%s", env);
         return buf;
     }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(buf, size, "%s/config/statusnotat.json", exe);
-            if (access(buf, R_OK) == 0)
-                return buf;
-        }
-    }
+    if (beside_executable("statusnotat.json", buf, size))
+        return buf;
     snprintf(buf, size, "%s", STATUSNOTAT_CONFIG_INSTALLED);
     return buf;
 }

@@ -22,4 +22,9 @@ void config_free(config *c);
  * installed one. Writes the chosen path into buf. */
 const char *config_default_path(char *buf, size_t size);
 
+/* The configuration's JSON Schema, which every configuration error points
+ * at: config/statusnotat.schema.json beside the executable (the build tree),
+ * else the installed one (/usr/share/statusnotat/statusnotat.schema.json). */
+const char *config_schema_path(char *buf, size_t size);
+
 #endif

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "config_load.h"
 #include "ingest.h"
+#include "journal.h"
 
 static const struct command {
     const char *name;
@@ -64,7 +65,9 @@ struct config *cli_load_config(const char *path)
     if (!path)
         path = config_default_path(buf, sizeof buf);
     if (config_load(path, &c, err, sizeof err) != 0) {
-        fprintf(stderr, "statusnotat: fejl i konfigurationen (configuration error): %s\n", err);
+        char schema[4096];
+        fprintf(stderr, "statusnotat: fejl i konfigurationen (configuration error): %s; skemaet, der siger, "
+                "hvad den kan indeholde: %s\n", err, config_schema_path(schema, sizeof schema));
         return NULL;
     }
     return c;
@@ -158,6 +161,7 @@ bool cli_folders_apart(const char *command, const char *name_a, const char *a, c
 
 int main(int argc, char **argv)
 {
+    journal_streams_init();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

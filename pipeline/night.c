@@ -259,9 +259,12 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t
                                                                  e->row.id.name, "to", rel));
             } else if (present) {
                 rel[0] = '\0';
+                const char *why = reasons ? qerr : "ikke nok hukommelse";
                 log_event(n, "error", "not_quarantined",
-                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error",
-                                    reasons ? qerr : "ikke nok hukommelse"));
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", why));
+                if (!n->res->n_not_quarantined++)
+                    snprintf(n->res->quarantine_error, sizeof n->res->quarantine_error, "%s: %s",
+                             e->row.id.name, why);
             }
             free(reasons);
             if (!present) {
@@ -291,8 +294,11 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t
             return -1;
         }
     }
-    if (durable_sync_dir(n->inbox) != 0 && errno != ENOENT)
-        log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", durable_errno_text(errno)));
+    if (durable_sync_dir(n->inbox) != 0 && errno != ENOENT) {
+        snprintf(n->res->inbox_error, sizeof n->res->inbox_error, "%s: kan ikke synkroniseres: %s",
+                 n->inbox, durable_errno_text(errno));
+        log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", n->res->inbox_error));
+    }
     return 0;
 }
 
@@ -670,6 +676,10 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
         overview_set_periods(ov, all, n_digests);
         if (write_overviews(&w, ov, (time_t)m->recorded_time, NULL) != 0)
             overview_error = json_string(n->res->overview_error);
+        if (overview_cache_error(ov)) {
+            snprintf(n->res->cache_error, sizeof n->res->cache_error, "%s", overview_cache_error(ov));
+            log_event(n, "warning", "cache_not_written", json_pack("{s:s}", "error", n->res->cache_error));
+        }
     }
     /* Earlier runs' workbooks, each with the time of the run it is of. */
     for (size_t i = 0; i < m->n_rewrites; i++) {
@@ -1283,6 +1293,12 @@ static int exit_code_of(night_result *res, size_t rejected, const char *out)
                  "næste kørsel", res->n_failed_periods, res->n_periods);
         return EXIT_FAILURE_IO;
     }
+    if (res->n_not_quarantined) {
+        snprintf(res->err, sizeof res->err,
+                 "%zu afviste filer kunne ikke lægges i karantæne (%s); de bliver i indbakken og prøves "
+                 "igen næste nat", res->n_not_quarantined, res->quarantine_error);
+        return EXIT_FAILURE_IO;
+    }
     if (res->overview_failed) {
         snprintf(res->err, sizeof res->err,
                  "oversigten over alle perioder kunne ikke skrives (se ovenfor og rapporten); "
@@ -1319,8 +1335,10 @@ static void save_state(night *n, const char *run_id, size_t runs)
 {
     char why[512];
     if ((n->store ? state_update(n->store, n->l, &n->sh, run_id, runs, why, sizeof why)
-                  : state_write(n->archive, run_id, runs, n->l, &n->sh, n->cfg, why, sizeof why)) != 0)
+                  : state_write(n->archive, run_id, runs, n->l, &n->sh, n->cfg, why, sizeof why)) != 0) {
         log_event(n, "warning", "state_not_written", json_pack("{s:s}", "error", why));
+        snprintf(n->res->state_error, sizeof n->res->state_error, "%s", why);
+    }
     crash_point("state");
 }
 

@@ -102,6 +102,12 @@ typedef struct {
     char overview_error[1024];
     char err[1024];              /* why, when exit_code is 3 or 4 */
     char status_error[512];      /* status.json (status.h) could not be written: why; "" */
+    size_t n_not_quarantined;    /* rejected files that could not be moved to quarantine */
+    char quarantine_error[600];  /* the first's name and why */
+    char cache_error[512];       /* oversigt.tsv could not be written (derived): why; "" */
+    char inbox_error[512];       /* the inbox's removals could not be synced to disk: why; "" */
+    char state_error[512];       /* state.sqlite could not be written (derived: the next night
+                                    reads every manifest instead): why; "" */
 } night_result;
 
 void night_run(const night_options *o, const night_events *ev, night_result *res);

@@ -32,6 +32,7 @@ struct overview {
     size_t n_periods;
     bool has_periods;
     bool read_only;              /* verify: a damaged cache is told, not set aside */
+    char cache_error[512];       /* why the cache could not be written; "" */
 };
 
 /* ---- One row as text ------------------------------------------------------------ */
@@ -267,15 +268,20 @@ static size_t cache_find(const cache *c, const char *key, size_t *first)
     return n;
 }
 
-static void cache_write(const overview *ov)
+/* Writes the cache; a failure is no error (the next night aggregates
+ * again), but it is said: ov->cache_error. */
+static void cache_write(overview *ov)
 {
     char tmp[4200], line[512], key[65];
     if (!ov->cache_path || !durable_temp_name(ov->cache_path, tmp, sizeof tmp))
         return;
+    ov->cache_error[0] = '\0';
     unlink(tmp);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
+        snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
+                 durable_errno_text(errno));
         if (fd >= 0)
             close(fd);
         return;
@@ -291,8 +297,16 @@ static void cache_write(const overview *ov)
                              fprintf(f, "%s\t%s\n", key, line) > 0);
     }
     ok &= fclose(f) == 0;
-    if (!ok || durable_commit(tmp, ov->cache_path) != 0)
+    if (!ok || durable_commit(tmp, ov->cache_path) != 0) {
+        snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
+                 durable_errno_text(errno));
         unlink(tmp);
+    }
+}
+
+const char *overview_cache_error(const overview *ov)
+{
+    return ov->cache_error[0] ? ov->cache_error : NULL;
 }
 
 /* The file name of department's overview (-1: the municipality's). */

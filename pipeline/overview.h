@@ -57,6 +57,10 @@ void overview_add(void *ov, const period_summary *row);
  * written is not an error: the next night aggregates again). */
 int overview_write(overview *ov, const build_options *o, char *err, size_t errlen);
 
+/* Why overview_write could not write the cache (NULL: it could): derived
+ * data, said as a warning. */
+const char *overview_cache_error(const overview *ov);
+
 /* The file names of the overviews the ledger's periods give (the
  * municipality's, and one per department with rows), whether or not they
  * are written: each() per name. Needs the rows (after overview_write). */

@@ -47,17 +47,19 @@ static void seal_path(const char *path, char *buf, size_t size)
     snprintf(buf, size, "%s.sha256", path);
 }
 
-/* Seals the state at path. 0, or -1 (then it is not trusted next time). */
-static int seal(const char *path)
+/* Seals the state at path. 0, or -1 with a message (then it is not trusted
+ * next time: the next night replays). */
+static int seal(const char *path, char *err, size_t errlen)
 {
-    char sha[65], side[4300], text[80], err[256];
+    char sha[65], side[4300], text[80];
     seal_path(path, side, sizeof side);
     if (durable_sha256_file(path, sha) != 0) {
+        snprintf(err, errlen, "%s: kan ikke læses: %s", path, durable_errno_text(errno));
         unlink(side);
         return -1;
     }
     int n = snprintf(text, sizeof text, "%s\n", sha);
-    if (durable_write(side, text, (size_t)n, err, sizeof err) != 0) {
+    if (durable_write(side, text, (size_t)n, err, errlen) != 0) {
         unlink(side);
         return -1;
     }
@@ -230,11 +232,37 @@ static const char SCHEMA[] =
     "written INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, error TEXT NOT NULL);";
 
+/* SQLite's error in Danish; its own words go beside it. */
+static const char *sqlite_text(sqlite3 *db)
+{
+    switch (db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM) {
+    case SQLITE_FULL: return "disken er fuld";
+    case SQLITE_IOERR: return "læse- eller skrivefejl på disken";
+    case SQLITE_NOMEM: return "ikke nok hukommelse";
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: return "filen er beskadiget";
+    case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_CANTOPEN: return "ingen adgang";
+    case SQLITE_BUSY: case SQLITE_LOCKED: return "en anden proces bruger den";
+    default: return "SQLite-fejl";
+    }
+}
+
 static int fail(sqlite3 *db, const char *path, const char *what, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s: tilstanden kan ikke %s (%s)", path, what,
-             db ? sqlite3_errmsg(db) : "ikke nok hukommelse");
+    snprintf(err, errlen, "%s: tilstanden kan ikke %s: %s (SQLite: %s)", path, what, sqlite_text(db),
+             db ? sqlite3_errmsg(db) : "out of memory");
     return -1;
+}
+
+/* The test's fault (durable.h) at a state's commit: as SQLite says a full
+ * disk or a failed write. */
+static bool fault_at_commit(char *err, size_t errlen, const char *path)
+{
+    if (!durable_fault("sqlite", path))
+        return false;
+    snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s (SQLite: %s)", path,
+             errno == EIO ? "læse- eller skrivefejl på disken" : "disken er fuld",
+             errno == EIO ? "disk I/O error" : "database or disk is full");
+    return true;
 }
 
 /* The meta value of key, copied into buf ("" when absent). */
@@ -534,8 +562,7 @@ int state_save_share(state_store *s, const share *sh, char *err, size_t errlen)
     }
     char path[4200];
     state_path(s->archive, path, sizeof path);
-    seal(path);
-    return 0;
+    return seal(path, err, errlen);
 }
 
 /* ---- Writing ----------------------------------------------------------------- */
@@ -622,17 +649,18 @@ int state_update(state_store *s, const ledger *l, const share *sh, const char *r
     }
     sqlite3_finalize(insert);
     sqlite3_finalize(update);
-    ok = ok && put_digests(s->db, l, touched, n_touched) && put_share(s->db, sh) &&
+    bool faulted = ok && fault_at_commit(err, errlen, path);
+    ok = ok && !faulted && put_digests(s->db, l, touched, n_touched) && put_share(s->db, sh) &&
          put_run(s->db, run_id, runs) && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     free(touched);
     if (!ok) {
-        fail(s->db, path, "skrives", err, errlen);
+        if (!faulted)
+            fail(s->db, path, "skrives", err, errlen);
         if (begun)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    seal(path);
-    return 0;
+    return seal(path, err, errlen);
 }
 
 int state_write(const char *archive, const char *run_id, size_t runs, const ledger *l,
@@ -665,9 +693,10 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
         }
     }
     sqlite3_finalize(insert);
-    ok = ok && put_digests(db, l, NULL, (size_t)-1) && put_share(db, sh) && put_run(db, run_id, runs) &&
-         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-    if (!ok)
+    bool faulted = ok && fault_at_commit(err, errlen, path);
+    ok = ok && !faulted && put_digests(db, l, NULL, (size_t)-1) && put_share(db, sh) &&
+         put_run(db, run_id, runs) && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok && !faulted)
         fail(db, path, "skrives", err, errlen);
     ok = sqlite3_close(db) == SQLITE_OK && ok;
     arena_free(a);
@@ -682,10 +711,8 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     }
     if (!ok)
         unlink(tmp);
-    if (ok && seal(path) != 0) {
-        snprintf(err, errlen, "%s: tilstanden kan ikke forsegles: %s", path, durable_errno_text(errno));
+    if (ok && seal(path, err, errlen) != 0)
         ok = false;
-    }
     if (ok) {   /* the state of versions before 0.3, read no more */
         snprintf(journal, sizeof journal, "%s/state.tsv", archive);
         unlink(journal);

@@ -15,6 +15,36 @@
 
 enum { CHUNK = 64 * 1024, TEMP_NAME_MAX = 200 };
 
+/* ---- Faults, for the tests -------------------------------------------------- */
+
+bool durable_fault(const char *op, const char *path)
+{
+    static _Atomic unsigned long counts[8];
+    static const char *const ops[8] = {"open", "write", "fsync", "rename", "mkdir", "sqlite"};
+    const char *spec = getenv("STATUSNOTAT_TEST_FAULT");
+    if (!spec || !*spec)
+        return false;
+    char want[16], code[16];
+    unsigned long nth = 1;
+    if (sscanf(spec, "%15[a-z]:%15[A-Z]:%lu", want, code, &nth) < 2 || strcmp(want, op) != 0)
+        return false;
+    size_t k = 0;
+    while (k < 6 && strcmp(ops[k], op) != 0)
+        k++;
+    if (k == 6 || ++counts[k] != nth)
+        return false;
+    const char *mark = getenv("STATUSNOTAT_TEST_FAULT_MARK");
+    if (mark) {   /* the test's proof that the fault was met, and where */
+        FILE *f = fopen(mark, "a");
+        if (f) {
+            fprintf(f, "%s %lu %s\n", op, nth, path ? path : "");
+            fclose(f);
+        }
+    }
+    errno = strcmp(code, "EIO") == 0 ? EIO : ENOSPC;
+    return true;
+}
+
 int durable_open_delivery(const char *path, struct stat *st)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
@@ -94,7 +124,7 @@ int durable_sync_dir(const char *dir)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    int rc = fsync(fd);
+    int rc = durable_fault("fsync", dir) ? -1 : fsync(fd);
     int saved = errno;
     close(fd);
     errno = saved;
@@ -106,13 +136,13 @@ int durable_commit(const char *src, const char *dst)
     int fd = open(src, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    if (fsync(fd) != 0) {
+    if (durable_fault("fsync", src) || fsync(fd) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
-    if (close(fd) != 0 || rename(src, dst) != 0)
+    if (close(fd) != 0 || durable_fault("rename", dst) || rename(src, dst) != 0)
         return -1;
     char dir[4096];   /* no allocation: a commit must not fail for want of memory after the rename */
     if (snprintf(dir, sizeof dir, "%s", dst) >= (int)sizeof dir) {
@@ -134,7 +164,8 @@ int durable_mkdirs(const char *path, char *err, size_t errlen)
         if (*p == '/' || *p == '\0') {
             char saved = *p;
             *p = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+            if (((access(buf, F_OK) != 0 && durable_fault("mkdir", buf)) || mkdir(buf, 0755) != 0) &&
+                errno != EEXIST) {
                 snprintf(err, errlen, "%s: %s", buf, durable_errno_text(errno));
                 return -1;
             }
@@ -162,6 +193,8 @@ int durable_remove_tree(const char *path)
 static int write_all(int fd, const void *p, size_t n)
 {
     const unsigned char *b = p;
+    if (n && durable_fault("write", NULL))
+        return -1;
     while (n) {
         ssize_t w = write(fd, b, n);
         if (w < 0) {
@@ -342,7 +375,7 @@ static int push(copier *c, durable_transform t, const unsigned char *p, size_t n
                 char *err, size_t errlen)
 {
     if (t == DURABLE_COPY)
-        return emit_out(c, p, n);
+        return emit_out(c, p, n) == 0 ? 0 : -2;
     c->z.next_in = (unsigned char *)p;
     c->z.avail_in = (unsigned)n;
     if (t == DURABLE_GZIP) {
@@ -363,8 +396,10 @@ static int push(copier *c, durable_transform t, const unsigned char *p, size_t n
     /* DURABLE_GUNZIP, with concatenated members. */
     while (c->z.avail_in > 0 || (finish && !c->z_done)) {
         if (c->z_done) {
-            if (inflateReset(&c->z) != Z_OK)
+            if (inflateReset(&c->z) != Z_OK) {
+                snprintf(err, errlen, "gzip-strømmen kan ikke læses videre (zlib)");
                 return -1;
+            }
             c->z_done = false;
         }
         c->z.next_out = c->zbuf;
@@ -421,9 +456,9 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         snprintf(err, errlen, "%s: zlib kan ikke startes", dst);
         goto done;
     }
-    c.out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    c.out = durable_fault("open", dst) ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (c.out < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, durable_errno_text(errno));
         goto done;
     }
     for (;;) {
@@ -448,7 +483,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         }
         int pr = push(&c, t, buf, (size_t)n, n == 0, err, errlen);
         if (pr == -2)
-            snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
+            snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, durable_errno_text(errno));
         if (pr != 0)
             goto done;
         if (n == 0)
@@ -462,7 +497,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
     int out = c.out;
     c.out = -1;
     if (close(out) != 0 || durable_commit(tmp, dst) != 0) {
-        snprintf(err, errlen, "%s: %s", dst, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", dst, durable_errno_text(errno));
         goto done;
     }
     rc = 0;
@@ -503,16 +538,16 @@ int durable_write(const char *path, const void *data, size_t len, char *err, siz
         snprintf(err, errlen, "%s: stien er for lang", path);
         return -1;
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int fd = durable_fault("open", path) ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 || write_all(fd, data, len) != 0) {
-        snprintf(err, errlen, "%s: %s", tmp, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke skrives: %s", path, durable_errno_text(errno));
         if (fd >= 0)
             close(fd);
         unlink(tmp);
         return -1;
     }
     if (close(fd) != 0 || durable_commit(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", path, durable_errno_text(errno));
         unlink(tmp);
         return -1;
     }

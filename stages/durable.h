@@ -90,6 +90,13 @@ bool durable_is_regular(const char *path);
  * or -1 with errno. */
 int durable_set_aside(const char *path);
 
+/* Test-only, like crashpoint.h: $STATUSNOTAT_TEST_FAULT="op:ENOSPC[:n]" (or
+ * EIO) makes the n-th (default the first) durable operation `op` of the
+ * process fail with that errno — op one of open, write, fsync, rename, mkdir
+ * and sqlite (the state's writes) — and appends "op n path" to the file
+ * $STATUSNOTAT_TEST_FAULT_MARK names. Unset, it does nothing. */
+bool durable_fault(const char *op, const char *path);
+
 /* SHA-256 of a file's bytes, opened as a delivery. 0, or -1 with errno. */
 int durable_sha256_file(const char *path, char hex[65]);
 

@@ -906,6 +906,82 @@ def out_of_memory():
     check(fours > 0, "some limit ran out of memory (the path is exercised)")
 
 
+def faults():
+    """Every durable operation of a night — each open, write, fsync, rename
+    and mkdir, and the state's SQLite commit — failed in turn with ENOSPC and
+    with EIO (durable.h's fault hook): the night says which file and why, in
+    Danish and in the program's own words, and the next night without the
+    fault ends as it should, the archive and the share sound."""
+    base = workdir("faults-base")
+    for f in ("OEKF-2008-H1.xml", "SOF-2008-H1.xml"):
+        deliver(base, f, open(os.path.join(FIXTURES, "2008-H1", f), "rb").read())
+    run(base)
+    base_dir = os.path.dirname(base["inbox"])
+    causes = {"ENOSPC": "disken er fuld", "EIO": "læse- eller skrivefejl på disken"}
+    own = re.compile(r"^(statusnotat |kørsel |  |Ingen nye leverancer|\S.*:\d+: (fejl|advarsel) |\S+: (fejl|advarsel) )")
+    met = 0
+    for op in ("open", "write", "fsync", "rename", "mkdir", "sqlite"):
+        for code, cause in causes.items():
+            for nth in range(1, 40):
+                w = workdir(f"faults-{op}-{code}-{nth}")
+                shutil.rmtree(os.path.dirname(w["inbox"]))
+                shutil.copytree(base_dir, os.path.dirname(w["inbox"]), symlinks=True)
+                deliver(w, "SOF-2008-H2.xml", SOF)
+                deliver(w, "bad-ambiguous-amount.xml", fixture("bad-ambiguous-amount.xml"))
+                mark = os.path.join(ROOT, f"mark-{op}-{code}-{nth}")
+                p = run(w, EPOCH + DAY, env={"STATUSNOTAT_TEST_FAULT": f"{op}:{code}:{nth}",
+                                             "STATUSNOTAT_TEST_FAULT_MARK": mark})
+                if not os.path.exists(mark):
+                    break        # this night has no such operation left
+                met += 1
+                t = out_text(p)
+                what = f"{op}:{code}:{nth} (exit {p.returncode})"
+                check(p.returncode >= 0, f"{what}: no crash: {t[-400:]}")
+                named = [line for line in t.splitlines() if cause in line and "/" in line]
+                check(named, f"{what}: a line names the file and the cause: {t[-600:]}")
+                for line in t.splitlines():
+                    check(own.match(line), f"{what}: a line of the program's own: {line!r}")
+                p = run(w, EPOCH + DAY)
+                check(p.returncode in (0, 1), f"{what}: the next night ends: {p.returncode} {out_text(p)[-400:]}")
+                v = run(w, cmd=[BIN, "verify", "--archive", w["archive"], "--out", w["out"]])
+                check(v.returncode == 0, f"{what}: and the archive and the share are sound: {out_text(v)[-400:]}")
+                shutil.rmtree(os.path.dirname(w["inbox"]))
+    check(met > 60, f"the faults met durable operations: {met}")
+
+
+def journal_priorities():
+    """Under journald ($JOURNAL_STREAM naming the stream) every line carries
+    its sd-daemon priority: <3> the program's errors, <4> warnings and a
+    department's findings, <6> what the night did — so journalctl -p err
+    finds the errors; elsewhere no prefix."""
+    w = workdir("journal")
+    deliver(w, "SOF-2008-H2.xml", SOF)
+    deliver(w, "bad-ambiguous-amount.xml", fixture("bad-ambiguous-amount.xml"))
+    os.symlink("/etc/hostname", os.path.join(w["inbox"], "link.xml"))
+    r, wr = os.pipe()
+    st = os.fstat(wr)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}")
+    p = subprocess.Popen([BIN, "run", "--inbox", w["inbox"], "--archive", w["archive"], "--out", w["out"],
+                          "--config", w["config"]], stdout=wr, stderr=wr, env=env)
+    os.close(wr)
+    chunks = []
+    while True:
+        b = os.read(r, 65536)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    p.wait()
+    lines = b"".join(chunks).decode().splitlines()
+    check(p.returncode == 6 and lines and all(re.match(r"^<[346]>", x) for x in lines),
+          f"every line has its priority: {p.returncode} {lines}")
+    check(any(x.startswith("<3>statusnotat run: ") for x in lines), f"the error at <3>: {lines}")
+    check(any(x.startswith("<4>bad-ambiguous-amount.xml:") for x in lines), f"a finding at <4>: {lines}")
+    check(any(x.startswith("<6>kørsel ") for x in lines), f"the summary at <6>: {lines}")
+    p = run(w, EPOCH + DAY)
+    check(not re.search(r"^<\d>", out_text(p), re.M), f"elsewhere no prefix: {out_text(p)}")
+
+
 def main():
     try:
         read_once()
@@ -923,6 +999,8 @@ def main():
         own_files()
         flood()
         out_of_memory()
+        faults()
+        journal_priorities()
         state_damage()
         empty_night()
     finally:
