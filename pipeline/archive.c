@@ -65,8 +65,8 @@ static void holder_text(const char *raw, char *out, size_t size, bool *is_backup
              when);
 }
 
-lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_wait, int *fd, char *err,
-                         size_t errlen)
+lock_result archive_lock(const char *dir, const char *purpose, unsigned any_wait, unsigned backup_wait,
+                         int *fd, char *err, size_t errlen)
 {
     char path[4096];
     *fd = -1;
@@ -112,7 +112,8 @@ lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_w
         raw[n > 0 ? n : 0] = '\0';
         raw[strcspn(raw, "\n")] = '\0';
         holder_text(raw, said, sizeof said, &backup);
-        if (tries++ >= 40 && !(backup && difftime(time(NULL), first) < backup_wait))
+        double waited = difftime(time(NULL), first);
+        if (tries++ >= 40 && waited >= any_wait && !(backup && waited < backup_wait))
             break;
         usleep(tries > 40 ? 500 * 1000 : 50 * 1000);
     }
@@ -123,7 +124,7 @@ lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_w
             snprintf(err, errlen, "%s holdes af %s%s; denne kørsel starter ikke. Vent, til den er "
                      "færdig (næste kørsel prøver igen); hænger den, så stop den — låsen er fri, når "
                      "processen er væk", path, said,
-                     backup ? " (der er ventet på den i operations.lock_wait_seconds)" : "");
+                     backup || any_wait ? " (der er ventet på den)" : "");
             close(f);
             return LOCK_BUSY;
         }

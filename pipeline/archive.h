@@ -59,12 +59,12 @@ typedef enum { LOCK_TAKEN, LOCK_BUSY, LOCK_ERROR } lock_result;
 
 /* Takes ARCHIVE/lock (creating the archive folders if needed) for `purpose`
  * ("run", "backup"), which the lock file names with the pid and the time.
- * LOCK_BUSY when another live process holds it for two seconds — for a
- * backup, backup_wait seconds — with err saying who (its pid, purpose and
+ * LOCK_BUSY when another live process holds it for two seconds or any_wait
+ * seconds — for a backup, backup_wait — with err saying who (its pid, purpose and
  * start in local time) and what to do; a lock whose process died is free,
  * since flock() ends with its holder. */
-lock_result archive_lock(const char *dir, const char *purpose, unsigned backup_wait, int *fd, char *err,
-                         size_t errlen);
+lock_result archive_lock(const char *dir, const char *purpose, unsigned any_wait, unsigned backup_wait,
+                         int *fd, char *err, size_t errlen);
 void archive_unlock(int fd);
 
 /* ---- Runs and manifests ---- */

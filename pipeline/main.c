@@ -22,6 +22,7 @@ static const struct command {
     {"runs", cmd_runs, "list the archive's runs, oldest first"},
     {"rerun", cmd_rerun, "rebuild what one run produced from the archive alone, byte for byte"},
     {"verify", cmd_verify, "check every copy, manifest and report of an archive, and the out folder"},
+    {"backup", cmd_backup, "a consistent copy of an archive, verified"},
 };
 
 static void usage(FILE *out)
@@ -52,6 +53,11 @@ static void usage(FILE *out)
             "     that differs from what it recorded (nothing half-written)\n"
             "  5  rerun: the archive is intact, but the run was made by another version of\n"
             "     statusnotat; its workbooks are rebuilt by this one, compared for information\n"
+            "  6  run: files in the inbox an operator must see to — unreadable, too large, or\n"
+            "     waiting past the night's limit since the night before\n"
+            "\n"
+            "A department's rejected document (1) is not the operator's matter; 2, 3, 4 and 6\n"
+            "are. The service counts 0 and 1 as success (docs/operations.md).\n"
             "\n"
             "configuration: --config FILE, else $STATUSNOTAT_CONFIG, else\n"
             "  %s\n",

@@ -1486,7 +1486,7 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     bool replayed = false, retry = false, staged = false;
     res->exit_code = EXIT_FAILURE_IO;
 
-    switch (archive_lock(o->archive, "run", o->cfg->lock_wait_seconds, &lock_fd, res->err,
+    switch (archive_lock(o->archive, "run", 0, o->cfg->lock_wait_seconds, &lock_fd, res->err,
                          sizeof res->err)) {
     case LOCK_TAKEN: break;
     case LOCK_BUSY:

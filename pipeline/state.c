@@ -911,3 +911,58 @@ int state_matches(const char *archive, const char *run_id, size_t runs, const le
     free(periods);
     return same;
 }
+
+/* ---- Backups ------------------------------------------------------------------ */
+
+int state_copy(const char *from, const char *to, char *err, size_t errlen)
+{
+    char tmp[4200];
+    if (!durable_temp_name(to, tmp, sizeof tmp)) {
+        snprintf(err, errlen, "%s: stien er for lang", to);
+        return -1;
+    }
+    unlink(tmp);
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = -1;
+    if (!durable_is_regular(from)) {
+        snprintf(err, errlen, "%s: %s", from, durable_open_failure(errno));
+        return -1;
+    }
+    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+        fail(src, from, "læses", err, errlen);
+        goto done;
+    }
+    if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        fail(dst, to, "skrives", err, errlen);
+        goto done;
+    }
+    /* SQLite's online backup: a consistent copy, page by page. */
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        fail(dst, to, "skrives", err, errlen);
+        goto done;
+    }
+    int step = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE) {
+        fail(dst, to, "skrives", err, errlen);
+        goto done;
+    }
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        fail(dst, to, "skrives", err, errlen);
+        dst = NULL;
+        goto done;
+    }
+    dst = NULL;
+    if (durable_commit(tmp, to) != 0) {
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", to, durable_errno_text(errno));
+        goto done;
+    }
+    rc = seal(to, err, errlen);
+done:
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    if (rc != 0)
+        unlink(tmp);
+    return rc;
+}

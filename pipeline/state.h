@@ -87,4 +87,8 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
 int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
                   const share *sh, const config *cfg, char *err, size_t errlen);
 
+/* A consistent copy of the state at `from` to `to` (SQLite's online backup
+ * API), sealed like the state. 0, or -1 with a message. */
+int state_copy(const char *from, const char *to, char *err, size_t errlen);
+
 #endif

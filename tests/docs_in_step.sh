@@ -19,12 +19,12 @@ while IFS= read -r example; do
     failures=$((failures+1)); fi
 done < <(sed -nE 's/^\| `([A-Z_]+)` \| [a-z]+ \| .* \| `(.*)` \|$/\1|\2/p' "$src/docs/findings.md")
 # Each subcommand's --help lists its exit codes.
-for cmd in check run runs rerun verify; do
+for cmd in check run runs rerun verify backup; do
   if "$bin" "$cmd" --help | grep -qE '^ *exit: 0 '; then passed=$((passed+1)); else
     echo "FAIL: statusnotat $cmd --help does not list its exit codes"; failures=$((failures+1)); fi
 done
 help=$("$bin" --help)
-for n in 0 1 2 3 4 5; do
+for n in 0 1 2 3 4 5 6; do
   if grep -qE "^\| $n \|" "$src/README.md" && grep -qE "^  $n  " <<<"$help" &&
      grep -qE "^\.B $n$" "$src/docs/statusnotat.1"; then passed=$((passed+1)); else
     echo "FAIL: exit code $n is not in README, --help and the man page"; failures=$((failures+1)); fi
