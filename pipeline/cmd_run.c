@@ -74,11 +74,16 @@ static void run_usage(FILE *out)
             "The workbooks' creation time is the run's start, or $SOURCE_DATE_EPOCH when set,\n"
             "so the same inputs give the same bytes.\n"
             "\n"
-            "exit: 0 all accepted, 1 some rejected or left in the inbox,\n"
+            "With --archive every night, an empty one too, leaves ARKIV/status.json (and\n"
+            "operations.prometheus_textfile when set): docs/operations.md.\n"
+            "\n"
+            "exit: 0 all accepted, 1 some rejected (the departments' matter),\n"
             "      2 usage or configuration error, 3 another run holds the archive's lock,\n"
             "      4 I/O or internal failure, or a workbook could not be written (the run is\n"
             "        still recorded; the others are written, and every night exits 4 and tries\n"
-            "        again until the out folder is whole)\n");
+            "        again until the out folder is whole),\n"
+            "      6 files left in the inbox an operator must see to (unreadable, too large,\n"
+            "        or waiting past the night's limit since the night before)\n");
 }
 
 /* ---- What the night reports, printed ---- */

@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh --test     also what the tests need (cmocka, openpyxl)
 #   scripts/install-deps.sh --office   also LibreOffice and poppler (the real-client and print tests)
 #   scripts/install-deps.sh --bench    also what scripts/bench.sh uses
+#   scripts/install-deps.sh --package  also what scripts/package.sh and its test use (debhelper, lintian)
 # Packages already installed are not fetched again, so this is cheap to repeat.
 set -euo pipefail
 
@@ -14,7 +15,8 @@ for arg in "$@"; do
     --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema) ;;
     --office) packages+=(libreoffice-calc-nogui python3-uno poppler-utils) ;;
     --bench) packages+=(python3 bc unzip time) ;;
-    *) echo "usage: $0 [--test] [--office] [--bench]" >&2; exit 2 ;;
+    --package) packages+=(debhelper dpkg-dev fakeroot lintian systemd git) ;;
+    *) echo "usage: $0 [--test] [--office] [--bench] [--package]" >&2; exit 2 ;;
   esac
 done
 
