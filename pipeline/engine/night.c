@@ -15,11 +15,11 @@
 
 #include "archive.h"
 #include "build.h"
-#include "commands.h"
+#include "outcome.h"
 #include "durable.h"
 #include "config_load.h"
 #include "crashpoint.h"
-#include "inbox.h"
+#include "dirlist.h"
 #include "ledger.h"
 #include "overview.h"
 #include "report.h"
@@ -1291,25 +1291,25 @@ static int exit_code_of(night_result *res, size_t rejected, const char *out)
                  "%zu af %zu perioders regneark kunne ikke skrives (se ovenfor og rapporten); "
                  "kørslen er registreret, og de øvrige er skrevet; de manglende skrives igen ved "
                  "næste kørsel", res->n_failed_periods, res->n_periods);
-        return EXIT_FAILURE_IO;
+        return OUTCOME_FAILURE_IO;
     }
     if (res->n_not_quarantined) {
         snprintf(res->err, sizeof res->err,
                  "%zu afviste filer kunne ikke lægges i karantæne (%s); de bliver i indbakken og prøves "
                  "igen næste nat", res->n_not_quarantined, res->quarantine_error);
-        return EXIT_FAILURE_IO;
+        return OUTCOME_FAILURE_IO;
     }
     if (res->overview_failed) {
         snprintf(res->err, sizeof res->err,
                  "oversigten over alle perioder kunne ikke skrives (se ovenfor og rapporten); "
                  "kørslen er registreret, og periodernes regneark er skrevet");
-        return EXIT_FAILURE_IO;
+        return OUTCOME_FAILURE_IO;
     }
     if (res->n_incomplete) {
         snprintf(res->err, sizeof res->err,
                  "%zu regneark i %s kunne ikke skrives (se ovenfor og rapporten); mappen er "
                  "ufuldstændig, og de skrives igen ved næste kørsel", res->n_incomplete, out);
-        return EXIT_FAILURE_IO;
+        return OUTCOME_FAILURE_IO;
     }
     /* The inbox needs an operator: no department can mend these. */
     if (res->n_left && res->n_waiting_long)
@@ -1324,8 +1324,8 @@ static int exit_code_of(night_result *res, size_t rejected, const char *out)
                  "(limits.max_night_bytes); hæv grænsen, eller lad dem vente færre ad gangen",
                  res->n_waiting_long);
     if (res->n_left || res->n_waiting_long)
-        return EXIT_OPERATOR;
-    return rejected ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
+        return OUTCOME_OPERATOR;
+    return rejected ? OUTCOME_SOME_REJECTED : OUTCOME_ALL_ACCEPTED;
 }
 
 /* The compact state for the next night (state.h), with the share's
@@ -1484,13 +1484,13 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     json_t *left = json_array(), *deferred = json_array();
     archive_run staging = {0};
     bool replayed = false, retry = false, staged = false;
-    res->exit_code = EXIT_FAILURE_IO;
+    res->outcome = OUTCOME_FAILURE_IO;
 
     switch (archive_lock(o->archive, "run", 0, o->cfg->lock_wait_seconds, &lock_fd, res->err,
                          sizeof res->err)) {
     case LOCK_TAKEN: break;
     case LOCK_BUSY:
-        res->exit_code = EXIT_LOCKED;
+        res->outcome = OUTCOME_LOCKED;
         json_decref(left);
         json_decref(deferred);
         return false;
@@ -1530,7 +1530,7 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     if (inbox_list(o->inbox, &files) != 0) {
         snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, durable_errno_text(errno));
         if (errno == ENOENT || errno == ENOTDIR)
-            res->exit_code = EXIT_USAGE;
+            res->outcome = OUTCOME_USAGE;
         goto fail;
     }
     crash_point("listed_all");
@@ -1630,7 +1630,7 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
         else
             save_share_only(&n);
         res->n_incomplete = share_incomplete(&n.sh);
-        res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected, o->out);
+        res->outcome = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected, o->out);
         goto done;
     }
     if (!staged) {               /* a run of no inputs, for the share */
@@ -1654,7 +1654,7 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     if (finish_run(&n, m, run_index, left, deferred) != 0)
         goto fail;
     save_state(&n, id, prior_runs + 1);
-    res->exit_code = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected, o->out);
+    res->outcome = exit_code_of(res, res->counts[SOURCE_REJECTED] + recovered_rejected, o->out);
     goto done;
 
 fail:
@@ -1665,7 +1665,7 @@ fail:
 done:
     if (!retry) {                /* what the night did, for whoever watches (status.h) */
         night_status st = {.started = n.started, .finished = time(NULL), .duration = seconds_since(&n.began),
-                           .exit_code = res->exit_code,
+                           .outcome = res->outcome,
                            .run = res->run_id[0] ? res->run_id : res->recovered[0] ? res->recovered : NULL,
                            .accepted = res->counts[SOURCE_ACCEPTED],
                            .rejected = res->counts[SOURCE_REJECTED],
@@ -1911,7 +1911,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     night n = {.archive = archive, .out = out, .ev = ev ? ev : &no_events, .res = res,
                .err = res->err, .errlen = sizeof res->err, .jobs = jobs};
     problem_sink sink = {.ev = n.ev};
-    res->exit_code = EXIT_FAILURE_IO;
+    res->outcome = OUTCOME_FAILURE_IO;
     if (!written || !rewritten || !failed || !failed_periods)
         goto done;
     struct stat st;
@@ -1919,7 +1919,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     if (stat(config_path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(res->err, sizeof res->err, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)",
                  archive);
-        res->exit_code = EXIT_USAGE;
+        res->outcome = OUTCOME_USAGE;
         goto done;
     }
     if (archive_list_runs(archive, &runs, res->err, sizeof res->err) != 0)
@@ -1930,7 +1930,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     if (target == (size_t)-1) {
         snprintf(res->err, sizeof res->err, "%s har ingen kørsel %s (se 'statusnotat runs --archive %s')",
                  archive, run_id, archive);
-        res->exit_code = EXIT_USAGE;
+        res->outcome = OUTCOME_USAGE;
         goto done;
     }
     /* Everything the rebuild reads is what the archive recorded. */
@@ -1972,7 +1972,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                 period_format(period, p);
                 snprintf(res->err, sizeof res->err, "kørsel %s byggede ikke %s (den byggede: %s); se "
                          "'statusnotat runs --archive %s'", run_id, p, built, archive);
-                res->exit_code = EXIT_USAGE;
+                res->outcome = OUTCOME_USAGE;
                 run_manifest_free(m);
                 goto done;
             }
@@ -2032,8 +2032,8 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
                  sink.problems);
         goto done;
     }
-    res->exit_code = res->n_failed_periods || res->overview_failed ? EXIT_FAILURE_IO
-                     : res->other_version ? EXIT_OTHER_VERSION : EXIT_ALL_ACCEPTED;
+    res->outcome = res->n_failed_periods || res->overview_failed ? OUTCOME_FAILURE_IO
+                     : res->other_version ? OUTCOME_OTHER_VERSION : OUTCOME_ALL_ACCEPTED;
     if (res->n_failed_periods)
         snprintf(res->err, sizeof res->err, "%zu perioders regneark kunne ikke skrives",
                  res->n_failed_periods);
@@ -2223,9 +2223,9 @@ int night_list_runs(const char *archive, FILE *out)
     config *cfg = NULL;
     if (archive_list_runs(archive, &runs, err, sizeof err) != 0) {
         fprintf(stderr, "statusnotat runs: %s\n", err);
-        return EXIT_FAILURE_IO;
+        return OUTCOME_FAILURE_IO;
     }
-    int rc = EXIT_ALL_ACCEPTED;
+    int rc = OUTCOME_ALL_ACCEPTED;
     for (size_t r = 0; r < runs.n; r++) {
         run_manifest *m;
         snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, runs.names[r]);
@@ -2234,7 +2234,7 @@ int night_list_runs(const char *archive, FILE *out)
         if (config_load_archived(config_path, &cfg, err, sizeof err) != 0 ||
             archive_read_manifest(archive, runs.names[r], cfg, &m, err, sizeof err) != 0) {
             fprintf(stderr, "statusnotat runs: %s\n", err);
-            rc = EXIT_FAILURE_IO;
+            rc = OUTCOME_FAILURE_IO;
             continue;
         }
         size_t c[4] = {0};

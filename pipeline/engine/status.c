@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "archive.h"
-#include "commands.h"
+#include "outcome.h"
 #include "durable.h"
 #include "values.h"
 #include "version.h"
@@ -18,14 +18,14 @@
 const char *status_exit_meaning(int exit_code)
 {
     switch (exit_code) {
-    case EXIT_ALL_ACCEPTED: return "i orden: alle nye dokumenter er godkendt, eller der var ingen";
-    case EXIT_SOME_REJECTED: return "nogle dokumenter er afvist (forvaltningernes sag: se karantænen)";
-    case EXIT_USAGE: return "brugs- eller konfigurationsfejl, eller en mappe, der ikke er et arkiv";
-    case EXIT_LOCKED: return "en anden kørsel holder arkivets lås";
-    case EXIT_FAILURE_IO: return "en I/O- eller intern fejl, et regneark der ikke kunne skrives, eller et "
+    case OUTCOME_ALL_ACCEPTED: return "i orden: alle nye dokumenter er godkendt, eller der var ingen";
+    case OUTCOME_SOME_REJECTED: return "nogle dokumenter er afvist (forvaltningernes sag: se karantænen)";
+    case OUTCOME_USAGE: return "brugs- eller konfigurationsfejl, eller en mappe, der ikke er et arkiv";
+    case OUTCOME_LOCKED: return "en anden kørsel holder arkivets lås";
+    case OUTCOME_FAILURE_IO: return "en I/O- eller intern fejl, et regneark der ikke kunne skrives, eller et "
                                  "arkiv der afviger";
-    case EXIT_OTHER_VERSION: return "genkørslen er lavet af en anden programversion";
-    case EXIT_OPERATOR: return "filer i indbakken kræver en operatør (ulæselige, for store, eller ventet "
+    case OUTCOME_OTHER_VERSION: return "genkørslen er lavet af en anden programversion";
+    case OUTCOME_OPERATOR: return "filer i indbakken kræver en operatør (ulæselige, for store, eller ventet "
                                "mere end en nat)";
     default: return "ukendt";
     }
@@ -33,7 +33,7 @@ const char *status_exit_meaning(int exit_code)
 
 bool status_is_success(int exit_code)
 {
-    return exit_code == EXIT_ALL_ACCEPTED || exit_code == EXIT_SOME_REJECTED;
+    return exit_code == OUTCOME_ALL_ACCEPTED || exit_code == OUTCOME_SOME_REJECTED;
 }
 
 static unsigned long long archive_bytes;
@@ -73,7 +73,7 @@ int status_write(const char *archive, const char *prometheus, const night_status
     nftw(archive, add_size, 32, FTW_PHYS);
     unsigned long long bytes = archive_bytes;
     size_t runs = count_runs(archive);
-    bool success = status_is_success(st->exit_code);
+    bool success = status_is_success(st->outcome);
     double duration = st->duration;
 
     /* The last success: this attempt, or the one the file before names. */
@@ -86,8 +86,8 @@ int status_write(const char *archive, const char *prometheus, const night_status
     json_t *root = json_pack(
         "{s:s, s:{s:s, s:s, s:f, s:i, s:s, s:s, s:o}, s:o, s:{s:I, s:I, s:I}, s:I, s:I, s:I}",
         "format", "statusnotat-status/1", "last_attempt", "started", started, "finished", finished,
-        "duration_seconds", duration, "exit_status", st->exit_code, "meaning",
-        status_exit_meaning(st->exit_code), "program_version", program_version(), "run",
+        "duration_seconds", duration, "exit_status", st->outcome, "meaning",
+        status_exit_meaning(st->outcome), "program_version", program_version(), "run",
         st->run ? json_string(st->run) : json_null(), "last_success",
         last_success ? last_success : json_null(), "documents", "accepted", (json_int_t)st->accepted,
         "rejected", (json_int_t)st->rejected, "waiting", (json_int_t)st->waiting,
@@ -140,7 +140,7 @@ int status_write(const char *archive, const char *prometheus, const night_status
                     "# HELP statusnotat_info The program that ran.\n"
                     "# TYPE statusnotat_info gauge\n"
                     "statusnotat_info{version=\"%s\"} 1\n",
-                    (long long)st->finished, success_epoch, st->exit_code, duration, st->accepted,
+                    (long long)st->finished, success_epoch, st->outcome, duration, st->accepted,
                     st->rejected, st->waiting, st->workbooks_not_written, bytes, program_version());
             if (fclose(f) != 0) {
                 free(prom);

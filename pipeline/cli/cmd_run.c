@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "durable.h"
 #include "config_load.h"
-#include "inbox.h"
+#include "dirlist.h"
 #include "ledger.h"
 #include "night.h"
 #include "overview.h"
@@ -193,7 +193,7 @@ static int run_night(const night_options *no)
         if (r.n_quarantined)
             printf("  afviste filer er i %s/quarantine/%s med en begrundelse ved hver\n", no->archive,
                    r.run_id);
-    } else if (r.exit_code <= EXIT_SOME_REJECTED || r.exit_code == EXIT_OPERATOR) {
+    } else if (r.outcome <= OUTCOME_SOME_REJECTED || r.outcome == OUTCOME_OPERATOR) {
         printf("Ingen nye leverancer i %s; arkivet og regnearkene er uændrede%s.\n", no->inbox,
                r.recovered[0] ? " (ud over den afbrudte kørsel)" : "");
     }
@@ -205,7 +205,7 @@ static int run_night(const night_options *no)
     if (r.n_deferred)
         printf("  %zu filer venter til næste nat: nattens grænse for arkivering er nået\n",
                r.n_deferred);
-    if (r.exit_code >= EXIT_USAGE)
+    if (r.outcome >= OUTCOME_USAGE)
         fprintf(stderr, "statusnotat run: %s\n", r.err);
     if (r.inbox_error[0])
         fprintf(stderr, "statusnotat run: advarsel: %s; filer, der er taget ud af den, kan komme tilbage "
@@ -219,9 +219,9 @@ static int run_night(const night_options *no)
     if (r.status_error[0])
         fprintf(stderr, "statusnotat run: status.json kunne ikke skrives: %s\n", r.status_error);
     free(period_lines);
-    if (fflush(stdout) != 0 && r.exit_code < EXIT_USAGE)
+    if (fflush(stdout) != 0 && r.outcome < OUTCOME_USAGE)
         return EXIT_FAILURE_IO;
-    return r.exit_code;
+    return exit_status(r.outcome);
 }
 
 /* ---- The run without an archive ---- */

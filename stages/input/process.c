@@ -80,12 +80,6 @@ int process_memory(const void *data, size_t size, const char *name, const config
     return process(NULL, data, size, name, cfg, out);
 }
 
-void processed_file_release(processed_file *p)
-{
-    arena_free(p->arena);
-    memset(p, 0, sizeof *p);
-}
-
 /* The results waiting for take(): slot i % window holds file i's once it is
  * ready. A thread claims the next file only when its slot is free. */
 enum { SLOT_FREE, SLOT_READY, SLOT_FAILED };

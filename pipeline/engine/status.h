@@ -23,10 +23,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "outcome.h"
+
 typedef struct {
     time_t started, finished;    /* by the clock */
     double duration;             /* seconds, by a clock that only goes forward */
-    int exit_code;
+    outcome outcome;
     const char *run;             /* the run made or finished; NULL for none */
     size_t accepted, rejected, waiting;
     size_t workbooks_not_written;

@@ -6,17 +6,27 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Exit codes, the same for every command (README, --help, man page). */
+#include "outcome.h"
+
+/* Exit codes, the same for every command (README, --help, man page): the
+ * engine's outcomes, which carry these numbers. */
 enum {
-    EXIT_ALL_ACCEPTED = 0,
-    EXIT_SOME_REJECTED = 1,
-    EXIT_USAGE = 2,        /* usage or configuration error */
-    EXIT_LOCKED = 3,       /* another run holds the archive's lock */
-    EXIT_FAILURE_IO = 4,   /* I/O or internal failure; nothing half-written */
-    EXIT_OTHER_VERSION = 5,   /* rerun: the run was made by another program version */
-    EXIT_OPERATOR = 6,     /* run: files in the inbox an operator must see to (unreadable, too
-                              large, or waiting past the night's limit since the night before) */
+    EXIT_ALL_ACCEPTED = OUTCOME_ALL_ACCEPTED,
+    EXIT_SOME_REJECTED = OUTCOME_SOME_REJECTED,
+    EXIT_USAGE = OUTCOME_USAGE,            /* usage or configuration error */
+    EXIT_LOCKED = OUTCOME_LOCKED,          /* another run holds the archive's lock */
+    EXIT_FAILURE_IO = OUTCOME_FAILURE_IO,  /* I/O or internal failure; nothing half-written */
+    EXIT_OTHER_VERSION = OUTCOME_OTHER_VERSION,   /* rerun: made by another program version */
+    EXIT_OPERATOR = OUTCOME_OPERATOR,      /* run: files in the inbox an operator must see to
+                                              (unreadable, too large, or waiting past the
+                                              night's limit since the night before) */
 };
+
+/* The process's exit status for what the engine returned. */
+static inline int exit_status(outcome o)
+{
+    return (int)o;
+}
 
 /* The longest folder a command takes: paths built from it fit in 4096 bytes. */
 #define CLI_MAX_DIR 1024

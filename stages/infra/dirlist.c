@@ -1,5 +1,5 @@
 /* inbox.c — listing a folder through a filter; the inbox's filter; see inbox.h. */
-#include "inbox.h"
+#include "dirlist.h"
 
 #include <dirent.h>
 #include <errno.h>

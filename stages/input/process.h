@@ -16,24 +16,13 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "finding.h"
-#include "model.h"
-
-typedef struct {
-    arena *arena;
-    findings findings;
-    source_info source;
-    document *doc;          /* NULL when the file never became a document */
-    bool accepted;
-} processed_file;
+#include "processed.h"
 
 int process_file(const char *path, const char *display_name, const config *cfg,
                  processed_file *out);
 /* The same for bytes in memory (tests, fuzzing). */
 int process_memory(const void *data, size_t size, const char *name, const config *cfg,
                    processed_file *out);
-void processed_file_release(processed_file *p);
-
 /* One file of many: where it is read, what it is called, the configuration
  * it is read with. */
 typedef struct {

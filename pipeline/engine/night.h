@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "outcome.h"
 #include "source.h"
 #include "config.h"
 #include "values.h"
@@ -85,7 +86,7 @@ typedef struct {
 } night_events;
 
 typedef struct {
-    int exit_code;
+    outcome outcome;
     char run_id[40];             /* the new run; "" when none was made */
     char recovered[40];          /* a run a crash interrupted, finished now; "" */
     size_t n_files;              /* admitted by the new run */
@@ -121,7 +122,7 @@ void night_run(const night_options *o, const night_events *ev, night_result *res
  * again are rebuilt as those runs made them. A workbook the run could not
  * write is a notice() (compared with the bytes a later run wrote for it, if
  * any). A run made by another program version is rebuilt by this one and
- * compared for information only: exit code EXIT_OTHER_VERSION, unless the
+ * compared for information only: exit code OUTCOME_OTHER_VERSION, unless the
  * archive itself differs. */
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
                  unsigned jobs, const night_events *ev, night_result *res);

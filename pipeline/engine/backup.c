@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
-#include "commands.h"
+#include "outcome.h"
 #include "durable.h"
 #include "night.h"
 #include "state.h"
@@ -79,20 +79,20 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
                     void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
                     backup_result *res)
 {
-    *res = (backup_result){.exit_code = EXIT_FAILURE_IO};
+    *res = (backup_result){.outcome = OUTCOME_FAILURE_IO};
     char path[4200], copy[4200];
     snprintf(path, sizeof path, "%s/runs", archive);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(res->err, sizeof res->err, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)",
                  archive);
-        res->exit_code = EXIT_USAGE;
+        res->outcome = OUTCOME_USAGE;
         return;
     }
     if (!is_empty_or_absent(to)) {
         snprintf(res->err, sizeof res->err, "%s findes og er ikke tom; en sikkerhedskopi skrives i en ny "
                  "eller tom mappe", to);
-        res->exit_code = EXIT_USAGE;
+        res->outcome = OUTCOME_USAGE;
         return;
     }
     if (durable_mkdirs(to, res->err, sizeof res->err) != 0)
@@ -100,7 +100,7 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
     int lock_fd = -1;
     switch (archive_lock(archive, "backup", wait, wait, &lock_fd, res->err, sizeof res->err)) {
     case LOCK_TAKEN: break;
-    case LOCK_BUSY: res->exit_code = EXIT_LOCKED; return;
+    case LOCK_BUSY: res->outcome = OUTCOME_LOCKED; return;
     case LOCK_ERROR: return;
     }
     walk.archive = archive;
@@ -141,5 +141,5 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
                  "sikkerhedskopi", to, problems);
         return;
     }
-    res->exit_code = EXIT_ALL_ACCEPTED;
+    res->outcome = OUTCOME_ALL_ACCEPTED;
 }

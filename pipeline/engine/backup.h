@@ -15,8 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outcome.h"
+
 typedef struct {
-    int exit_code;               /* commands.h */
+    outcome outcome;             /* outcome.h */
     size_t files;                /* copied */
     uint64_t bytes;
     long problems;               /* verify's, on the copy */

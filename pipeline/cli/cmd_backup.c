@@ -74,12 +74,12 @@ int cmd_backup(int argc, char **argv)
         return EXIT_USAGE;
     backup_result res;
     backup_archive(archive, to, wait, print_problem, NULL, &res);
-    if (res.exit_code == EXIT_ALL_ACCEPTED)
+    if (res.outcome == OUTCOME_ALL_ACCEPTED)
         printf("sikkerhedskopi af %s i %s: %zu filer, %llu bytes; kopien er kontrolleret og i orden\n",
                archive, to, res.files, (unsigned long long)res.bytes);
     else
         fprintf(stderr, "statusnotat backup: %s\n", res.err);
-    if (fflush(stdout) != 0 && res.exit_code == EXIT_ALL_ACCEPTED)
+    if (fflush(stdout) != 0 && res.outcome == OUTCOME_ALL_ACCEPTED)
         return EXIT_FAILURE_IO;
-    return res.exit_code;
+    return exit_status(res.outcome);
 }

@@ -218,11 +218,11 @@ int cmd_rerun(int argc, char **argv)
                        .notice = print_notice, .rewritten = print_rewritten};
     night_result res;
     night_rerun(archive, run, period_text ? &period : NULL, out, jobs, &ev, &res);
-    if (res.exit_code != EXIT_ALL_ACCEPTED)
+    if (res.outcome != OUTCOME_ALL_ACCEPTED)
         fprintf(stderr, "statusnotat rerun: %s\n", res.err);
-    if (fflush(stdout) != 0 && res.exit_code == EXIT_ALL_ACCEPTED)
+    if (fflush(stdout) != 0 && res.outcome == OUTCOME_ALL_ACCEPTED)
         return EXIT_FAILURE_IO;
-    return res.exit_code;
+    return exit_status(res.outcome);
 }
 
 int cmd_verify(int argc, char **argv)

@@ -39,7 +39,7 @@
 #include "durable.h"
 #include "config.h"
 #include "finding.h"
-#include "inbox.h"
+#include "dirlist.h"
 
 /* ---- The archive's own files ---- */
 
