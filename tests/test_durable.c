@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "durable.h"
+#include "sha256.h"
 #include "emit.h"
 #include "support.h"
 
@@ -77,7 +78,7 @@ static void copies_hash_and_round_trip(void **state)
     for (size_t i = 0; i < n; i++)
         data[i] = (unsigned char)((i * 2654435761u) >> 13);
     char want[65];
-    durable_sha256(data, n, want);
+    sha256_hex_of(data, n, want);
     write_file(path_in("big.bin"), data, n);
     char err[512];
     durable_copy_result c, back;
@@ -95,7 +96,7 @@ static void copies_hash_and_round_trip(void **state)
     assert_int_equal(got_n, n);
     assert_memory_equal(got, data, n);
     char whole[65];
-    assert_int_equal(durable_sha256_file(path_in("big.out"), whole), 0);
+    assert_int_equal(sha256_of_file(path_in("big.out"), whole), 0);
     assert_string_equal(whole, want);
     free(got);
 

@@ -1,6 +1,7 @@
 /* archive.c — the archive's layout and a run's life: lock, run ids,
  * manifests (jansson), staging, copies, commit, quarantine, finish, and the
  * archive's own check; see archive.h. Files are written through durable.h. */
+#include "sha256.h"
 #include "archive.h"
 
 #include <dirent.h>
@@ -128,7 +129,7 @@ lock_result archive_lock(const char *dir, const char *purpose, unsigned any_wait
             close(f);
             return LOCK_BUSY;
         }
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(e));
+        snprintf(err, errlen, "%s: %s", path, errno_text(e));
         close(f);
         return LOCK_ERROR;
     }
@@ -136,7 +137,7 @@ lock_result archive_lock(const char *dir, const char *purpose, unsigned any_wait
     int n = snprintf(holder, sizeof holder, "pid %ld since %lld %s\n", (long)getpid(),
                      (long long)time(NULL), purpose);
     if (ftruncate(f, 0) != 0 || pwrite(f, holder, (size_t)n, 0) != n) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         close(f);
         return LOCK_ERROR;
     }
@@ -175,7 +176,7 @@ int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen
         return 0;
     if (errno == ENOENT)
         return 0;   /* no run yet */
-    snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+    snprintf(err, errlen, "%s: %s", path, errno_text(errno));
     return -1;
 }
 
@@ -609,9 +610,9 @@ void archive_run_abandon(archive_run *r)
 
 static int sha256_of(const char *path, char hex[65], char *err, size_t errlen)
 {
-    if (durable_sha256_file(path, hex) == 0)
+    if (sha256_of_file(path, hex) == 0)
         return 0;
-    snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+    snprintf(err, errlen, "%s: %s", path, errno_text(errno));
     return -1;
 }
 
@@ -621,7 +622,7 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     char path[4400], config_sha[65], previous[65] = "";
     snprintf(path, sizeof path, "%s/incoming", r->staging);
     if (durable_remove_tree(path) != 0 && errno != ENOENT) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         return -1;
     }
     snprintf(path, sizeof path, "%s/config.json", r->staging);
@@ -657,12 +658,12 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
     crash_point("before_commit");
     if (durable_sync_dir(path) != 0 || durable_sync_dir(r->staging) != 0 ||
         rename(r->staging, r->final) != 0) {
-        snprintf(err, errlen, "%s: %s", r->final, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: %s", r->final, errno_text(errno));
         return -1;
     }
     snprintf(path, sizeof path, "%s/runs", r->archive);
     if (durable_sync_dir(path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         return -1;
     }
     return 0;
@@ -672,7 +673,7 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
 static const char *name_hash(const char *text)
 {
     static char hex[65];
-    durable_sha256(text, strlen(text), hex);
+    sha256_hex_of(text, strlen(text), hex);
     return hex;
 }
 
@@ -771,7 +772,7 @@ int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, 
     if (!d) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "%s: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         return -1;
     }
     struct dirent *e;
@@ -822,8 +823,8 @@ static void verify_hash(verifier *v, const char *dir, const char *rel, const cha
         return;
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     v->checked++;
-    if (durable_sha256_file(path, got) != 0)
-        problem(v, rel, "%s kan ikke læses: %s", what, durable_errno_text(errno));
+    if (sha256_of_file(path, got) != 0)
+        problem(v, rel, "%s kan ikke læses: %s", what, errno_text(errno));
     else if (strcmp(got, want) != 0)
         problem(v, rel, "%s har ikke den SHA-256, arkivet har registreret (%.12s…, ikke %.12s…)",
                 what, got, want);
@@ -880,7 +881,7 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
         } else {
             snprintf(manifest_path, sizeof manifest_path, "%s/%s", dir, rel);
             const char *want = json_string_value(json_object_get(report, "manifest_sha256"));
-            if (want && durable_sha256_file(manifest_path, sha) == 0 && strcmp(sha, want) != 0)
+            if (want && sha256_of_file(manifest_path, sha) == 0 && strcmp(sha, want) != 0)
                 problem(v, rel, "manifestet er ændret efter kørslen (rapporten har registreret "
                         "%.12s…)", want);
             json_array_foreach(json_object_get(report, "inputs"), i, in) {

@@ -2,105 +2,14 @@
 #include "ledger.h"
 
 #include "elements.h"
+#include "hashmap.h"
+#include "sha256.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
-/* An index by text key (open addressing, FNV-1a): the ledger looks things
- * up instead of scanning every entry, so admitting a file costs the same
- * however many the archive holds. Keys live in the ledger's arena. */
-typedef struct {
-    const char **keys;
-    ledger_entry **values;
-    size_t n, cap;
-} index_map;
-
-static uint64_t hash_key(const char *k)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *k; k++)
-        h = (h ^ (unsigned char)*k) * 1099511628211ull;
-    return h;
-}
-
-static ledger_entry **index_slot(index_map *m, const char *key)
-{
-    size_t i = (size_t)hash_key(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    return &m->values[i];
-}
-
-static ledger_entry *index_get(const index_map *m, const char *key)
-{
-    if (!m->cap)
-        return NULL;
-    return *index_slot((index_map *)m, key);
-}
-
-/* Room for n keys without growing (false when out of memory). */
-static bool index_reserve(index_map *m, size_t n)
-{
-    if ((n + 1) * 10 < m->cap * 7)
-        return true;
-    size_t cap = m->cap ? m->cap : 1024;
-    while ((n + 1) * 10 >= cap * 7)
-        cap *= 2;
-    index_map grown = {calloc(cap, sizeof *grown.keys), calloc(cap, sizeof *grown.values), 0, cap};
-    if (!grown.keys || !grown.values) {
-        free(grown.keys);
-        free(grown.values);
-        return false;
-    }
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i]) {
-            size_t j = (size_t)hash_key(m->keys[i]) & (cap - 1);
-            while (grown.keys[j])
-                j = (j + 1) & (cap - 1);
-            grown.keys[j] = m->keys[i];
-            grown.values[j] = m->values[i];
-            grown.n++;
-        }
-    free(m->keys);
-    free(m->values);
-    *m = grown;
-    return true;
-}
-
-/* Sets key → value; replacing an old value, or, with keep_old, leaving it.
- * A key not yet present is copied into a, or kept as it is when a is NULL
- * (a string that lives as long as the ledger). false when out of memory. */
-static bool index_set(index_map *m, arena *a, const char *key, ledger_entry *value, bool keep_old)
-{
-    if (!index_reserve(m, m->n + 1))
-        return false;
-    ledger_entry **slot = index_slot(m, key);
-    size_t i = (size_t)(slot - m->values);
-    if (!m->keys[i]) {
-        if (!(m->keys[i] = a ? arena_strdup(a, key) : key))
-            return false;
-        m->n++;
-    } else if (keep_old) {
-        return true;
-    }
-    *slot = value;
-    return true;
-}
-
-static bool index_put(index_map *m, arena *a, const char *key, ledger_entry *value)
-{
-    return index_set(m, a, key, value, false);
-}
-
-static void index_free(index_map *m)
-{
-    free(m->keys);
-    free(m->values);
-}
 
 struct ledger {
     arena *a;
@@ -116,16 +25,16 @@ struct ledger {
     sn_period cache_period;
     ledger_entry **cached;
     size_t n_cached, cap_cached;
-    index_map by_content;        /* sha256 → the first entry with those bytes that was not rejected */
-    index_map by_copy;           /* sha256 → the first entry whose bytes are archived */
-    index_map rejected;          /* sha256 → the first rejected entry with those bytes */
-    index_map current;           /* "department period" → the accepted document */
-    index_map ids;               /* "period id" → the last accepted document using it */
+    text_map by_content;        /* sha256 → the first entry with those bytes that was not rejected */
+    text_map by_copy;           /* sha256 → the first entry whose bytes are archived */
+    text_map rejected;          /* sha256 → the first rejected entry with those bytes */
+    text_map current;           /* "department period" → the accepted document */
+    text_map ids;               /* "period id" → the last accepted document using it */
     /* A ledger with a source holds part of the archive (ledger_set_source). */
     bool has_source;
     ledger_source src;
     size_t next_seq;             /* the next new entry's place in the arrival order */
-    index_map loaded_periods, loaded_hashes;
+    text_map loaded_periods, loaded_hashes;
     char error[512];
 };
 
@@ -173,13 +82,13 @@ void ledger_free(ledger *l)
             free(l->items[i]->cache);
         }
     free(l->cached);
-    index_free(&l->by_content);
-    index_free(&l->by_copy);
-    index_free(&l->rejected);
-    index_free(&l->current);
-    index_free(&l->ids);
-    index_free(&l->loaded_periods);
-    index_free(&l->loaded_hashes);
+    text_map_free(&l->by_content);
+    text_map_free(&l->by_copy);
+    text_map_free(&l->rejected);
+    text_map_free(&l->current);
+    text_map_free(&l->ids);
+    text_map_free(&l->loaded_periods);
+    text_map_free(&l->loaded_hashes);
     free(l->items);
     arena_free(l->a);
     arena_free(l->ids_arena);
@@ -188,7 +97,7 @@ void ledger_free(ledger *l)
 
 void ledger_release_ids(ledger *l)
 {
-    index_free(&l->ids);
+    text_map_free(&l->ids);
     memset(&l->ids, 0, sizeof l->ids);
     for (size_t i = 0; i < l->n; i++) {
         l->items[i]->ids = NULL;
@@ -213,7 +122,7 @@ bool ledger_set_copy(ledger *l, ledger_entry *e, const char *path, const char *a
     e->archived = r;
     e->path_sha256_hex = s;
     const char *sha = e->row.id.sha256_hex;
-    return !sha[0] || !r[0] || index_set(&l->by_copy, NULL, sha, e, true);
+    return !sha[0] || !r[0] || text_map_set(&l->by_copy, NULL, sha, e, true);
 }
 
 static bool need_hash(ledger *l, const char *sha256_hex);
@@ -222,7 +131,7 @@ ledger_entry *ledger_find_copy(ledger *l, const char *sha256_hex)
 {
     if (!sha256_hex[0] || !need_hash(l, sha256_hex))
         return NULL;
-    return index_get(&l->by_copy, sha256_hex);
+    return text_map_get(&l->by_copy, sha256_hex);
 }
 
 void ledger_set_source(ledger *l, const ledger_source *src, size_t next_seq)
@@ -242,10 +151,10 @@ bool ledger_need_period(ledger *l, sn_period period)
 {
     char key[48];
     snprintf(key, sizeof key, "%d-%d", period.year, period.half);
-    if (!l->has_source || index_get(&l->loaded_periods, key))
+    if (!l->has_source || text_map_get(&l->loaded_periods, key))
         return true;
     /* Marked first: loading restores entries, which asks for nothing. */
-    if (!index_put(&l->loaded_periods, l->a, key, &loaded_mark))
+    if (!text_map_put(&l->loaded_periods, l->a, key, &loaded_mark))
         return false;
     return l->src.load_period(l->src.ctx, l, period, l->error, sizeof l->error);
 }
@@ -253,9 +162,9 @@ bool ledger_need_period(ledger *l, sn_period period)
 /* The entries with these bytes (and so the periods they are in). */
 static bool need_hash(ledger *l, const char *sha256_hex)
 {
-    if (!l->has_source || index_get(&l->loaded_hashes, sha256_hex))
+    if (!l->has_source || text_map_get(&l->loaded_hashes, sha256_hex))
         return true;
-    if (!index_put(&l->loaded_hashes, l->a, sha256_hex, &loaded_mark))
+    if (!text_map_put(&l->loaded_hashes, l->a, sha256_hex, &loaded_mark))
         return false;
     return l->src.load_hash(l->src.ctx, l, sha256_hex, l->error, sizeof l->error);
 }
@@ -275,7 +184,7 @@ static bool check_id_conflicts(ledger *l, const admission *a, findings *f)
     for (size_t k = 0; k < a->n_ids; k++) {
         char key[128];
         const ledger_entry *e =
-            index_get(&l->ids, period_id_key(key, sizeof key, &a->id.period, a->ids[k]));
+            text_map_get(&l->ids, period_id_key(key, sizeof key, &a->id.period, a->ids[k]));
         if (!e || e->row.status != SOURCE_ACCEPTED || e->row.id.department == a->id.department ||
             !same_period(&e->row, a))
             continue;
@@ -311,7 +220,7 @@ static bool keep_findings(ledger *l, ledger_entry *e, const admission *a, const 
     size_t n = a->n_findings + added->n;
     const ledger_entry *first =
         e->row.status == SOURCE_REJECTED && added->n == 0 && e->row.id.sha256_hex[0]
-            ? index_get(&l->rejected, e->row.id.sha256_hex) : NULL;
+            ? text_map_get(&l->rejected, e->row.id.sha256_hex) : NULL;
     if (first && first != e && same_findings(a->findings, a->n_findings, first->row.findings,
                                              first->row.n_findings)) {
         e->row.findings = first->row.findings;   /* their file is the first's (report_finding_text_as) */
@@ -433,7 +342,7 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
 {
     /* A resend of a rejected document is no duplicate: it is rejected again
      * (FORMAT.md). A file without a hash was never read. */
-    ledger_entry *same = a->id.sha256_hex[0] ? index_get(&l->by_content, a->id.sha256_hex) : NULL;
+    ledger_entry *same = a->id.sha256_hex[0] ? text_map_get(&l->by_content, a->id.sha256_hex) : NULL;
     if (same) {
         /* Kilder names the earlier file it repeats (WORKBOOK.md). */
         e->row.status = SOURCE_DUPLICATE;
@@ -453,7 +362,7 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     char key[48];
     ledger_entry *current =
         a->id.has_period
-            ? index_get(&l->current, department_period_key(key, a->id.department, &a->id.period))
+            ? text_map_get(&l->current, department_period_key(key, a->id.department, &a->id.period))
             : NULL;
     if (current && current->row.status != SOURCE_ACCEPTED)
         current = NULL;
@@ -478,11 +387,11 @@ static bool decide(ledger *l, ledger_entry *e, const admission *a, findings *add
     }
     e->row.status = SOURCE_ACCEPTED;
     if (!keep_ids(l, e, a) ||
-        !index_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
+        !text_map_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
         return false;
     for (size_t k = 0; k < e->n_ids; k++) {
         char id_key[128];
-        if (!index_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+        if (!text_map_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
             return false;
     }
     return true;
@@ -521,13 +430,13 @@ static ledger_entry *new_entry(ledger *l, const admission *a)
 
 /* Indexes e under key unless an entry that arrived earlier is there: the
  * first with the bytes counts, whatever order a partial ledger loads in. */
-static bool index_first(index_map *m, const char *key, ledger_entry *e)
+static bool index_first(text_map *m, const char *key, ledger_entry *e)
 {
-    ledger_entry *old = index_get(m, key);
+    ledger_entry *old = text_map_get(m, key);
     if (old && old->seq < e->seq)
         return true;
     /* The entry's own hash string is the key: it lives as long as the ledger. */
-    return index_set(m, NULL, key, e, false);
+    return text_map_set(m, NULL, key, e, false);
 }
 
 /* Keeps e and indexes it by content and copy. */
@@ -585,11 +494,11 @@ ledger_entry *ledger_restore(ledger *l, const admission *a, source_status status
         return NULL;
     if (status == SOURCE_ACCEPTED) {
         char key[48];
-        if (!index_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
+        if (!text_map_put(&l->current, l->a, department_period_key(key, a->id.department, &a->id.period), e))
             return NULL;
         for (size_t k = 0; k < e->n_ids; k++) {
             char id_key[128];
-            if (!index_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
+            if (!text_map_put(&l->ids, l->ids_arena, period_id_key(id_key, sizeof id_key, &a->id.period, e->ids[k]), e))
                 return NULL;
         }
     }
@@ -715,9 +624,8 @@ size_t ledger_period_digests(const ledger *l, period_digest **out)
 {
     period_ref *refs = malloc((l->n ? l->n : 1) * sizeof *refs);
     *out = malloc((l->n ? l->n : 1) * sizeof **out);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
     size_t n_refs = 0, n = (size_t)-1;
-    if (!refs || !*out || !md)
+    if (!refs || !*out)
         goto done;
     for (size_t i = 0; i < l->n; i++)
         if (l->items[i]->row.id.has_period)
@@ -727,28 +635,26 @@ size_t ledger_period_digests(const ledger *l, period_digest **out)
     n = 0;
     for (size_t i = 0; i < n_refs;) {
         size_t j = i;
-        bool ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+        sha256_state *md = sha256_begin();
+        bool ok = md != NULL;
         for (; j < n_refs && period_compare(&refs[j].period, &refs[i].period) == 0; j++) {
             const source_row *r = &l->items[refs[j].index]->row;
             char line[128];
             int len = snprintf(line, sizeof line, "%s\t%s\t%d\n", r->id.sha256_hex,
                                source_status_code(r->status), r->id.department);
-            ok = ok && EVP_DigestUpdate(md, line, (size_t)len) == 1;
+            ok = ok && sha256_add(md, line, (size_t)len);
         }
-        unsigned char digest[32];
-        unsigned len = 0;
-        if (!ok || EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32) {
+        if (!ok || !sha256_end_hex(md, (*out)[n].digest)) {
+            if (!ok)
+                sha256_discard(md);
             n = (size_t)-1;
             goto done;
         }
         (*out)[n].period = refs[i].period;
-        for (unsigned k = 0; k < 32; k++)
-            snprintf((*out)[n].digest + 2 * k, 3, "%02x", digest[k]);
         n++;
         i = j;
     }
 done:
-    EVP_MD_CTX_free(md);
     free(refs);
     if (n == (size_t)-1) {
         free(*out);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "durable.h"
+#include "sha256.h"
 #include "text.h"
 
 #define KEY_FORMAT "statusnotat-share/1"
@@ -153,7 +154,7 @@ void share_key(const share_record *r, const char *version, const char *config_sh
                 digest_of(digests, n, period_previous(r->period)));
     }
     if (fclose(f) == 0)
-        durable_sha256(text, len, key);
+        sha256_hex_of(text, len, key);
     free(text);
 }
 
@@ -186,7 +187,7 @@ static share_reason check_one(share_record *r, const char *out_dir, const char *
         return SHARE_EDITED;
     if (st.st_size == r->size && mtime_ns(&st) == r->mtime_ns)
         return SHARE_IN_STEP;
-    if (durable_sha256_file(path, sha) != 0 || strcmp(sha, r->sha256) != 0)
+    if (sha256_of_file(path, sha) != 0 || strcmp(sha, r->sha256) != 0)
         return SHARE_EDITED;
     r->size = st.st_size;        /* touched, not changed: remember when */
     r->mtime_ns = mtime_ns(&st);

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "durable.h"
+#include "sha256.h"
 #include "text.h"
 
 #define STATE_FORMAT "statusnotat-state/3"
@@ -53,8 +54,8 @@ static int seal(const char *path, char *err, size_t errlen)
 {
     char sha[65], side[4300], text[80];
     seal_path(path, side, sizeof side);
-    if (durable_sha256_file(path, sha) != 0) {
-        snprintf(err, errlen, "%s: kan ikke læses: %s", path, durable_errno_text(errno));
+    if (sha256_of_file(path, sha) != 0) {
+        snprintf(err, errlen, "%s: kan ikke læses: %s", path, errno_text(errno));
         unlink(side);
         return -1;
     }
@@ -74,7 +75,7 @@ static bool sealed(const char *path)
     size_t len;
     seal_path(path, side, sizeof side);
     bool ok = durable_is_regular(path) && durable_read_file(side, 128, &text, &len) == 0 &&
-              len >= 64 && durable_sha256_file(path, sha) == 0 && strncmp(text, sha, 64) == 0;
+              len >= 64 && sha256_of_file(path, sha) == 0 && strncmp(text, sha, 64) == 0;
     free(text);
     return ok;
 }
@@ -706,7 +707,7 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     if (ok && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
         durable_set_aside(path);   /* a FIFO, a link or a folder in its place */
     if (ok && ((unlink(journal) != 0 && errno != ENOENT) || durable_commit(tmp, path) != 0)) {
-        snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: tilstanden kan ikke skrives: %s", path, errno_text(errno));
         ok = false;
     }
     if (!ok)
@@ -955,7 +956,7 @@ int state_copy(const char *from, const char *to, char *err, size_t errlen)
     }
     dst = NULL;
     if (durable_commit(tmp, to) != 0) {
-        snprintf(err, errlen, "%s: kan ikke gemmes: %s", to, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", to, errno_text(errno));
         goto done;
     }
     rc = seal(to, err, errlen);

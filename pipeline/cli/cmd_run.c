@@ -366,12 +366,12 @@ int cmd_run(int argc, char **argv)
     sn_period *periods = NULL;
     name_list files = {0};
     if (inbox_list(inbox_dir, &files) != 0) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, durable_errno_text(errno));
+        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, errno_text(errno));
         rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
         goto done;
     }
     if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, durable_errno_text(errno));
+        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, errno_text(errno));
         goto done;
     }
     l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
@@ -386,7 +386,7 @@ int cmd_run(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     snprintf(staging, sizeof staging, "%s/statusnotat-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(staging)) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", staging, durable_errno_text(errno));
+        fprintf(stderr, "statusnotat run: %s: %s\n", staging, errno_text(errno));
         staging[0] = '\0';
         goto done;
     }

@@ -53,7 +53,7 @@ static int copy_one(const char *path, const struct stat *st, int flag, struct FT
     if (flag == FTW_D) {
         if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
             snprintf(walk.res->err, sizeof walk.res->err, "%s: kan ikke oprettes: %s", dst,
-                     durable_errno_text(errno));
+                     errno_text(errno));
             walk.failed = true;
             return FTW_STOP;
         }
@@ -109,7 +109,7 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
     walk.res = res;
     walk.failed = false;
     if (nftw(archive, copy_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0 && !walk.failed) {
-        snprintf(res->err, sizeof res->err, "%s: kan ikke læses: %s", archive, durable_errno_text(errno));
+        snprintf(res->err, sizeof res->err, "%s: kan ikke læses: %s", archive, errno_text(errno));
         walk.failed = true;
     }
     state_path(archive, path, sizeof path);
@@ -117,7 +117,7 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
     if (!walk.failed && access(path, F_OK) == 0 && state_copy(path, copy, res->err, sizeof res->err) != 0)
         walk.failed = true;
     if (!walk.failed && durable_sync_dir(to) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: kan ikke synkroniseres: %s", to, durable_errno_text(errno));
+        snprintf(res->err, sizeof res->err, "%s: kan ikke synkroniseres: %s", to, errno_text(errno));
         walk.failed = true;
     }
     archive_unlock(lock_fd);

@@ -17,6 +17,7 @@
 #include "build.h"
 #include "outcome.h"
 #include "durable.h"
+#include "sha256.h"
 #include "config_load.h"
 #include "crashpoint.h"
 #include "dirlist.h"
@@ -223,7 +224,7 @@ static bool inbox_holds(night *n, const ledger_entry *e, char *path, size_t size
     if (!text_name_unescape(e->row.id.name, raw, sizeof raw) ||
         snprintf(path, size, "%s/%s", n->inbox, raw) >= (int)size)
         return false;
-    if (durable_sha256_file(path, sha) != 0)
+    if (sha256_of_file(path, sha) != 0)
         return false;
     if (strcmp(sha, e->row.id.sha256_hex) == 0)
         return true;
@@ -278,7 +279,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t
         if (present && (e->row.status != SOURCE_REJECTED || quarantined)) {
             if (unlink(path) != 0)
                 log_event(n, "error", "not_removed",
-                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", durable_errno_text(errno)));
+                          json_pack("{s:s, s:s}", "file", e->row.id.name, "error", errno_text(errno)));
             else
                 crash_point("inbox");
         }
@@ -296,7 +297,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t
     }
     if (durable_sync_dir(n->inbox) != 0 && errno != ENOENT) {
         snprintf(n->res->inbox_error, sizeof n->res->inbox_error, "%s: kan ikke synkroniseres: %s",
-                 n->inbox, durable_errno_text(errno));
+                 n->inbox, errno_text(errno));
         log_event(n, "error", "inbox_not_synced", json_pack("{s:s}", "error", n->res->inbox_error));
     }
     return 0;
@@ -386,7 +387,7 @@ static void on_written(void *ctx, const char *path)
     char sha[65] = "";
     const char *file = base_name(path);
     w->told++;
-    if (durable_sha256_file(path, sha) != 0)
+    if (sha256_of_file(path, sha) != 0)
         w->failed_to_record = true;
     const manifest_rewrite *rw = w->rewriting ? rewrite_of(w, file) : NULL;
     if (rw) {
@@ -707,8 +708,8 @@ static int finish_run(night *n, const run_manifest *m, size_t run_index, json_t 
             goto oom;
     }
     snprintf(path, sizeof path, "%s/runs/%s/manifest.json", n->archive, m->id);
-    if (durable_sha256_file(path, manifest_sha) != 0) {
-        snprintf(n->err, n->errlen, "%s: %s", path, durable_errno_text(errno));
+    if (sha256_of_file(path, manifest_sha) != 0) {
+        snprintf(n->err, n->errlen, "%s: %s", path, errno_text(errno));
         goto done;
     }
     n->res->n_incomplete = share_incomplete(&n->sh);
@@ -1505,8 +1506,8 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     if (!n.pending_log || !n.l || !a || !left || !deferred ||
         durable_mkdirs(o->out, res->err, sizeof res->err) != 0)
         goto fail;
-    if (durable_sha256_file(o->config_path, n.config_sha256) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: %s", o->config_path, durable_errno_text(errno));
+    if (sha256_of_file(o->config_path, n.config_sha256) != 0) {
+        snprintf(res->err, sizeof res->err, "%s: %s", o->config_path, errno_text(errno));
         goto fail;
     }
     archive_remove_leftovers(o->archive, on_removed, &n);
@@ -1528,7 +1529,7 @@ static bool night_attempt(const night_options *o, const night_events *ev, night_
     }
 
     if (inbox_list(o->inbox, &files) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, durable_errno_text(errno));
+        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, errno_text(errno));
         if (errno == ENOENT || errno == ENOTDIR)
             res->outcome = OUTCOME_USAGE;
         goto fail;

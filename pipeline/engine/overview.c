@@ -15,6 +15,7 @@
 #include "build.h"
 #include "contained.h"
 #include "durable.h"
+#include "sha256.h"
 #include "emit.h"
 #include "version.h"
 
@@ -167,7 +168,7 @@ static void period_key(const overview *ov, const char *digest, char key[65])
                      ov->config_sha256, digest);
     key[0] = '\0';
     if (n > 0 && (size_t)n < sizeof text)
-        durable_sha256(text, (size_t)n, key);
+        sha256_hex_of(text, (size_t)n, key);
 }
 
 /* The periods present and their digests: as given (overview_set_periods),
@@ -281,7 +282,7 @@ static void cache_write(overview *ov)
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
         snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
-                 durable_errno_text(errno));
+                 errno_text(errno));
         if (fd >= 0)
             close(fd);
         return;
@@ -299,7 +300,7 @@ static void cache_write(overview *ov)
     ok &= fclose(f) == 0;
     if (!ok || durable_commit(tmp, ov->cache_path) != 0) {
         snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
-                 durable_errno_text(errno));
+                 errno_text(errno));
         unlink(tmp);
     }
 }

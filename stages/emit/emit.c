@@ -1206,7 +1206,7 @@ static int open_workbook(emitter *e, const char *path, char tmp[4096], const cha
         library_messages_end();
         pinned = false;
         snprintf(err, errlen, "%s: regnearket kan ikke oprettes: %s%s%s%s", path,
-                 saved ? durable_errno_text(saved) : "ikke nok hukommelse",
+                 saved ? errno_text(saved) : "ikke nok hukommelse",
                  e->library[0] ? " (libxlsxwriter: " : "", e->library, e->library[0] ? ")" : "");
         arena_free(e->a);
         return -1;
@@ -1235,7 +1235,7 @@ static const char *failure_text(lxw_error code, int saved_errno)
     case LXW_ERROR_MEMORY_MALLOC_FAILED: return "ikke nok hukommelse";
     case LXW_ERROR_CREATING_XLSX_FILE: case LXW_ERROR_CREATING_TMPFILE: case LXW_ERROR_READING_TMPFILE:
     case LXW_ERROR_ZIP_FILE_OPERATION: case LXW_ERROR_ZIP_FILE_ADD: case LXW_ERROR_ZIP_CLOSE:
-        return saved_errno ? durable_errno_text(saved_errno) : "filen kan ikke skrives";
+        return saved_errno ? errno_text(saved_errno) : "filen kan ikke skrives";
     default: return "biblioteket afviste en værdi";
     }
 }
@@ -1271,7 +1271,7 @@ static int close_workbook(emitter *e, const char *path, const char *tmp, char *e
         rc = -1;
     } else if (durable_commit(tmp, path) != 0) {
         snprintf(err, errlen, "%s: regnearket kan ikke lægges på plads: %s", path,
-                 durable_errno_text(errno));
+                 errno_text(errno));
         rc = -1;
     }
     if (rc != 0)

@@ -54,7 +54,7 @@ int contained_run(int (*fn)(void *ctx, char *err, size_t errlen), void *ctx, boo
 #endif
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "skriveprocessen kan ikke startes: %s", durable_errno_text(errno));
+        snprintf(err, errlen, "skriveprocessen kan ikke startes: %s", errno_text(errno));
         return -1;
     }
     pid_t pid = fork();
@@ -63,7 +63,7 @@ int contained_run(int (*fn)(void *ctx, char *err, size_t errlen), void *ctx, boo
         close(pipefd[0]);
         close(pipefd[1]);
         snprintf(err, errlen, "skriveprocessen kan ikke startes: %s",
-                 e == ENOMEM || e == EAGAIN ? "ikke nok hukommelse" : durable_errno_text(e));
+                 e == ENOMEM || e == EAGAIN ? "ikke nok hukommelse" : errno_text(e));
         return -1;
     }
     if (pid == 0) {              /* the child: the work, its message, and out */
@@ -96,7 +96,7 @@ int contained_run(int (*fn)(void *ctx, char *err, size_t errlen), void *ctx, boo
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
-            snprintf(err, errlen, "skriveprocessen kan ikke følges: %s", durable_errno_text(errno));
+            snprintf(err, errlen, "skriveprocessen kan ikke følges: %s", errno_text(errno));
             return -1;
         }
     }

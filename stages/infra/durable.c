@@ -1,12 +1,12 @@
 /* durable.c — opening deliveries safely; durable writes, copies (hashing,
  * gzip and gunzip on the way), folder syncs; see durable.h. */
 #include "durable.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,31 +79,7 @@ const char *durable_open_failure(int e)
     case EFTYPE_NOT_REGULAR: return "det er ikke en almindelig fil (en mappe, en FIFO eller en enhed)";
     case ENOENT: return "filen findes ikke (længere)";
     case EACCES: case EPERM: return "programmet har ikke adgang til at læse filen";
-    default: return durable_errno_text(e);
-    }
-}
-
-const char *durable_errno_text(int e)
-{
-    switch (e) {
-    case ENOENT: return "findes ikke";
-    case EACCES: case EPERM: return "ingen adgang";
-    case ENOSPC: return "disken er fuld";
-    case EDQUOT: return "diskkvoten er brugt op";
-    case EROFS: return "filsystemet er skrivebeskyttet";
-    case EIO: return "læse- eller skrivefejl på disken";
-    case ENOTDIR: return "en del af stien er ikke en mappe";
-    case EISDIR: return "der står en mappe";
-    case EEXIST: return "findes allerede";
-    case ENOTEMPTY: return "mappen er ikke tom";
-    case ENAMETOOLONG: return "navnet er for langt";
-    case EMFILE: case ENFILE: return "for mange åbne filer";
-    case ENOMEM: return "ikke nok hukommelse";
-    case ELOOP: return "et symbolsk link";
-    case EFTYPE_NOT_REGULAR: return "ikke en almindelig fil";
-    case EXDEV: return "på et andet filsystem";
-    case EBUSY: return "optaget";
-    default: return "systemfejl";
+    default: return errno_text(e);
     }
 }
 
@@ -166,7 +142,7 @@ int durable_mkdirs(const char *path, char *err, size_t errlen)
             *p = '\0';
             if (((access(buf, F_OK) != 0 && durable_fault("mkdir", buf)) || mkdir(buf, 0755) != 0) &&
                 errno != EEXIST) {
-                snprintf(err, errlen, "%s: %s", buf, durable_errno_text(errno));
+                snprintf(err, errlen, "%s: %s", buf, errno_text(errno));
                 return -1;
             }
             *p = saved;
@@ -206,34 +182,6 @@ static int write_all(int fd, const void *p, size_t n)
         n -= (size_t)w;
     }
     return 0;
-}
-
-static void hex(const unsigned char *d, char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[64] = '\0';
-}
-
-static bool digest_final(EVP_MD_CTX *sha, char out[65])
-{
-    unsigned char digest[32];
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(sha, digest, &len) != 1 || len != 32)
-        return false;
-    hex(digest, out);
-    return true;
-}
-
-void durable_sha256(const void *data, size_t len, char out[65])
-{
-    unsigned char digest[32];
-    unsigned int n = 0;
-    EVP_Digest(data, len, digest, &n, EVP_sha256(), NULL);
-    hex(digest, out);
 }
 
 int durable_read_file(const char *path, size_t limit, char **data, size_t *len)
@@ -319,41 +267,11 @@ int durable_set_aside(const char *path)
     return rename(path, aside);
 }
 
-int durable_sha256_file(const char *path, char out[65])
-{
-    struct stat st;
-    int fd = durable_open_delivery(path, &st);
-    if (fd < 0)
-        return -1;
-    unsigned char *buf = malloc(CHUNK);
-    EVP_MD_CTX *sha = EVP_MD_CTX_new();
-    int rc = buf && sha && EVP_DigestInit_ex(sha, EVP_sha256(), NULL) == 1 ? 0 : -1;
-    while (rc == 0) {
-        ssize_t n = read(fd, buf, CHUNK);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n < 0 ? -1 : 0;
-            break;
-        }
-        if (EVP_DigestUpdate(sha, buf, (size_t)n) != 1)
-            rc = -1;
-    }
-    if (rc == 0 && !digest_final(sha, out))
-        rc = -1;
-    int saved = errno;
-    EVP_MD_CTX_free(sha);
-    free(buf);
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
 /* ---- Copies ---------------------------------------------------------------- */
 
 typedef struct {
     int out;
-    EVP_MD_CTX *in_sha, *out_sha;
+    sha256_state *in_sha, *out_sha;
     z_stream z;
     bool z_ready, z_done;
     unsigned char *zbuf;
@@ -364,7 +282,7 @@ static int emit_out(copier *c, const unsigned char *p, size_t n)
 {
     if (n == 0)
         return 0;
-    if (EVP_DigestUpdate(c->out_sha, p, n) != 1 || write_all(c->out, p, n) != 0)
+    if (!sha256_add(c->out_sha, p, n) || write_all(c->out, p, n) != 0)
         return -1;
     c->r->out_bytes += n;
     return 0;
@@ -439,12 +357,10 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
     unsigned char head[2] = {0, 0};   /* the first bytes in: gzip or not */
     unsigned char *buf = malloc(CHUNK);
     c.zbuf = malloc(CHUNK);
-    c.in_sha = EVP_MD_CTX_new();
-    c.out_sha = EVP_MD_CTX_new();
+    c.in_sha = sha256_begin();
+    c.out_sha = sha256_begin();
     int rc = -1;
-    if (!buf || !c.zbuf || !c.in_sha || !c.out_sha ||
-        EVP_DigestInit_ex(c.in_sha, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestInit_ex(c.out_sha, EVP_sha256(), NULL) != 1) {
+    if (!buf || !c.zbuf || !c.in_sha || !c.out_sha) {
         snprintf(err, errlen, "%s: ikke nok hukommelse", dst);
         goto done;
     }
@@ -458,7 +374,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
     }
     c.out = durable_fault("open", dst) ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (c.out < 0) {
-        snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, errno_text(errno));
         goto done;
     }
     for (;;) {
@@ -466,7 +382,7 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(err, errlen, "læsning fejlede: %s", durable_errno_text(errno));
+            snprintf(err, errlen, "læsning fejlede: %s", errno_text(errno));
             goto done;
         }
         for (size_t k = 0; r->in_bytes + k < sizeof head && k < (size_t)n; k++)
@@ -477,27 +393,30 @@ int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t li
             rc = 0;   /* not an error: the caller reports it */
             goto done;
         }
-        if (EVP_DigestUpdate(c.in_sha, buf, (size_t)n) != 1) {
+        if (!sha256_add(c.in_sha, buf, (size_t)n)) {
             snprintf(err, errlen, "SHA-256 fejlede");
             goto done;
         }
         int pr = push(&c, t, buf, (size_t)n, n == 0, err, errlen);
         if (pr == -2)
-            snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, durable_errno_text(errno));
+            snprintf(err, errlen, "%s: kan ikke skrives: %s", dst, errno_text(errno));
         if (pr != 0)
             goto done;
         if (n == 0)
             break;
     }
     r->in_gzip = r->in_bytes >= 2 && head[0] == 0x1f && head[1] == 0x8b;
-    if (!digest_final(c.in_sha, r->in_sha256) || !digest_final(c.out_sha, r->out_sha256)) {
+    bool in_done = sha256_end_hex(c.in_sha, r->in_sha256);
+    bool out_done = sha256_end_hex(c.out_sha, r->out_sha256);
+    c.in_sha = c.out_sha = NULL;   /* freed by sha256_end_hex */
+    if (!in_done || !out_done) {
         snprintf(err, errlen, "SHA-256 fejlede");
         goto done;
     }
     int out = c.out;
     c.out = -1;
     if (close(out) != 0 || durable_commit(tmp, dst) != 0) {
-        snprintf(err, errlen, "%s: kan ikke gemmes: %s", dst, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", dst, errno_text(errno));
         goto done;
     }
     rc = 0;
@@ -508,8 +427,8 @@ done:
         close(c.out);
     if (rc != 0 || r->over_limit)
         unlink(tmp);
-    EVP_MD_CTX_free(c.in_sha);
-    EVP_MD_CTX_free(c.out_sha);
+    sha256_discard(c.in_sha);
+    sha256_discard(c.out_sha);
     free(buf);
     free(c.zbuf);
     return rc;
@@ -522,7 +441,7 @@ int durable_copy(const char *src, const char *dst, durable_transform t, durable_
     int fd = durable_open_delivery(src, &st);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", src,
-                 durable_errno_text(errno));
+                 errno_text(errno));
         memset(r, 0, sizeof *r);
         return -1;
     }
@@ -540,14 +459,14 @@ int durable_write(const char *path, const void *data, size_t len, char *err, siz
     }
     int fd = durable_fault("open", path) ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0 || write_all(fd, data, len) != 0) {
-        snprintf(err, errlen, "%s: kan ikke skrives: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke skrives: %s", path, errno_text(errno));
         if (fd >= 0)
             close(fd);
         unlink(tmp);
         return -1;
     }
     if (close(fd) != 0 || durable_commit(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: kan ikke gemmes: %s", path, durable_errno_text(errno));
+        snprintf(err, errlen, "%s: kan ikke gemmes: %s", path, errno_text(errno));
         unlink(tmp);
         return -1;
     }

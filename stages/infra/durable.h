@@ -22,19 +22,16 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "errno_text.h"
+
 /* Opens a delivery for reading. Returns the descriptor, or -1 with errno:
  * ELOOP for a symbolic link, EFTYPE_NOT_REGULAR for anything that is not a
  * regular file (a FIFO, a folder, a device), or the open()'s own errno.
  * *st gets the fstat() of what was opened. */
-#define EFTYPE_NOT_REGULAR 0x7fff
 int durable_open_delivery(const char *path, struct stat *st);
 
 /* Why a delivery could not be opened or read (an errno), in Danish. */
 const char *durable_open_failure(int e);
-
-/* An errno in a few Danish words ("disken er fuld"), for messages people
- * read; the system's own wording goes in logs as a detail. */
-const char *durable_errno_text(int e);
 
 /* What a copy does to the bytes on the way. */
 typedef enum { DURABLE_COPY, DURABLE_GZIP, DURABLE_GUNZIP } durable_transform;
@@ -96,12 +93,6 @@ int durable_set_aside(const char *path);
  * and sqlite (the state's writes) — and appends "op n path" to the file
  * $STATUSNOTAT_TEST_FAULT_MARK names. Unset, it does nothing. */
 bool durable_fault(const char *op, const char *path);
-
-/* SHA-256 of a file's bytes, opened as a delivery. 0, or -1 with errno. */
-int durable_sha256_file(const char *path, char hex[65]);
-
-/* SHA-256 of bytes in memory. */
-void durable_sha256(const void *data, size_t len, char hex[65]);
 
 /* The temporary name durable writes use for path: beside it, hidden, and
  * within the file system's name limit whatever path's own name is.

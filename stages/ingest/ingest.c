@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <zlib.h>
 
 #include "durable.h"
+#include "sha256.h"
 #include "elements.h"
 #include "text.h"
 
@@ -33,7 +33,7 @@ typedef struct {
     const unsigned char *mem;
     size_t mem_size, mem_pos;
     const config *cfg;
-    EVP_MD_CTX *sha;
+    sha256_state *sha;
     unsigned char raw[RAW_CHUNK];
     size_t raw_pos, raw_len;         /* unread raw bytes in raw[] (pass-through mode) */
     bool raw_eof;
@@ -534,7 +534,7 @@ static ssize_t fill_raw(input_stream *in)
         in->raw_eof = true;
         return 0;
     }
-    if (EVP_DigestUpdate(in->sha, in->raw, (size_t)n) != 1) {
+    if (!sha256_add(in->sha, in->raw, (size_t)n)) {
         in->error = F_INTERNAL;
         return -1;
     }
@@ -1544,14 +1544,12 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
     in->error = F_COUNT;
     in->utf8_ok = true;
     in->only_space = true;
-    in->sha = EVP_MD_CTX_new();
-    if (!in->sha || EVP_DigestInit_ex(in->sha, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(in->sha);
+    in->sha = sha256_begin();
+    if (!in->sha)
         return -1;
-    }
     raw_document *doc = arena_alloc(a, sizeof *doc);
     if (!doc) {
-        EVP_MD_CTX_free(in->sha);
+        sha256_discard(in->sha);
         return -1;
     }
     st.doc = doc;
@@ -1598,14 +1596,12 @@ static int ingest_stream(input_stream *in, const char *name, arena *a, findings 
     if (in->error == F_FILE_UNREADABLE || in->error == F_INTERNAL)
         st.fatal = true;
 
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(in->sha, src->sha256, &len) != 1 || len != 32)
+    if (!sha256_end(in->sha, src->sha256))
         st.oom = true;
-    EVP_MD_CTX_free(in->sha);
+    in->sha = NULL;   /* freed by sha256_end */
     if (in->z_ready)
         inflateEnd(&in->z);
-    for (int i = 0; i < 32; i++)
-        snprintf(src->sha256_hex + 2 * i, 3, "%02x", src->sha256[i]);
+    sha256_hex(src->sha256, src->sha256_hex);
     if (in->error == F_FILE_TOO_LARGE)
         src->sha256_hex[0] = '\0';   /* not read to its end: no hash */
     src->bytes = in->raw_bytes;
