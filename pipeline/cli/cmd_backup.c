@@ -1,79 +1,51 @@
 /* cmd_backup.c — `statusnotat backup --archive DIR --to DIR [--wait SECONDS]`:
  * a consistent copy of the archive, verified (backup.h). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "backup.h"
 #include "commands.h"
+#include "options.h"
 
-static void backup_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: statusnotat backup --archive DIR --to DIR [--wait SECONDS]\n"
-            "\n"
-            "Copies the archive into --to (a new or empty folder) under the archive's lock,\n"
-            "so no night changes it meanwhile: every file fsync'ed, state.sqlite through\n"
-            "SQLite's online backup. A night that finds the lock held by a backup waits for\n"
-            "it (operations.lock_wait_seconds). Then the copy is checked as 'statusnotat\n"
-            "verify' checks an archive; a copy with any difference is a failed backup.\n"
-            "The copy is an archive: to restore, back it up into the archive's place.\n"
-            "\n"
-            "  --archive DIR    the archive\n"
-            "  --to DIR         where the copy goes (new or empty)\n"
-            "  --wait SECONDS   how long to wait for a night that holds the lock (default 3600)\n"
-            "  -h, --help       this text\n"
-            "\n"
-            "exit: 0 copied and verified, 2 usage error, not an archive, or --to not empty,\n"
-            "      3 the lock stayed held, 4 a copy that failed or does not verify\n");
-}
-
-static void print_problem(void *ctx, const char *file, const char *what)
-{
-    (void)ctx;
-    printf("fejl: %s: %s\n", file, what);
-}
+static const char backup_synopsis[] = "usage: statusnotat backup --archive DIR --to DIR [--wait SECONDS]\n";
+static const char backup_description[] =
+    "Copies the archive into --to (a new or empty folder) under the archive's lock,\n"
+    "so no night changes it meanwhile: every file fsync'ed, state.sqlite through\n"
+    "SQLite's online backup. A night that finds the lock held by a backup waits for\n"
+    "it (operations.lock_wait_seconds). Then the copy is checked as 'statusnotat\n"
+    "verify' checks an archive; a copy with any difference is a failed backup.\n"
+    "The copy is an archive: to restore, back it up into the archive's place.\n";
+static const char backup_after[] =
+    "exit: 0 copied and verified, 2 usage error, not an archive, or --to not empty,\n"
+    "      3 the lock stayed held, 4 a copy that failed or does not verify\n";
 
 int cmd_backup(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"archive", required_argument, NULL, 'a'},
-        {"to", required_argument, NULL, 't'},
-        {"wait", required_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *archive = NULL, *to = NULL;
     unsigned wait = 3600;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'a': archive = optarg; break;
-        case 't': to = optarg; break;
-        case 'w': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (!*optarg || *end || v < 0 || v > 86400) {
-                fprintf(stderr, "statusnotat backup: --wait skal være et antal sekunder fra 0 til 86400\n");
-                return EXIT_USAGE;
-            }
-            wait = (unsigned)v;
-            break;
-        }
-        case 'h': backup_usage(stdout); return EXIT_ALL_ACCEPTED;
-        default: backup_usage(stderr); return EXIT_USAGE;
-        }
+    const cli_option options[] = {
+        OPT_STRING(0, "archive", "DIR", &archive, "the archive"),
+        OPT_STRING(0, "to", "DIR", &to, "where the copy goes (new or empty)"),
+        OPT_NUMBER(0, "wait", "SECONDS", &wait, 0, 86400,
+                   "how long to wait for a night that holds the lock\n(default 3600)"),
+        OPT_END,
+    };
+    const cli_command cmd = {"backup", backup_synopsis, backup_description, backup_after, options};
+    int first;
+    switch (options_parse(&cmd, argc, argv, &first)) {
+    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
+    case OPTIONS_ERROR: return EXIT_USAGE;
+    case OPTIONS_OK: break;
     }
-    if (!archive || !to || optind != argc) {
-        backup_usage(stderr);
+    if (!archive || !to || first != argc) {
+        options_usage(&cmd, stderr);
         return EXIT_USAGE;
     }
     if (!cli_dir_ok("backup", "--archive", archive) || !cli_dir_ok("backup", "--to", to) ||
         !cli_folders_apart("backup", "--to", to, "--archive", archive, false))
         return EXIT_USAGE;
     backup_result res;
-    backup_archive(archive, to, wait, print_problem, NULL, &res);
+    backup_archive(archive, to, wait, cli_print_problem, NULL, &res);
     if (res.outcome == OUTCOME_ALL_ACCEPTED)
         printf("sikkerhedskopi af %s i %s: %zu filer, %llu bytes; kopien er kontrolleret og i orden\n",
                archive, to, res.files, (unsigned long long)res.bytes);

@@ -1,59 +1,48 @@
 /* cmd_check.c — `statusnotat check [--json] FILE...`: the pre-flight a
  * department runs before it sends. Every finding of every file; exit 0 when
  * all are accepted, 1 when any is rejected. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "version.h"
 #include "commands.h"
 #include "config_load.h"
+#include "options.h"
 #include "process.h"
 #include "report.h"
 #include "text.h"
 
-static void check_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: statusnotat check [--json] [--config FILE] FILE...\n"
-            "\n"
-            "Reads each FILE (.xml or .xml.gz) as a statusnotat and reports every\n"
-            "finding, one a line:\n"
-            "  FILE:LINE: fejl|advarsel CODE: message [element path]\n"
-            "then whether the file is accepted (godkendt) or rejected (afvist).\n"
-            "\n"
-            "  --json         one JSON document instead: the findings, and the normalized\n"
-            "                 content of every accepted document\n"
-            "  --config FILE  the configuration (vocabularies, budget years, limits)\n"
-            "  -h, --help     this text\n"
-            "\n"
-            "exit: 0 all accepted, 1 any rejected, 2 usage or configuration error,\n"
-            "      4 internal failure\n");
-}
+static const char check_synopsis[] = "usage: statusnotat check [--json] [--config FILE] FILE...\n";
+static const char check_description[] =
+    "Reads each FILE (.xml or .xml.gz) as a statusnotat and reports every\n"
+    "finding, one a line:\n"
+    "  FILE:LINE: fejl|advarsel CODE: message [element path]\n"
+    "then whether the file is accepted (godkendt) or rejected (afvist).\n";
+static const char check_after[] =
+    "exit: 0 all accepted, 1 any rejected, 2 usage or configuration error,\n"
+    "      4 internal failure\n";
 
 int cmd_check(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool json = false;
     const char *config_path = NULL;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "hc:", options, NULL)) != -1) {
-        switch (opt) {
-        case 'j': json = true; break;
-        case 'c': config_path = optarg; break;
-        case 'h': check_usage(stdout); return 0;
-        default: check_usage(stderr); return EXIT_USAGE;
-        }
+    const cli_option options[] = {
+        OPT_FLAG(0, "json", &json, "one JSON document instead: the findings, and the normalized\n"
+                                   "content of every accepted document"),
+        OPT_STRING('c', "config", "FILE", &config_path,
+                   "the configuration (vocabularies, budget years, limits)"),
+        OPT_END,
+    };
+    const cli_command cmd = {"check", check_synopsis, check_description, check_after, options};
+    int first;
+    switch (options_parse(&cmd, argc, argv, &first)) {
+    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
+    case OPTIONS_ERROR: return EXIT_USAGE;
+    case OPTIONS_OK: break;
     }
-    if (optind >= argc) {
+    if (first >= argc) {
         fprintf(stderr, "statusnotat check: no files given\n");
-        check_usage(stderr);
+        options_usage(&cmd, stderr);
         return EXIT_USAGE;
     }
     config *cfg = cli_load_config(config_path);
@@ -70,7 +59,7 @@ int cmd_check(int argc, char **argv)
     arena *names = arena_new();   /* the names as shown: text_name_escape() */
     if (!names)
         rc = EXIT_FAILURE_IO;
-    for (int i = optind; i < argc && rc != EXIT_FAILURE_IO; i++) {
+    for (int i = first; i < argc && rc != EXIT_FAILURE_IO; i++) {
         processed_file p;
         const char *name = text_name_escape(names, argv[i]);
         if (!name || process_file(argv[i], name, cfg, &p) != 0) {

@@ -1,7 +1,6 @@
 /* cmd_run.c — `statusnotat run --inbox DIR --out DIR`: every delivery in the
  * inbox through the stages, then the workbooks of every period present. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,75 +15,64 @@
 #include "dirlist.h"
 #include "ledger.h"
 #include "night.h"
+#include "options.h"
 #include "overview.h"
 #include "report.h"
 #include "text.h"
 
 
-static void run_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: statusnotat run --inbox DIR --archive DIR --out DIR [--config FILE] [--jobs N]\n"
-            "       statusnotat run --inbox DIR --out DIR [--config FILE] [--jobs N]\n"
-            "\n"
-            "Takes every .xml and .xml.gz in the inbox (in the byte order of their names),\n"
-            "checks it, and writes for each period present:\n"
-            "  statusredegoerelse-<periode>.xlsx   every department\n"
-            "  <KODE>-<periode>.xlsx               one per department (ØKF as OEKF)\n"
-            "and across all periods (rewritten whenever a period is):\n"
-            "  statusredegoerelse-oversigt.xlsx    every department\n"
-            "  <KODE>-oversigt.xlsx                one per department that sent anything\n"
-            "Byte-identical files count once; a later document for a department and period\n"
-            "supersedes the earlier one. Rejected documents are listed in the workbooks'\n"
-            "Kilder and Validering sheets, and their errors are printed on stderr.\n"
-            "\n"
-            "With --archive (the night run): one run at a time per archive; every input is\n"
-            "hashed and archived gzip-compressed under the run with a manifest and the\n"
-            "configuration; rejected files go to ARCHIVE/quarantine/<run> with a reasons\n"
-            "file; a file leaves the inbox only once its archive copy is on disk. The state\n"
-            "is every document the archive accepted, so supersession spans nights and a\n"
-            "resend is a duplicate; only the periods the new files touch are rebuilt. A run\n"
-            "a crash interrupted is finished by the next one. Each run writes\n"
-            "runs/<id>/report.json and runs/<id>/log.jsonl (one JSON object a line).\n"
-            "Every night, an empty one too, keeps the out folder in step with the archive:\n"
-            "a workbook that is missing, could not be written or was edited there is written\n"
-            "again as the run whose inputs it shows wrote it (same bytes); one whose key\n"
-            "changed (another configuration or program version) is rebuilt with its period.\n"
-            "Such a night with nothing delivered makes a run of no inputs that records what\n"
-            "it wrote and why.\n"
-            "Without --archive the inbox is only read.\n"
-            "\n"
-            "  --inbox DIR    the deliveries\n"
-            "  --archive DIR  the archive (created if missing)\n"
-            "  --out DIR      where the workbooks go (created if missing)\n"
-            "  --config FILE  the configuration\n"
-            "  --jobs N       read the files and write the workbooks in N threads\n"
-            "                 (default: the number of cores); the bytes are the same for\n"
-            "                 every N\n"
-            "  -h, --help     this text\n"
-            "\n"
-            "Each delivery is opened once (a symbolic link is never followed, a FIFO never\n"
-            "waited on) and copied into the run before it is read; a file over the size\n"
-            "limit is not read at all. Such files, and files that cannot be read, are\n"
-            "reported and left in the inbox every night until someone removes them; past\n"
-            "limits.max_night_bytes the rest of the inbox waits for the next night. A\n"
-            "period whose workbook cannot be written is reported and the others go on.\n"
-            "File names are shown with bytes that are not printable UTF-8 as \\xHH.\n"
-            "\n"
-            "The workbooks' creation time is the run's start, or $SOURCE_DATE_EPOCH when set,\n"
-            "so the same inputs give the same bytes.\n"
-            "\n"
-            "With --archive every night, an empty one too, leaves ARKIV/status.json (and\n"
-            "operations.prometheus_textfile when set): docs/operations.md.\n"
-            "\n"
-            "exit: 0 all accepted, 1 some rejected (the departments' matter),\n"
-            "      2 usage or configuration error, 3 another run holds the archive's lock,\n"
-            "      4 I/O or internal failure, or a workbook could not be written (the run is\n"
-            "        still recorded; the others are written, and every night exits 4 and tries\n"
-            "        again until the out folder is whole),\n"
-            "      6 files left in the inbox an operator must see to (unreadable, too large,\n"
-            "        or waiting past the night's limit since the night before)\n");
-}
+static const char run_synopsis[] =
+    "usage: statusnotat run --inbox DIR --archive DIR --out DIR [--config FILE] [--jobs N]\n"
+    "       statusnotat run --inbox DIR --out DIR [--config FILE] [--jobs N]\n";
+static const char run_description[] =
+    "Takes every .xml and .xml.gz in the inbox (in the byte order of their names),\n"
+    "checks it, and writes for each period present:\n"
+    "  statusredegoerelse-<periode>.xlsx   every department\n"
+    "  <KODE>-<periode>.xlsx               one per department (ØKF as OEKF)\n"
+    "and across all periods (rewritten whenever a period is):\n"
+    "  statusredegoerelse-oversigt.xlsx    every department\n"
+    "  <KODE>-oversigt.xlsx                one per department that sent anything\n"
+    "Byte-identical files count once; a later document for a department and period\n"
+    "supersedes the earlier one. Rejected documents are listed in the workbooks'\n"
+    "Kilder and Validering sheets, and their errors are printed on stderr.\n"
+    "\n"
+    "With --archive (the night run): one run at a time per archive; every input is\n"
+    "hashed and archived gzip-compressed under the run with a manifest and the\n"
+    "configuration; rejected files go to ARCHIVE/quarantine/<run> with a reasons\n"
+    "file; a file leaves the inbox only once its archive copy is on disk. The state\n"
+    "is every document the archive accepted, so supersession spans nights and a\n"
+    "resend is a duplicate; only the periods the new files touch are rebuilt. A run\n"
+    "a crash interrupted is finished by the next one. Each run writes\n"
+    "runs/<id>/report.json and runs/<id>/log.jsonl (one JSON object a line).\n"
+    "Every night, an empty one too, keeps the out folder in step with the archive:\n"
+    "a workbook that is missing, could not be written or was edited there is written\n"
+    "again as the run whose inputs it shows wrote it (same bytes); one whose key\n"
+    "changed (another configuration or program version) is rebuilt with its period.\n"
+    "Such a night with nothing delivered makes a run of no inputs that records what\n"
+    "it wrote and why.\n"
+    "Without --archive the inbox is only read.\n";
+static const char run_after[] =
+    "Each delivery is opened once (a symbolic link is never followed, a FIFO never\n"
+    "waited on) and copied into the run before it is read; a file over the size\n"
+    "limit is not read at all. Such files, and files that cannot be read, are\n"
+    "reported and left in the inbox every night until someone removes them; past\n"
+    "limits.max_night_bytes the rest of the inbox waits for the next night. A\n"
+    "period whose workbook cannot be written is reported and the others go on.\n"
+    "File names are shown with bytes that are not printable UTF-8 as \\xHH.\n"
+    "\n"
+    "The workbooks' creation time is the run's start, or $SOURCE_DATE_EPOCH when set,\n"
+    "so the same inputs give the same bytes.\n"
+    "\n"
+    "With --archive every night, an empty one too, leaves ARKIV/status.json (and\n"
+    "operations.prometheus_textfile when set): docs/operations.md.\n"
+    "\n"
+    "exit: 0 all accepted, 1 some rejected (the departments' matter),\n"
+    "      2 usage or configuration error, 3 another run holds the archive's lock,\n"
+    "      4 I/O or internal failure, or a workbook could not be written (the run is\n"
+    "        still recorded; the others are written, and every night exits 4 and tries\n"
+    "        again until the out folder is whole),\n"
+    "      6 files left in the inbox an operator must see to (unreadable, too large,\n"
+    "        or waiting past the night's limit since the night before)\n";
 
 /* ---- What the night reports, printed ---- */
 
@@ -297,36 +285,29 @@ static int run_time(time_t *out, char *why, size_t size)
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"inbox", required_argument, NULL, 'i'},
-        {"out", required_argument, NULL, 'o'},
-        {"archive", required_argument, NULL, 'a'},
-        {"config", required_argument, NULL, 'c'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL, *archive_dir = NULL;
     unsigned jobs = build_default_jobs();
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "hc:", options, NULL)) != -1) {
-        switch (opt) {
-        case 'i': inbox_dir = optarg; break;
-        case 'o': out_dir = optarg; break;
-        case 'a': archive_dir = optarg; break;
-        case 'c': config_path = optarg; break;
-        case 'j':
-            if (!cli_jobs("run", optarg, &jobs))
-                return EXIT_USAGE;
-            break;
-        case 'h': run_usage(stdout); return 0;
-        default: run_usage(stderr); return EXIT_USAGE;
-        }
+    const cli_option options[] = {
+        OPT_STRING(0, "inbox", "DIR", &inbox_dir, "the deliveries"),
+        OPT_STRING(0, "archive", "DIR", &archive_dir, "the archive (created if missing)"),
+        OPT_STRING(0, "out", "DIR", &out_dir, "where the workbooks go (created if missing)"),
+        OPT_STRING('c', "config", "FILE", &config_path, "the configuration"),
+        OPT_NUMBER(0, "jobs", "N", &jobs, 1, CLI_MAX_JOBS,
+                   "read the files and write the workbooks in N threads\n"
+                   "(default: the number of cores); the bytes are the same\n"
+                   "for every N"),
+        OPT_END,
+    };
+    const cli_command cmd = {"run", run_synopsis, run_description, run_after, options};
+    int first;
+    switch (options_parse(&cmd, argc, argv, &first)) {
+    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
+    case OPTIONS_ERROR: return EXIT_USAGE;
+    case OPTIONS_OK: break;
     }
-    if (!inbox_dir || !out_dir || optind != argc) {
+    if (!inbox_dir || !out_dir || first != argc) {
         fprintf(stderr, "statusnotat run: --inbox og --out skal angives, og intet andet\n");
-        run_usage(stderr);
+        options_usage(&cmd, stderr);
         return EXIT_USAGE;
     }
     if (!cli_dir_ok("run", "--inbox", inbox_dir) || !cli_dir_ok("run", "--out", out_dir) ||

@@ -47,8 +47,15 @@ int cmd_backup(int argc, char **argv);
 bool cli_folders_apart(const char *command, const char *name_a, const char *a, const char *name_b,
                        const char *b, bool nesting_allowed);
 
-/* --jobs N: a whole number from 1 to 256 (false, with a message, otherwise). */
-bool cli_jobs(const char *command, const char *text, unsigned *jobs);
+/* Whether archive is an archive (it has runs/); says so when not. */
+bool cli_is_archive(const char *command, const char *archive);
+
+/* The engine's problems ("fejl: FILE: what") and notices ("bemærk: …"), on stdout. */
+void cli_print_problem(void *ctx, const char *file, const char *what);
+void cli_print_notice(void *ctx, const char *file, const char *what);
+
+/* The most threads --jobs takes. */
+#define CLI_MAX_JOBS 256
 
 /* Loads the configuration named by --config, or the default one; prints
  * the reason to stderr and returns NULL on failure. */

@@ -141,7 +141,5 @@ int night_verify_state(const char *archive, const char *out,
                        void (*problem)(void *ctx, const char *file, const char *what), void *ctx,
                        char *err, size_t errlen);
 
-/* One line per run, oldest first. Returns the exit code. */
-int night_list_runs(const char *archive, FILE *out);
 
 #endif
