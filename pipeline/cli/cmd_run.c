@@ -4,21 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "build.h"
 #include "commands.h"
-#include "durable.h"
 #include "config_load.h"
-#include "dirlist.h"
-#include "ledger.h"
 #include "night.h"
 #include "options.h"
-#include "overview.h"
+#include "plain_run.h"
 #include "report.h"
-#include "text.h"
 
 
 static const char run_synopsis[] =
@@ -212,42 +207,50 @@ static int run_night(const night_options *no)
     return exit_status(r.outcome);
 }
 
-/* ---- The run without an archive ---- */
+/* ---- The run without an archive, printed ---- */
 
-static void print_failed_period(void *ctx, sn_period period, const char *out_dir, const char *error)
+static void print_rejected(void *ctx, const source_row *row)
 {
-    (void)out_dir;
-    if (error)
-        print_period(ctx, period, out_dir, error);
+    (void)ctx;
+    for (size_t k = 0; k < row->n_findings; k++)
+        if (row->findings[k].severity == SEVERITY_ERROR)
+            report_finding_text_as(stderr, &row->findings[k], row->id.name);
 }
 
-static void on_written(void *ctx, const char *path)
+static void print_written(void *ctx, const char *path)
 {
-    size_t *count = ctx;
-    (*count)++;
+    (void)ctx;
     printf("skrevet: %s\n", path);
 }
 
-/* A run without an archive admits each file as it comes, in the inbox's
- * order, and says on stderr why a rejected one was. */
-typedef struct {
-    ledger *l;
-    const process_job *files;    /* where each file is read again */
-    size_t *counts;
-} intake_ctx;
-
-static bool intake_one(void *ctx, size_t i, processed_file *p)
+static void print_failed_period(void *ctx, sn_period period, const char *out_dir, const char *error)
 {
-    intake_ctx *in = ctx;
-    ledger_entry *e = ledger_admit(in->l, p, in->files[i].path, 0, NULL);
-    if (!e)
-        return false;
-    in->counts[e->row.status]++;
-    if (e->row.status == SOURCE_REJECTED)
-        for (size_t k = 0; k < e->row.n_findings; k++)
-            if (e->row.findings[k].severity == SEVERITY_ERROR)
-                report_finding_text_as(stderr, &e->row.findings[k], e->row.id.name);
-    return true;
+    night_printer quiet = {.progress = false};
+    (void)ctx;
+    print_period(&quiet, period, out_dir, error);
+}
+
+static void print_overview_failed(void *ctx, const char *error)
+{
+    (void)ctx;
+    fprintf(stderr, "statusnotat run: oversigten over perioderne kan ikke skrives: %s\n", error);
+}
+
+static int run_plain(const plain_run_options *po)
+{
+    plain_run_events ev = {.rejected = print_rejected, .written = print_written,
+                           .period_failed = print_failed_period, .overview_failed = print_overview_failed};
+    plain_run_result r;
+    plain_run(po, &ev, &r);
+    if (r.err[0])
+        fprintf(stderr, "statusnotat run: %s\n", r.err);
+    else
+        printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
+               r.n_files, r.counts[SOURCE_ACCEPTED], r.counts[SOURCE_REJECTED], r.counts[SOURCE_SUPERSEDED],
+               r.counts[SOURCE_DUPLICATE], r.written, po->out);
+    if (fflush(stdout) != 0)
+        return EXIT_FAILURE_IO;
+    return exit_status(r.outcome);
 }
 
 /* The run's recorded time: now, or $SOURCE_DATE_EPOCH for reproducible runs;
@@ -340,99 +343,9 @@ int cmd_run(int argc, char **argv)
         return night_rc;
     }
 
-    int rc = EXIT_FAILURE_IO;
-    ledger *l = NULL;
-    arena *names = NULL;         /* the files' names as shown (text_name_escape) */
-    char staging[4096] = "";     /* the deliveries' copies, removed at the end */
-    sn_period *periods = NULL;
-    name_list files = {0};
-    if (inbox_list(inbox_dir, &files) != 0) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", inbox_dir, errno_text(errno));
-        rc = errno == ENOENT || errno == ENOTDIR ? EXIT_USAGE : EXIT_FAILURE_IO;
-        goto done;
-    }
-    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", out_dir, errno_text(errno));
-        goto done;
-    }
-    l = ledger_new(cfg, LEDGER_CACHE_BUDGET);
-    names = arena_new();
-    if (!l || !names)
-        goto oom;
-
-    size_t counts[4] = {0};
-    /* Read once here too: each delivery is copied into a private folder while
-     * it is read, and only the copy is parsed (and parsed again, if the
-     * workbooks need it after the cache let it go). */
-    const char *tmp = getenv("TMPDIR");
-    snprintf(staging, sizeof staging, "%s/statusnotat-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(staging)) {
-        fprintf(stderr, "statusnotat run: %s: %s\n", staging, errno_text(errno));
-        staging[0] = '\0';
-        goto done;
-    }
-    process_job *to_read = arena_alloc_array(names, files.n ? files.n : 1, sizeof *to_read);
-    if (!to_read)
-        goto oom;
-    for (size_t i = 0; i < files.n; i++) {
-        char path[4096], copy[4200], why[512];
-        snprintf(path, sizeof path, "%s/%s", inbox_dir, files.names[i]);
-        snprintf(copy, sizeof copy, "%s/%06zu", staging, i);
-        struct stat st;
-        int fd = durable_open_delivery(path, &st);
-        durable_copy_result c = {0};
-        bool staged = fd >= 0 && (uint64_t)st.st_size <= cfg->max_file_bytes &&
-                      durable_copy_fd(fd, copy, DURABLE_COPY, cfg->max_file_bytes, &c, why,
-                                      sizeof why) == 0 &&
-                      !c.over_limit;
-        if (fd >= 0)
-            close(fd);
-        /* A file that cannot be read or is too large is said so by ingest. */
-        to_read[i] = (process_job){arena_strdup(names, staged ? copy : path),
-                                     text_name_escape(names, files.names[i]), cfg};
-        if (!to_read[i].path || !to_read[i].name)
-            goto oom;
-    }
-    intake_ctx in = {.l = l, .files = to_read, .counts = counts};
-    if (process_in_order(to_read, files.n, jobs, intake_one, &in) != 0)
-        goto oom;
-
-    size_t n_periods = ledger_periods(l, &periods), written = 0;
-    if (n_periods == (size_t)-1)
-        goto oom;
-    ledger_release_ids(l);   /* everything is admitted: the builds need no ids */
-    overview *ov = overview_new(l, cfg, NULL, NULL);
-    if (!ov)
-        goto oom;
-    build_options bo = {.out_dir = out_dir, .created = created, .jobs = jobs, .on_written = on_written,
-                        .ctx = &written, .on_summary = overview_add, .summary_ctx = ov};
-    /* One period's failure is that period's: the others are written. */
-    night_printer quiet = {.progress = false};
-    size_t failed = build_periods(l, cfg, periods, n_periods, NULL, &bo, print_failed_period, &quiet);
-    /* The overview across the periods, when there are any. */
-    char why[1024];
-    if (n_periods && overview_write(ov, &bo, why, sizeof why) != 0) {
-        fprintf(stderr, "statusnotat run: oversigten over perioderne kan ikke skrives: %s\n", why);
-        failed++;
-    }
-    overview_free(ov);
-    printf("%zu filer: %zu godkendt, %zu afvist, %zu erstattet, %zu dubletter; %zu regneark i %s\n",
-           files.n, counts[SOURCE_ACCEPTED], counts[SOURCE_REJECTED], counts[SOURCE_SUPERSEDED],
-           counts[SOURCE_DUPLICATE], written, out_dir);
-    rc = failed ? EXIT_FAILURE_IO : counts[SOURCE_REJECTED] ? EXIT_SOME_REJECTED : EXIT_ALL_ACCEPTED;
-    if (fflush(stdout) != 0)
-        rc = EXIT_FAILURE_IO;
-    goto done;
-oom:
-    fprintf(stderr, "statusnotat run: ikke nok hukommelse\n");
-    rc = EXIT_FAILURE_IO;
-done:
-    free(periods);
-    ledger_free(l);
-    arena_free(names);
-    if (staging[0])
-        durable_remove_tree(staging);
-    name_list_free(&files);
+    plain_run_options po = {.inbox = inbox_dir, .out = out_dir, .cfg = cfg, .created = created,
+                            .jobs = jobs};
+    int rc = run_plain(&po);
     config_free(cfg);
     return rc;
 }
