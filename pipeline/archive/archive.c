@@ -22,6 +22,7 @@
 
 #include "crashpoint.h"
 #include "text.h"
+#include "layout.h"
 
 /* ---- The archive's own files ------------------------------------------------ */
 
@@ -71,13 +72,13 @@ lock_result archive_lock(const char *dir, const char *purpose, unsigned any_wait
 {
     char path[4096];
     *fd = -1;
-    snprintf(path, sizeof path, "%s/runs", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUNS, NULL, NULL);
     if (durable_mkdirs(path, err, errlen) != 0)
         return LOCK_ERROR;
-    snprintf(path, sizeof path, "%s/quarantine", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_QUARANTINE, NULL, NULL);
     if (durable_mkdirs(path, err, errlen) != 0)
         return LOCK_ERROR;
-    snprintf(path, sizeof path, "%s/lock", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_LOCK, NULL, NULL);
     /* Opened the way a delivery is: a link, a FIFO or a folder in its place
      * (it holds nothing but the holder's name) is set aside and the lock made
      * again, rather than followed or waited on. */
@@ -164,14 +165,14 @@ static bool is_committed_run(int dir_fd, const char *name, void *ctx)
 {
     (void)ctx;
     char manifest[512];
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", name);
+    archive_path(manifest, sizeof manifest, name, ARCHIVE_IN_RUN_MANIFEST, NULL, NULL);
     return name[0] != '.' && faccessat(dir_fd, manifest, R_OK, 0) == 0;
 }
 
 int archive_list_runs(const char *dir, name_list *runs, char *err, size_t errlen)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/runs", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUNS, NULL, NULL);
     if (dir_list_sorted(path, is_committed_run, NULL, runs) == 0)
         return 0;
     if (errno == ENOENT)
@@ -437,7 +438,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
     char path[4096];
     json_error_t jerr;
     *out = NULL;
-    snprintf(path, sizeof path, "%s/runs/%s/manifest.json", dir, id);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUN_MANIFEST, id, NULL);
     json_t *root = json_load_own(path, ARCHIVE_FILE_LIMIT, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
@@ -519,7 +520,7 @@ int archive_read_manifest(const char *dir, const char *id, const config *cfg,
             goto done;
         }
     }
-    snprintf(path, sizeof path, "%s/runs/%s/complete", dir, id);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUN_COMPLETE, id, NULL);
     m->complete = access(path, F_OK) == 0;
     *out = m;
     rc = 0;
@@ -553,20 +554,31 @@ static int path_printf(char *buf, size_t size, char *err, size_t errlen, const c
     return 0;
 }
 
+/* A path archive_path() made, or false with the message path_printf gives. */
+static bool layout_fits(int length, const char *buf, char *err, size_t errlen)
+{
+    if (length >= 0)
+        return true;
+    snprintf(err, errlen, "%.200s…: stien er for lang", buf);
+    return false;
+}
+
 int archive_run_begin(archive_run *r, const char *archive, const char *id, char *err, size_t errlen)
 {
     char path[4200];
     memset(r, 0, sizeof *r);
     if (path_printf(r->archive, sizeof r->archive, err, errlen, "%s", archive) ||
         path_printf(r->id, sizeof r->id, err, errlen, "%s", id) ||
-        path_printf(r->staging, sizeof r->staging, err, errlen, "%s/runs/.%s.tmp", archive, id) ||
-        path_printf(r->final, sizeof r->final, err, errlen, "%s/runs/%s", archive, id))
+        !layout_fits(archive_path(r->staging, sizeof r->staging, archive, ARCHIVE_RUN_STAGING, id, NULL),
+                     r->staging, err, errlen) ||
+        !layout_fits(archive_path(r->final, sizeof r->final, archive, ARCHIVE_RUN, id, NULL), r->final,
+                     err, errlen))
         return -1;
     durable_remove_tree(r->staging);   /* a crash's leftover of the same id */
-    snprintf(path, sizeof path, "%s/incoming", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_INCOMING, NULL, NULL);
     if (durable_mkdirs(path, err, errlen) != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/files", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_FILES, NULL, NULL);
     return durable_mkdirs(path, err, errlen);
 }
 
@@ -574,7 +586,9 @@ int archive_stage_delivery(archive_run *r, size_t index, int fd, uint64_t limit,
                            staged_delivery *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    snprintf(out->path, sizeof out->path, "%s/incoming/%06zu", r->staging, index);
+    char staged[16];
+    snprintf(staged, sizeof staged, "%06zu", index);
+    archive_path(out->path, sizeof out->path, r->staging, ARCHIVE_IN_RUN_STAGED, NULL, staged);
     durable_copy_result c;
     if (durable_copy_fd(fd, out->path, DURABLE_COPY, limit, &c, err, errlen) != 0)
         return -1;
@@ -589,8 +603,10 @@ int archive_store(archive_run *r, size_t index, const staged_delivery *s, char r
                   char copy_sha256[65], char *err, size_t errlen)
 {
     char dst[4400];
-    snprintf(rel, 256, "runs/%s/files/%04zu-%.12s.xml.gz", r->id, index, s->sha256);
-    snprintf(dst, sizeof dst, "%s/files/%04zu-%.12s.xml.gz", r->staging, index, s->sha256);
+    char name[64];
+    archive_copy_name(name, sizeof name, index, s->sha256);
+    archive_path(rel, 256, NULL, ARCHIVE_RUN_FILE, r->id, name);
+    archive_path(dst, sizeof dst, r->staging, ARCHIVE_IN_RUN_FILE, NULL, name);
     durable_copy_result c;
     if (durable_copy(s->path, dst, s->gzip ? DURABLE_COPY : DURABLE_GZIP, &c, err, errlen) != 0)
         return -1;
@@ -620,12 +636,12 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
                    char *err, size_t errlen)
 {
     char path[4400], config_sha[65], previous[65] = "";
-    snprintf(path, sizeof path, "%s/incoming", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_INCOMING, NULL, NULL);
     if (durable_remove_tree(path) != 0 && errno != ENOENT) {
         snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         return -1;
     }
-    snprintf(path, sizeof path, "%s/config.json", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_CONFIG, NULL, NULL);
     durable_copy_result c;
     if (durable_copy(config_path, path, DURABLE_COPY, &c, err, errlen) != 0)
         return -1;
@@ -637,10 +653,10 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
         return -1;
     char previous_report[65] = "";
     if (found) {
-        snprintf(path, sizeof path, "%s/runs/%s/manifest.json", r->archive, last);
+        archive_path(path, sizeof path, r->archive, ARCHIVE_RUN_MANIFEST, last, NULL);
         if (sha256_of(path, previous, err, errlen) != 0)
             return -1;
-        snprintf(path, sizeof path, "%s/runs/%s/report.json", r->archive, last);
+        archive_path(path, sizeof path, r->archive, ARCHIVE_RUN_REPORT, last, NULL);
         if (complete && sha256_of(path, previous_report, err, errlen) != 0)
             return -1;
     }
@@ -651,17 +667,17 @@ int archive_commit(archive_run *r, run_manifest *m, const config *cfg, const cha
         snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
-    snprintf(path, sizeof path, "%s/manifest.json", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_MANIFEST, NULL, NULL);
     if (archive_write_manifest(m, cfg, path, err, errlen) != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/files", r->staging);
+    archive_path(path, sizeof path, r->staging, ARCHIVE_IN_RUN_FILES, NULL, NULL);
     crash_point("before_commit");
     if (durable_sync_dir(path) != 0 || durable_sync_dir(r->staging) != 0 ||
         rename(r->staging, r->final) != 0) {
         snprintf(err, errlen, "%s: %s", r->final, errno_text(errno));
         return -1;
     }
-    snprintf(path, sizeof path, "%s/runs", r->archive);
+    archive_path(path, sizeof path, r->archive, ARCHIVE_RUNS, NULL, NULL);
     if (durable_sync_dir(path) != 0) {
         snprintf(err, errlen, "%s: %s", path, errno_text(errno));
         return -1;
@@ -700,7 +716,7 @@ void archive_quarantine_path(const char *archive, const char *run_id, const mani
 {
     char name[256];
     quarantine_name(in->id.name, index, name);
-    snprintf(rel, 512, "quarantine/%s/%s", run_id, name);
+    archive_path(rel, 512, NULL, ARCHIVE_QUARANTINE_FILE, run_id, name);
     snprintf(path, size, "%s/%s", archive, rel);
 }
 
@@ -710,7 +726,8 @@ int archive_quarantine(const char *archive, const char *run_id, const manifest_i
 {
     char dir[4200], src[4400], dst[4400];
     archive_quarantine_path(archive, run_id, in, index, rel, dst, sizeof dst);
-    if (path_printf(dir, sizeof dir, err, errlen, "%s/quarantine/%s", archive, run_id) ||
+    if (!layout_fits(archive_path(dir, sizeof dir, archive, ARCHIVE_QUARANTINE_RUN, run_id, NULL), dir, err,
+                     errlen) ||
         path_printf(src, sizeof src, err, errlen, "%s/%s", archive, in->archived) ||
         durable_mkdirs(dir, err, errlen) != 0)
         return -1;
@@ -733,11 +750,11 @@ int archive_finish(const char *archive, const char *run_id, const char *report, 
                    size_t errlen)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUN_REPORT, run_id, NULL);
     if (durable_write(path, report, strlen(report), err, errlen) != 0)
         return -1;
     crash_point("before_complete");
-    snprintf(path, sizeof path, "%s/runs/%s/complete", archive, run_id);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUN_COMPLETE, run_id, NULL);
     return durable_write(path, "", 0, err, errlen);
 }
 
@@ -745,7 +762,7 @@ void archive_remove_leftovers(const char *archive, void (*on_removed)(void *ctx,
                               void *ctx)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/runs", archive);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUNS, NULL, NULL);
     DIR *d = opendir(path);
     struct dirent *e;
     while (d && (e = readdir(d))) {
@@ -767,7 +784,7 @@ int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, 
     *found = false;
     *complete = false;
     id[0] = '\0';
-    snprintf(path, sizeof path, "%s/runs", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUNS, NULL, NULL);
     DIR *d = opendir(path);
     if (!d) {
         if (errno == ENOENT)
@@ -786,7 +803,7 @@ int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, 
     }
     closedir(d);
     if (*found) {
-        snprintf(path, sizeof path, "%s/runs/%s/complete", dir, id);
+        archive_path(path, sizeof path, dir, ARCHIVE_RUN_COMPLETE, id, NULL);
         *complete = access(path, F_OK) == 0;
     }
     return 0;
@@ -834,7 +851,7 @@ static void verify_hash(verifier *v, const char *dir, const char *rel, const cha
 static void verify_run(verifier *v, const char *dir, const char *id, const char *previous_id)
 {
     char rel[512], path[4400], sha[65];
-    snprintf(rel, sizeof rel, "runs/%s/manifest.json", id);
+    archive_path(rel, sizeof rel, NULL, ARCHIVE_RUN_MANIFEST, id, NULL);
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     json_error_t jerr;
     json_t *root = json_load_own(path, ARCHIVE_FILE_LIMIT, JSON_REJECT_DUPLICATES, &jerr);
@@ -848,14 +865,14 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
     if (!format || strcmp(format, MANIFEST_FORMAT) != 0)
         problem(v, rel, "er ikke et statusnotat-manifest");
     const char *config_sha = json_string_value(json_object_get(root, "config_sha256"));
-    snprintf(path, sizeof path, "runs/%s/config.json", id);
+    archive_path(path, sizeof path, NULL, ARCHIVE_RUN_CONFIG, id, NULL);
     verify_hash(v, dir, path, config_sha, "konfigurationen");
     const char *prev = json_string_value(json_object_get(root, "previous_manifest_sha256"));
     const char *prev_report = json_string_value(json_object_get(root, "previous_report_sha256"));
     if (prev && prev[0] && previous_id) {
-        snprintf(path, sizeof path, "runs/%s/manifest.json", previous_id);
+        archive_path(path, sizeof path, NULL, ARCHIVE_RUN_MANIFEST, previous_id, NULL);
         verify_hash(v, dir, path, prev, "den foregående kørsels manifest");
-        snprintf(path, sizeof path, "runs/%s/report.json", previous_id);
+        archive_path(path, sizeof path, NULL, ARCHIVE_RUN_REPORT, previous_id, NULL);
         verify_hash(v, dir, path, prev_report, "den foregående kørsels rapport");
     } else if (prev && prev[0] && !previous_id) {
         problem(v, rel, "manifestet henviser til en foregående kørsel, som ikke findes");
@@ -869,10 +886,10 @@ static void verify_run(verifier *v, const char *dir, const char *id, const char 
             verify_hash(v, dir, archived, copy_sha, "arkivkopien");
     }
     /* report.json records the manifest's hash and the quarantine copies. */
-    snprintf(path, sizeof path, "%s/runs/%s/complete", dir, id);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUN_COMPLETE, id, NULL);
     if (access(path, F_OK) == 0) {
         char report_rel[512], manifest_path[4400];
-        snprintf(report_rel, sizeof report_rel, "runs/%s/report.json", id);
+        archive_path(report_rel, sizeof report_rel, NULL, ARCHIVE_RUN_REPORT, id, NULL);
         snprintf(path, sizeof path, "%s/%s", dir, report_rel);
         json_t *report = json_load_own(path, ARCHIVE_FILE_LIMIT, 0, &jerr);
         v->checked++;
@@ -916,7 +933,7 @@ long archive_verify(const char *dir, void (*on_problem)(void *ctx, const char *f
 {
     name_list runs = {0};
     char path[4200];
-    snprintf(path, sizeof path, "%s/runs", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_RUNS, NULL, NULL);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)", dir);

@@ -15,6 +15,7 @@
 #include "durable.h"
 #include "sha256.h"
 #include "text.h"
+#include "layout.h"
 
 #define STATE_FORMAT "statusnotat-state/3"
 #define US "\x1f"
@@ -31,7 +32,7 @@ struct state_store {
 
 void state_path(const char *archive, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/state.sqlite", archive);
+    archive_path(buf, size, archive, ARCHIVE_STATE, NULL, NULL);
 }
 
 /* ---- The seal: the state's SHA-256 beside it ----------------------------------
@@ -715,7 +716,7 @@ int state_write(const char *archive, const char *run_id, size_t runs, const ledg
     if (ok && seal(path, err, errlen) != 0)
         ok = false;
     if (ok) {   /* the state of versions before 0.3, read no more */
-        snprintf(journal, sizeof journal, "%s/state.tsv", archive);
+        archive_path(journal, sizeof journal, archive, ARCHIVE_OLD_STATE_TSV, NULL, NULL);
         unlink(journal);
     }
     return ok ? 0 : -1;

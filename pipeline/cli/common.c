@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "config_load.h"
+#include "layout.h"
 
 struct config *cli_load_config(const char *path)
 {
@@ -103,7 +104,7 @@ bool cli_is_archive(const char *command, const char *archive)
 {
     char path[4200];
     struct stat st;
-    snprintf(path, sizeof path, "%s/runs", archive);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUNS, NULL, NULL);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return true;
     fprintf(stderr, "statusnotat %s: %s er ikke et statusnotat-arkiv (der er ingen runs-mappe)\n",

@@ -14,6 +14,7 @@
 #include "durable.h"
 #include "night.h"
 #include "state.h"
+#include "layout.h"
 
 /* nftw's walk has no context: the one backup being made. */
 static struct {
@@ -81,7 +82,7 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
 {
     *res = (backup_result){.outcome = OUTCOME_FAILURE_IO};
     char path[4200], copy[4200];
-    snprintf(path, sizeof path, "%s/runs", archive);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUNS, NULL, NULL);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(res->err, sizeof res->err, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)",

@@ -2,6 +2,7 @@
  * archive holds, the rejected quarantined with their reasons, the workbooks
  * written, the report, the state saved, and the night's outcome. */
 #include "night_parts.h"
+#include "layout.h"
 
 /* ---- Finishing a committed run: workbooks, inbox, report ------------------------ */
 
@@ -193,7 +194,7 @@ int night_finish_run(night *n, const run_manifest *m, size_t run_index, json_t *
         if (json_array_append_new(periods, json_string(p)) != 0)
             goto oom;
     }
-    snprintf(path, sizeof path, "%s/runs/%s/manifest.json", n->archive, m->id);
+    archive_path(path, sizeof path, n->archive, ARCHIVE_RUN_MANIFEST, m->id, NULL);
     if (sha256_of_file(path, manifest_sha) != 0) {
         snprintf(n->err, n->errlen, "%s: %s", path, errno_text(errno));
         goto done;

@@ -2,6 +2,7 @@
  * before the run exists wait in memory) and the limits for reading the archive's
  * own copies. */
 #include "night_parts.h"
+#include "layout.h"
 
 /* A time as ISO 8601 UTC; "" for one outside the years the program uses (a
  * file's arrival time can be anything). */
@@ -60,7 +61,7 @@ void night_log_event(night *n, const char *level, const char *event, json_t *fie
 int night_open_log(night *n, const char *dir)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/log.jsonl", dir);
+    archive_path(path, sizeof path, dir, ARCHIVE_IN_RUN_LOG, NULL, NULL);
     /* Appended the way a delivery is read: no link followed, no FIFO waited on. */
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
     struct stat st;

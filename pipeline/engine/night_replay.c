@@ -1,6 +1,7 @@
 /* night_replay.c — replay: the ledger made again from the runs' manifests (the
  * state names the last run it holds; the rest is replayed in order). */
 #include "night_parts.h"
+#include "layout.h"
 
 /* ---- Replay ------------------------------------------------------------------- */
 
@@ -41,7 +42,7 @@ json_t *night_read_report(const char *archive, const char *run_id)
 {
     char path[4400];
     json_error_t jerr;
-    snprintf(path, sizeof path, "%s/runs/%s/report.json", archive, run_id);
+    archive_path(path, sizeof path, archive, ARCHIVE_RUN_REPORT, run_id, NULL);
     return json_load_own(path, ARCHIVE_FILE_LIMIT, 0, &jerr);
 }
 
@@ -64,7 +65,7 @@ int night_replay_all(night *n, const name_list *runs)
         json_decref(report);
         if (rc == 0 && !old->complete) {
             char dir[4400];
-            snprintf(dir, sizeof dir, "%s/runs/%s", n->archive, old->id);
+            archive_path(dir, sizeof dir, n->archive, ARCHIVE_RUN, old->id, NULL);
             n->run_id = old->id;
             rc = night_open_log(n, dir);
             night_log_event(n, "warning", "recovering",

@@ -18,6 +18,7 @@
 #include "sha256.h"
 #include "emit.h"
 #include "version.h"
+#include "layout.h"
 
 #define CACHE_FORMAT "statusnotat-oversigt/1"
 
@@ -148,7 +149,7 @@ void overview_add(void *ctx, const period_summary *row)
 
 void overview_cache_path(const char *archive, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/oversigt.tsv", archive);
+    archive_path(buf, size, archive, ARCHIVE_OVERVIEW_CACHE, NULL, NULL);
 }
 
 static int compare_rows(const void *a, const void *b)

@@ -1,6 +1,7 @@
 /* rerun.c — rebuilding what one run produced from the archive alone, byte for
  * byte, and comparing it with what the run recorded (night.h: night_rerun). */
 #include "night_parts.h"
+#include "layout.h"
 
 /* ---- Rerun --------------------------------------------------------------------- */
 
@@ -101,7 +102,7 @@ static void compare_workbooks(const char *archive, const name_list *runs, size_t
 {
     const char *run_id = m->id;
     char rel[512];
-    snprintf(rel, sizeof rel, "runs/%s/report.json", run_id);
+    archive_path(rel, sizeof rel, NULL, ARCHIVE_RUN_REPORT, run_id, NULL);
     if (!report) {
         on_problem(sink, rel, "rapporten kan ikke læses, så regnearkene kan ikke sammenlignes");
         return;
@@ -216,7 +217,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
     if (!written || !rewritten || !failed || !failed_periods)
         goto done;
     struct stat st;
-    snprintf(config_path, sizeof config_path, "%s/runs", archive);
+    archive_path(config_path, sizeof config_path, archive, ARCHIVE_RUNS, NULL, NULL);
     if (stat(config_path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(res->err, sizeof res->err, "%s er ikke et statusnotat-arkiv (der er ingen runs-mappe)",
                  archive);
@@ -242,7 +243,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
         goto done;
     }
     /* The configuration that run used, from the archive. */
-    snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, run_id);
+    archive_path(config_path, sizeof config_path, archive, ARCHIVE_RUN_CONFIG, run_id, NULL);
     if (config_load_archived(config_path, &cfg, res->err, sizeof res->err) != 0)
         goto done;
     n.cfg = cfg;

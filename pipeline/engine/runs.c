@@ -8,12 +8,13 @@
 #include "archive.h"
 #include "config_load.h"
 #include "dirlist.h"
+#include "layout.h"
 
 static bool summarize(const char *archive, const char *id, config **cfg, run_summary *s)
 {
     char err[1024], config_path[4096];
     run_manifest *m;
-    snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", archive, id);
+    archive_path(config_path, sizeof config_path, archive, ARCHIVE_RUN_CONFIG, id, NULL);
     config_free(*cfg);
     *cfg = NULL;
     if (config_load_archived(config_path, cfg, err, sizeof err) != 0 ||

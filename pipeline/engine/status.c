@@ -14,6 +14,7 @@
 #include "durable.h"
 #include "values.h"
 #include "version.h"
+#include "layout.h"
 
 const char *status_exit_meaning(int exit_code)
 {
@@ -66,7 +67,7 @@ int status_write(const char *archive, const char *prometheus, const night_status
                  size_t errlen)
 {
     char path[4200], started[32], finished[32];
-    snprintf(path, sizeof path, "%s/status.json", archive);
+    archive_path(path, sizeof path, archive, ARCHIVE_STATUS, NULL, NULL);
     utc(st->started, started);
     utc(st->finished, finished);
     archive_bytes = 0;

@@ -1,6 +1,7 @@
 /* verify_state.c — the state, the overview cache and the share checked against a
  * replay of every manifest (night.h: night_verify_state). */
 #include "night_parts.h"
+#include "layout.h"
 
 /* ---- Checking the state, the caches and the share ---------------------------------- */
 
@@ -18,7 +19,7 @@ static int replay_for_check(night *n, name_list *runs, config **cfg, char last_c
         return -1;
     if (!found)
         return 0;
-    snprintf(config_path, sizeof config_path, "%s/runs/%s/config.json", n->archive, last);
+    archive_path(config_path, sizeof config_path, n->archive, ARCHIVE_RUN_CONFIG, last, NULL);
     if (config_load_archived(config_path, cfg, err, errlen) != 0)
         return -1;
     n->cfg = *cfg;
