@@ -432,6 +432,8 @@ static bool read_input(arena *a, json_t *o, const config *cfg, manifest_input *i
     return true;
 }
 
+/* One piece because it reads and checks the manifest's format field by field, in the
+ * order of the format (DEVELOPERS.md), with one way out. */
 int archive_read_manifest(const char *dir, const char *id, const config *cfg,
                           run_manifest **out, char *err, size_t errlen)
 {

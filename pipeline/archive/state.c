@@ -830,6 +830,8 @@ static bool lookups_match(sqlite3 *db, const ledger *l, const period_digest *per
     return same;
 }
 
+/* One piece because it compares the state with the replayed ledger table by table
+ * through the same look-ups the night uses, with one way out. */
 int state_matches(const char *archive, const char *run_id, size_t runs, const ledger *l,
                   const share *sh, const config *cfg, char *err, size_t errlen)
 {

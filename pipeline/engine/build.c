@@ -241,7 +241,9 @@ static void free_reports(period_reports *pr)
 
 /* One period's documents loaded once (and, for Udvikling, the half year
  * before's), the municipality's report and each department's made and
- * detached from them, the documents freed: what is left is the reports. */
+ * detached from them, the documents freed: what is left is the reports.
+ * One piece because a period's reports (the municipality's and each department's) are
+ * made from one load of its documents, shared by all of them. */
 static int make_reports(ledger *l, const config *cfg, unsigned threads, sn_period period,
                         bool with_previous, slim_period *carry, period_reports *pr, char *err,
                         size_t errlen)

@@ -22,7 +22,10 @@ static void night_free(night *n)
 /* One attempt at the night; with use_state false the ledger is replayed from
  * every manifest. Returns true when the state could not be read during the
  * run before anything was committed (the night is then made again without
- * it). */
+ * it).
+ * One piece because it is the night's order of steps under one lock (lock, replay,
+ * intake, admission, commit, finish), each step's failure leaving through the same
+ * release; split, the order would be spread over files. */
 static bool night_attempt(const night_options *o, const night_events *ev, night_result *res,
                           bool use_state, const char *state_error)
 {

@@ -126,7 +126,9 @@ double night_seconds_since(const struct timespec *t)
 }
 
 /* Steps 5-7 of night.h for run m (index `run` in the ledger). `left` and
- * `deferred` list what the night did not take (NULL when recovering). */
+ * `deferred` list what the night did not take (NULL when recovering).
+ * One piece because steps 5-7 (inbox, quarantine, workbooks, report, state) must happen
+ * in this order for a crash between any two to be finished by the next night. */
 int night_finish_run(night *n, const run_manifest *m, size_t run_index, json_t *left, json_t *deferred)
 {
     char path[4400], manifest_sha[65] = "", when[32], cache[4200];

@@ -165,7 +165,9 @@ oom:
     return -1;
 }
 
-/* The manifest of the new run, from the ledger entries of `run`. */
+/* The manifest of the new run, from the ledger entries of `run`.
+ * One piece because the manifest is built from every ledger entry of the run in one
+ * pass, and each input's fields are the manifest's format, read best next to each other. */
 run_manifest *night_manifest_of(night *n, size_t run_index, const char *id, size_t seq,
                                  const night_options *o, const intake *taken, size_t n_taken)
 {

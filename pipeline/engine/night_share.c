@@ -48,7 +48,9 @@ static int compare_rewrites(const void *a, const void *b)
  * missing, were not written or were edited, of periods the run does not
  * rebuild, are written again (m->rewrites) — with every workbook of such a
  * period that has no record yet. false when out of memory or a period
- * cannot be loaded. */
+ * cannot be loaded.
+ * One piece because the share's plan reads the records once and decides every workbook's
+ * fate (rewrite, rebuild, leave) in one pass, in the order the manifest records. */
 bool night_plan_share(night *n, run_manifest *m)
 {
     share *sh = &n->sh;

@@ -199,6 +199,9 @@ static void periods_text(const run_manifest *m, char *buf, size_t size)
     }
 }
 
+/* One piece because a rerun is one sequence of checks before anything is rebuilt
+ * (manifest, chain, configuration, copies) and one comparison after, sharing the
+ * replayed ledger. */
 void night_rerun(const char *archive, const char *run_id, const sn_period *period, const char *out,
                  unsigned jobs, const night_events *ev, night_result *res)
 {

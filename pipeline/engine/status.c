@@ -63,6 +63,8 @@ static void utc(time_t t, char buf[32])
         snprintf(buf, 32, "?");
 }
 
+/* One piece because status.json and the Prometheus file are the same figures in two
+ * formats, written together so they cannot disagree. */
 int status_write(const char *archive, const char *prometheus, const night_status *st, char *err,
                  size_t errlen)
 {

@@ -337,7 +337,9 @@ static kroner_sum amount_in(const indsats *x, int year, bool *has)
 }
 
 /* Udvikling: the initiatives of this half year and the one before, matched
- * by (department, id), ordered by department then id. */
+ * by (department, id), ordered by department then id.
+ * One piece because the changes against the half year before are one merge of two sorted
+ * lists. */
 static void add_changes(builder *b)
 {
     const aggregate_input *in = b->in;
@@ -421,6 +423,8 @@ static void add_changes(builder *b)
     }
 }
 
+/* One piece because the period's rows are aggregated in one pass over its documents; its
+ * parts are the builder functions it calls. */
 period_report *aggregate_period(const aggregate_input *in, arena *a)
 {
     const config *c = in->cfg;

@@ -359,6 +359,8 @@ int config_load_archived(const char *path, config **out, char *err, size_t errle
     return load(path, false, out, err, errlen);
 }
 
+/* One piece because the configuration is read and checked key by key in the order of the
+ * schema, with one way out. */
 static int load(const char *path, bool follow_link, config **out, char *err, size_t errlen)
 {
     json_error_t jerr;

@@ -3,6 +3,8 @@
 
 /* ---- Effekt --------------------------------------------------------------- */
 
+/* One piece because the sheet's two tables and their totals are one layout; their places
+ * come from layout.c and their cells from one loop each. */
 void emit_sheet_effekt(emitter *e)
 {
     const period_report *r = e->r;

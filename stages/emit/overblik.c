@@ -75,44 +75,47 @@ void emit_overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t ty
     emit_check(e, worksheet_insert_chart_opt(ws, at, 0, chart, &options), title);
 }
 
-void emit_sheet_overblik(emitter *e)
+/* The sheet is built section by section, top to bottom; each section
+ * writes from `row` and returns the row after it (one blank row between
+ * sections). */
+
+/* Dokumenter: what became of the period's deliveries. */
+static lxw_row_t section_documents(emitter *e, sheet *s, lxw_row_t row)
+{
+    const period_report *r = e->r;
+    emit_put_string(s, row++, 0, "Dokumenter", e->f.section);
+    emit_put_string(s, row, 0, "Godkendt", e->f.label);
+    emit_put_number(s, row++, 1, (double)r->docs_accepted, e->f.count);
+    emit_put_string(s, row, 0, "Afvist (se Validering)", e->f.label);
+    emit_put_number(s, row++, 1, (double)r->docs_rejected, r->docs_rejected ? e->f.flag_count : e->f.count);
+    emit_put_string(s, row, 0, "Erstattet af nyere", e->f.label);
+    emit_put_number(s, row++, 1, (double)r->docs_superseded, e->f.count);
+    emit_put_string(s, row, 0, "Dubletter", e->f.label);
+    emit_put_number(s, row++, 1, (double)r->docs_duplicate, e->f.count);
+    emit_put_string(s, row, 0, "Indsatser", e->f.label);
+    emit_put_formula(s, row++, 1, "=COUNTA(Indsatser[Indsats-id])", (double)r->n_indsatser, e->f.count);
+    row++;
+
+    return row;
+}
+
+/* Bevilling: the latest budget year's money, how much of it goes to
+ * initiatives with limited or undocumented effect, the department's share of
+ * the municipality's, and the frame. One piece because its rows refer to
+ * each other's cells (granted, the city's total, the frame) by row. */
+static lxw_row_t section_money(emitter *e, sheet *s, lxw_row_t row)
 {
     const period_report *r = e->r;
     const config *c = e->cfg;
-    sheet s = emit_new_sheet(e, "Overblik");
-    if (!s.ws)
-        return;
-    char period[8];
-    period_format(&r->period, period);
     size_t n_years = c->n_budget_years;
     int latest = r->latest_year_index;
-
-    char spoken[24];
-    period_spoken(&r->period, spoken);
-    emit_put_string(&s, 0, 0, emit_format_text(e, "Statusredegørelse %s", spoken), e->f.title);
-    emit_put_string(&s, 1, 0, emit_format_text(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
-               e->f.subtitle);
-    lxw_row_t row = 3;
-    emit_put_string(&s, row++, 0, "Dokumenter", e->f.section);
-    emit_put_string(&s, row, 0, "Godkendt", e->f.label);
-    emit_put_number(&s, row++, 1, (double)r->docs_accepted, e->f.count);
-    emit_put_string(&s, row, 0, "Afvist (se Validering)", e->f.label);
-    emit_put_number(&s, row++, 1, (double)r->docs_rejected, r->docs_rejected ? e->f.flag_count : e->f.count);
-    emit_put_string(&s, row, 0, "Erstattet af nyere", e->f.label);
-    emit_put_number(&s, row++, 1, (double)r->docs_superseded, e->f.count);
-    emit_put_string(&s, row, 0, "Dubletter", e->f.label);
-    emit_put_number(&s, row++, 1, (double)r->docs_duplicate, e->f.count);
-    emit_put_string(&s, row, 0, "Indsatser", e->f.label);
-    emit_put_formula(&s, row++, 1, "=COUNTA(Indsatser[Indsats-id])", (double)r->n_indsatser, e->f.count);
-    row++;
-
     if (latest >= 0) {
         int year = c->budget_years[latest];
-        emit_put_string(&s, row++, 0, emit_format_text(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
+        emit_put_string(s, row++, 0, emit_format_text(e, "Bevilling %d (seneste budgetår med bevillinger)", year),
                    e->f.section);
         lxw_row_t granted_row = row;
-        emit_put_string(&s, row, 0, emit_format_text(e, "Bevilget i %d", year), e->f.label);
-        emit_put_formula(&s, row++, 1,
+        emit_put_string(s, row, 0, emit_format_text(e, "Bevilget i %d", year), e->f.label);
+        emit_put_formula(s, row++, 1,
                     emit_format_text(e, "=SUMIFS(Bevillingsprofil[Bevilget],Bevillingsprofil[År],%d)", year),
                     (double)r->latest_total, e->f.big_kroner);
         /* The council's question: how much buys no documented effect. */
@@ -124,22 +127,22 @@ void emit_sheet_overblik(emitter *e)
                               emit_quoted(e, c->effects.items[k].label));
         if (!sum[1])
             sum = "=0";
-        emit_put_string(&s, row, 0, emit_format_text(e, "Heraf på indsatser med %s", emit_limited_labels(e)), e->f.wrap);
-        emit_check(e, worksheet_set_row(s.ws, row, 30, NULL), "Overblik");
-        emit_put_formula(&s, row, 1, sum, (double)r->latest_limited, e->f.big_kroner);
+        emit_put_string(s, row, 0, emit_format_text(e, "Heraf på indsatser med %s", emit_limited_labels(e)), e->f.wrap);
+        emit_check(e, worksheet_set_row(s->ws, row, 30, NULL), "Overblik");
+        emit_put_formula(s, row, 1, sum, (double)r->latest_limited, e->f.big_kroner);
         double share = r->latest_total ? (double)r->latest_limited / (double)r->latest_total : 0;
-        emit_put_formula(&s, row, 2, emit_format_text(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
+        emit_put_formula(s, row, 2, emit_format_text(e, "=IF(B%u=0,0,B%u/B%u)", granted_row + 1, row + 1, granted_row + 1),
                     share, e->f.big_pct);
         row++;
         lxw_row_t city_row = granted_row;
         if (r->department >= 0) {
             /* A department's money against the municipality's, never the frame. */
             city_row = row;
-            emit_put_string(&s, row, 0, emit_format_text(e, "Kommunens samlede bevilling i %d", year), e->f.label);
-            emit_put_number(&s, row++, 1, (double)r->city_latest_total, e->f.big_kroner);
-            emit_put_string(&s, row, 0, emit_format_text(e, "Forvaltningens andel af kommunens bevilling i %d", year),
+            emit_put_string(s, row, 0, emit_format_text(e, "Kommunens samlede bevilling i %d", year), e->f.label);
+            emit_put_number(s, row++, 1, (double)r->city_latest_total, e->f.big_kroner);
+            emit_put_string(s, row, 0, emit_format_text(e, "Forvaltningens andel af kommunens bevilling i %d", year),
                        e->f.label);
-            emit_put_formula(&s, row++, 2, emit_format_text(e, "=IF(B%u=0,0,B%u/B%u)", city_row + 1, granted_row + 1,
+            emit_put_formula(s, row++, 2, emit_format_text(e, "=IF(B%u=0,0,B%u/B%u)", city_row + 1, granted_row + 1,
                                               city_row + 1),
                         r->city_latest_total ? (double)r->latest_total / (double)r->city_latest_total : 0,
                         e->f.big_pct);
@@ -147,45 +150,52 @@ void emit_sheet_overblik(emitter *e)
         if (c->frame[latest] >= 0) {
             lxw_row_t frame_row = row;
             const char *whose = r->department >= 0 ? "Kommunens ramme" : "Ramme";
-            emit_put_string(&s, row, 0, emit_format_text(e, "%s %d", whose, year), e->f.label);
+            emit_put_string(s, row, 0, emit_format_text(e, "%s %d", whose, year), e->f.label);
             if (r->department >= 0)
-                emit_put_number(&s, row++, 1, (double)c->frame[latest], e->f.big_kroner);
+                emit_put_number(s, row++, 1, (double)c->frame[latest], e->f.big_kroner);
             else
-                emit_put_formula(&s, row++, 1,
+                emit_put_formula(s, row++, 1,
                             emit_format_text(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)", year),
                             (double)c->frame[latest], e->f.big_kroner);
-            emit_put_string(&s, row, 0,
+            emit_put_string(s, row, 0,
                        r->department >= 0 ? "Kommunens ramme minus kommunens samlede bevilling"
                                           : "Ramme minus bevilget",
                        e->f.label);
-            emit_put_formula(&s, row++, 1, emit_format_text(e, "=B%u-B%u", frame_row + 1, city_row + 1),
+            emit_put_formula(s, row++, 1, emit_format_text(e, "=B%u-B%u", frame_row + 1, city_row + 1),
                         (double)c->frame[latest] - r->city_latest_total, e->f.big_kroner);
         }
         for (size_t y = (size_t)latest + 1; y < n_years; y++)
             if (c->frame[y] >= 0) {
-                emit_put_string(&s, row, 0,
+                emit_put_string(s, row, 0,
                            emit_format_text(e, "%s %d", r->department >= 0 ? "Kommunens ramme" : "Ramme",
                                    c->budget_years[y]),
                            e->f.label);
                 if (r->department >= 0)
-                    emit_put_number(&s, row++, 1, (double)c->frame[y], e->f.big_kroner);
+                    emit_put_number(s, row++, 1, (double)c->frame[y], e->f.big_kroner);
                 else
-                    emit_put_formula(&s, row++, 1,
+                    emit_put_formula(s, row++, 1,
                                 emit_format_text(e, "=SUMIFS(Bevillingsprofil[Ramme],Bevillingsprofil[År],%d)",
                                         c->budget_years[y]),
                                 (double)c->frame[y], e->f.big_kroner);
             }
     } else {
-        emit_put_string(&s, row++, 0, "Ingen bevillinger i budgetårene", e->f.section);
+        emit_put_string(s, row++, 0, "Ingen bevillinger i budgetårene", e->f.section);
     }
     row++;
 
-    /* Since the half year before: formulas over Udvikling. */
+    return row;
+}
+
+/* Siden …: changes against the half year before, as formulas over Udvikling. */
+static lxw_row_t section_since(emitter *e, sheet *s, lxw_row_t row)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
     if (r->has_previous) {
         char before[24];
         sn_period previous = period_previous(r->period);
         period_spoken(&previous, before);
-        emit_put_string(&s, row++, 0, emit_format_text(e, "Siden %s", before), e->f.section);
+        emit_put_string(s, row++, 0, emit_format_text(e, "Siden %s", before), e->f.section);
         static const struct {
             change_kind kind;
             const char *label;
@@ -195,8 +205,8 @@ void emit_sheet_overblik(emitter *e)
                       {CHANGE_NEW, "Nye indsatser"},
                       {CHANGE_ENDED, "Ophørte indsatser"}};
         for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
-            emit_put_string(&s, row, 0, counts[k].label, e->f.label);
-            emit_put_formula(&s, row++, 1,
+            emit_put_string(s, row, 0, counts[k].label, e->f.label);
+            emit_put_formula(s, row++, 1,
                         emit_format_text(e, "=COUNTIFS(Udvikling[Ændring],%s)",
                                     emit_quoted(e, change_label(counts[k].kind))),
                         (double)r->change_counts[counts[k].kind], e->f.count);
@@ -215,40 +225,52 @@ void emit_sheet_overblik(emitter *e)
                 else
                     out = emit_format_text(e, "%s%s%s", out, out[1] ? "+" : "", term);
             }
-        emit_put_string(&s, row, 0, emit_format_text(e, "Bevilling på indsatser, hvis effekt er gået over til %s",
+        emit_put_string(s, row, 0, emit_format_text(e, "Bevilling på indsatser, hvis effekt er gået over til %s",
                                            emit_limited_labels(e)), e->f.wrap);
-        emit_check(e, worksheet_set_row(s.ws, row, 30, NULL), "Overblik");
-        emit_put_formula(&s, row++, 1, into[1] ? into : "=0", r->moved_into_limited, e->f.big_kroner);
-        emit_put_string(&s, row, 0, "Bevilling på indsatser, hvis effekt er gået den anden vej", e->f.label);
-        emit_put_formula(&s, row++, 1, out[1] ? out : "=0", r->moved_out_of_limited, e->f.big_kroner);
+        emit_check(e, worksheet_set_row(s->ws, row, 30, NULL), "Overblik");
+        emit_put_formula(s, row++, 1, into[1] ? into : "=0", r->moved_into_limited, e->f.big_kroner);
+        emit_put_string(s, row, 0, "Bevilling på indsatser, hvis effekt er gået den anden vej", e->f.label);
+        emit_put_formula(s, row++, 1, out[1] ? out : "=0", r->moved_out_of_limited, e->f.big_kroner);
         row++;
     }
 
+    return row;
+}
+
+/* Personale: staffing of non-western background, and stated totals that
+ * differ from the sums. */
+static lxw_row_t section_staff(emitter *e, sheet *s, lxw_row_t row)
+{
+    const period_report *r = e->r;
     if (r->has_staff) {
-        emit_put_string(&s, row++, 0, "Personale med ikke-vestlig baggrund", e->f.section);
-        emit_put_string(&s, row, 0, "Ansatte (sum af uddannelsesniveauer)", e->f.label);
-        emit_put_formula(&s, row++, 1, "=SUM(Personale[Ansatte])", (double)r->staff_ansatte, e->f.count);
-        emit_put_string(&s, row, 0, "Arbejdsstyrke (sum af uddannelsesniveauer)", e->f.label);
-        emit_put_formula(&s, row++, 1, "=SUM(Personale[Arbejdsstyrke])", (double)r->staff_arbejdsstyrke,
+        emit_put_string(s, row++, 0, "Personale med ikke-vestlig baggrund", e->f.section);
+        emit_put_string(s, row, 0, "Ansatte (sum af uddannelsesniveauer)", e->f.label);
+        emit_put_formula(s, row++, 1, "=SUM(Personale[Ansatte])", (double)r->staff_ansatte, e->f.count);
+        emit_put_string(s, row, 0, "Arbejdsstyrke (sum af uddannelsesniveauer)", e->f.label);
+        emit_put_formula(s, row++, 1, "=SUM(Personale[Arbejdsstyrke])", (double)r->staff_arbejdsstyrke,
                     e->f.count);
         if (r->stated_arbejdsstyrke >= 0 && r->stated_arbejdsstyrke != r->staff_arbejdsstyrke) {
-            emit_put_string(&s, row, 0, "Oplyst arbejdsstyrke i alt — afviger fra summen", e->f.label);
-            emit_put_number(&s, row, 1, (double)r->stated_arbejdsstyrke, e->f.flag_count);
-            emit_put_formula(&s, row, 2, emit_format_text(e, "=B%u-B%u", row + 1, row),
+            emit_put_string(s, row, 0, "Oplyst arbejdsstyrke i alt — afviger fra summen", e->f.label);
+            emit_put_number(s, row, 1, (double)r->stated_arbejdsstyrke, e->f.flag_count);
+            emit_put_formula(s, row, 2, emit_format_text(e, "=B%u-B%u", row + 1, row),
                         (double)(r->stated_arbejdsstyrke - r->staff_arbejdsstyrke), e->f.flag_count);
             row++;
         }
         if (r->stated_ansatte >= 0 && r->stated_ansatte != r->staff_ansatte) {
-            emit_put_string(&s, row, 0, "Oplyst antal ansatte i alt — afviger fra summen", e->f.label);
-            emit_put_number(&s, row++, 1, (double)r->stated_ansatte, e->f.flag_count);
+            emit_put_string(s, row, 0, "Oplyst antal ansatte i alt — afviger fra summen", e->f.label);
+            emit_put_number(s, row++, 1, (double)r->stated_ansatte, e->f.flag_count);
         }
     }
-    s.width[0] = 62;
-    s.width[1] = 18;
-    s.width[2] = 12;
+    return row;
+}
 
-    /* Charts under the figures (beside them the page would print too small):
-     * budget by effect, budget against frame, staffing shares. */
+/* The charts under the figures (beside them the page would print too small):
+ * budget by effect, budget against frame, staffing shares. */
+static void section_charts(emitter *e, sheet *s, lxw_row_t row)
+{
+    const period_report *r = e->r;
+    const config *c = e->cfg;
+    int latest = r->latest_year_index;
     lxw_row_t chart_row = row + 2;
     /* Chart ranges are cells (a chart takes no structured reference), read
      * from the one layout the sheet writers used; 1-based here. */
@@ -261,9 +283,9 @@ void emit_sheet_overblik(emitter *e)
         const char *latest_col = emit_col_name(e, (lxw_col_t)(2 + latest));
         const char *values[] = {emit_format_text(e, "=Effekt!$%s$%u:$%s$%u", latest_col, first, latest_col, last)};
         const char *names[] = {emit_format_text(e, "Bevilling %d", c->budget_years[latest])};
-        emit_put_string(&s, chart_row - 1, 0,
+        emit_put_string(s, chart_row - 1, 0,
                    emit_format_text(e, "I diagrammet er %s markeret med rødt", emit_limited_labels(e)), e->f.note);
-        emit_overview_chart(e, s.ws, chart_row, LXW_CHART_BAR,
+        emit_overview_chart(e, s->ws, chart_row, LXW_CHART_BAR,
                        emit_format_text(e, "Bevilling %d efter effekt", c->budget_years[latest]),
                        emit_format_text(e, "=Effekt!$A$%u:$A$%u", first, last), values, names, 1, "#,##0",
                        c->effect_limited, r->n_effects);
@@ -273,10 +295,10 @@ void emit_sheet_overblik(emitter *e)
                              emit_format_text(e, "=Bevilling!$C$%u:$C$%u", b1, b2)};
     const char *bnames[] = {"Bevilget", "Ramme"};
     if (r->department < 0)
-        emit_overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
+        emit_overview_chart(e, s->ws, chart_row + 18, LXW_CHART_COLUMN, "Bevilling mod ramme pr. år",
                        emit_format_text(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 2, "#,##0", NULL, 0);
     else if (any_money)   /* a department's money alone: the frame is the municipality's */
-        emit_overview_chart(e, s.ws, chart_row + 18, LXW_CHART_COLUMN, "Forvaltningens bevilling pr. år",
+        emit_overview_chart(e, s->ws, chart_row + 18, LXW_CHART_COLUMN, "Forvaltningens bevilling pr. år",
                        emit_format_text(e, "=Bevilling!$A$%u:$A$%u", b1, b2), bvalues, bnames, 1, "#,##0",
                        NULL, 0);
     if (r->has_staff && r->n_staff) {
@@ -284,11 +306,33 @@ void emit_sheet_overblik(emitter *e)
         const char *pvalues[] = {emit_format_text(e, "=Personale!$C$%u:$C$%u", p1, p2),
                                  emit_format_text(e, "=Personale!$E$%u:$E$%u", p1, p2)};
         const char *pnames[] = {"Andel af ansatte", "Andel af arbejdsstyrke"};
-        emit_overview_chart(e, s.ws, chart_row + 36, LXW_CHART_COLUMN,
+        emit_overview_chart(e, s->ws, chart_row + 36, LXW_CHART_COLUMN,
                        "Ansatte mod arbejdsstyrke pr. uddannelsesniveau",
                        emit_format_text(e, "=Personale!$A$%u:$A$%u", p1, p2), pvalues, pnames, 2, "0%",
                        NULL, 0);
     }
+}
+
+void emit_sheet_overblik(emitter *e)
+{
+    const period_report *r = e->r;
+    sheet s = emit_new_sheet(e, "Overblik");
+    if (!s.ws)
+        return;
+    char spoken[24];
+    period_spoken(&r->period, spoken);
+    emit_put_string(&s, 0, 0, emit_format_text(e, "Statusredegørelse %s", spoken), e->f.title);
+    emit_put_string(&s, 1, 0, emit_format_text(e, "Integrationspolitikkens konkrete initiativer · %s", r->scope_label),
+                    e->f.subtitle);
+    lxw_row_t row = section_documents(e, &s, 3);
+    row = section_money(e, &s, row);
+    row = section_since(e, &s, row);
+    row = section_staff(e, &s, row);
+    s.width[0] = 62;
+    s.width[1] = 18;
+    s.width[2] = 12;
+
+    section_charts(e, &s, row);
     worksheet_set_landscape(s.ws);
     worksheet_set_paper(s.ws, 9);
     worksheet_fit_to_pages(s.ws, 1, 0);

@@ -344,6 +344,8 @@ static int push(copier *c, durable_transform t, const unsigned char *p, size_t n
     return 0;
 }
 
+/* One piece because one read loop feeds the hash, the size limit, gzip and the write;
+ * split, the loop's state would have to travel between functions. */
 int durable_copy_fd(int in_fd, const char *dst, durable_transform t, uint64_t limit,
                     durable_copy_result *r, char *err, size_t errlen)
 {

@@ -18,6 +18,8 @@ static void drain(input_stream *in)
         ;
 }
 
+/* One piece because it sets up and tears down the stream, the reader and their libxml2
+ * state in one place, so every early exit frees the same things. */
 int ingest_stream(input_stream *in, const char *name, arena *a, findings *f,
                          source_info *src, raw_document **out)
 {

@@ -46,6 +46,8 @@ static void markup_end_after_two(input_stream *in, unsigned char c, unsigned cha
     in->mk_match = c == mark ? in->mk_match + 1 : 0;
 }
 
+/* One piece because it is one state machine over the bytes; its states share the
+ * counters, and a table of functions would hide the transitions. */
 bool ingest_scan_markup(input_stream *in, const unsigned char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

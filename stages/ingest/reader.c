@@ -110,7 +110,9 @@ static bool within_limit(reader_state *st, frame *fr, size_t *count, size_t max,
     return false;
 }
 
-/* Called when an element of our namespace opens, after its attributes are read. */
+/* Called when an element of our namespace opens, after its attributes are read.
+ * One piece because one element's checks (known, in its parent, once, its attributes)
+ * follow the element table in one switch; apart, each check would repeat the look-ups. */
 static void open_element(reader_state *st, frame *fr)
 {
     frame *parent = st->depth >= 2 ? &st->stack[st->depth - 2] : NULL;

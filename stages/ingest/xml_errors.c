@@ -195,6 +195,8 @@ void ingest_report_saved_as_utf8(reader_state *st, const input_stream *in)
            in->declared_name, in->first_line, meant, shown);
 }
 
+/* One piece because each way the stream can stop becomes its finding in one switch, in
+ * the order the stream checks them. */
 void ingest_stream_error_finding(reader_state *st, const input_stream *in)
 {
     const config *c = in->cfg;
