@@ -23,6 +23,7 @@
 #include "crashpoint.h"
 #include "text.h"
 #include "layout.h"
+#include "strbuf.h"
 
 /* ---- The archive's own files ------------------------------------------------ */
 
@@ -744,8 +745,15 @@ int archive_quarantine(const char *archive, const char *run_id, const manifest_i
         snprintf(err, errlen, "%s: arkivkopien giver ikke de leverede bytes", src);
         return -1;
     }
-    snprintf(src, sizeof src, "%s.reasons.txt", dst);
-    return durable_write(src, reasons, reasons_len, err, errlen);
+    strbuf reasons_path = STRBUF_INIT;
+    strbuf_addf(&reasons_path, "%s.reasons.txt", dst);
+    int rc = -1;
+    if (reasons_path.failed)
+        snprintf(err, errlen, "%s.reasons.txt: ikke nok hukommelse", in->id.name);
+    else
+        rc = durable_write(strbuf_str(&reasons_path), reasons, reasons_len, err, errlen);
+    strbuf_release(&reasons_path);
+    return rc;
 }
 
 int archive_finish(const char *archive, const char *run_id, const char *report, char *err,
@@ -769,10 +777,11 @@ void archive_remove_leftovers(const char *archive, void (*on_removed)(void *ctx,
     struct dirent *e;
     while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.' && text_ends_with(e->d_name, ".tmp")) {
-            char stale[4400];
-            snprintf(stale, sizeof stale, "%s/%s", path, e->d_name);
-            if (durable_remove_tree(stale) == 0 && on_removed)
-                on_removed(ctx, stale);
+            strbuf stale = STRBUF_INIT;
+            if (strbuf_addf(&stale, "%s/%s", path, e->d_name) && durable_remove_tree(stale.buf) == 0 &&
+                on_removed)
+                on_removed(ctx, stale.buf);
+            strbuf_release(&stale);
         }
     }
     if (d)

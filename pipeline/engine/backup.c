@@ -15,6 +15,7 @@
 #include "night.h"
 #include "state.h"
 #include "layout.h"
+#include "strbuf.h"
 
 /* nftw's walk has no context: the one backup being made. */
 static struct {
@@ -37,11 +38,12 @@ static bool is_empty_or_absent(const char *dir)
     return empty;
 }
 
+static int copy_to(const char *path, const struct stat *st, int flag, const char *dst);
+
 static int copy_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     const char *rel = path + walk.archive_len;
     const char *base = path + ftw->base;
-    char dst[4400];
     if (*rel == '/')
         rel++;
     if (!*rel)
@@ -50,10 +52,23 @@ static int copy_one(const char *path, const struct stat *st, int flag, struct FT
         return flag == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
     if (strcmp(rel, "lock") == 0 || strncmp(rel, "state.sqlite", 12) == 0)
         return FTW_CONTINUE;     /* the lock is the backup's; the state is copied by SQLite */
-    snprintf(dst, sizeof dst, "%s/%s", walk.to, rel);
+    strbuf to = STRBUF_INIT;
+    if (!strbuf_addf(&to, "%s/%s", walk.to, rel)) {
+        text_printf_cut(walk.res->err, sizeof walk.res->err, "%s: ikke nok hukommelse", rel);
+        walk.failed = true;
+        return FTW_STOP;
+    }
+    int rc = copy_to(path, st, flag, to.buf);
+    strbuf_release(&to);
+    return rc;
+}
+
+/* Copies one file of the archive to dst, or makes the folder. */
+static int copy_to(const char *path, const struct stat *st, int flag, const char *dst)
+{
     if (flag == FTW_D) {
         if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
-            snprintf(walk.res->err, sizeof walk.res->err, "%s: kan ikke oprettes: %s", dst,
+            text_printf_cut(walk.res->err, sizeof walk.res->err, "%s: kan ikke oprettes: %s", dst,
                      errno_text(errno));
             walk.failed = true;
             return FTW_STOP;
@@ -133,7 +148,7 @@ void backup_archive(const char *archive, const char *to, unsigned wait,
         problems = state < 0 ? -1 : state;
     }
     if (problems < 0) {
-        snprintf(res->err, sizeof res->err, "kopien kan ikke kontrolleres: %s", why);
+        text_printf_cut(res->err, sizeof res->err, "kopien kan ikke kontrolleres: %s", why);
         return;
     }
     res->problems = problems;

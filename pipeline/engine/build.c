@@ -14,6 +14,7 @@
 #include "contained.h"
 #include "emit.h"
 #include "overview.h"
+#include "strbuf.h"
 
 static bool in_period(const source_row *r, sn_period p)
 {
@@ -61,7 +62,7 @@ static int write_one(const period_report *report, const char *out_dir, const cha
         if (strstr(why, path))
             snprintf(err, errlen, "%s", why);
         else
-            snprintf(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
+            text_printf_cut(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
         return -1;
     }
     if (o->on_written)

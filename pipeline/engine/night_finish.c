@@ -3,6 +3,7 @@
  * written, the report, the state saved, and the night's outcome. */
 #include "night_parts.h"
 #include "layout.h"
+#include "strbuf.h"
 
 /* ---- Finishing a committed run: workbooks, inbox, report ------------------------ */
 
@@ -79,7 +80,7 @@ static int clear_inbox(night *n, const run_manifest *m, size_t run_index, json_t
                 night_log_event(n, "error", "not_quarantined",
                           json_pack("{s:s, s:s}", "file", e->row.id.name, "error", why));
                 if (!n->res->n_not_quarantined++)
-                    snprintf(n->res->quarantine_error, sizeof n->res->quarantine_error, "%s: %s",
+                    text_printf_cut(n->res->quarantine_error, sizeof n->res->quarantine_error, "%s: %s",
                              e->row.id.name, why);
             }
             free(reasons);

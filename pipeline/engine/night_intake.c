@@ -1,6 +1,7 @@
 /* night_intake.c — the new run: deliveries taken from the inbox into staged
  * copies, admitted in order, the manifest made and committed. */
 #include "night_parts.h"
+#include "strbuf.h"
 
 /* ---- The new run -------------------------------------------------------------- */
 
@@ -319,7 +320,7 @@ bool night_admit_one(void *ctx, size_t k, processed_file *p)
         return false;
     }
     if (strcmp(e->row.id.sha256_hex, taken[k].staged.sha256) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
+        text_printf_cut(res->err, sizeof res->err, "%s: den iscenesatte kopi er ændret under kørslen",
                  taken[k].staged.path);
         return false;
     }

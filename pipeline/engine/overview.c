@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "version.h"
 #include "layout.h"
+#include "strbuf.h"
 
 #define CACHE_FORMAT "statusnotat-oversigt/1"
 
@@ -371,7 +372,7 @@ static int write_one(const overview *ov, int department, const build_options *o,
     snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
     int rc = -1;
     if (!rows) {
-        snprintf(err, errlen, "%s: ikke nok hukommelse", path);
+        text_printf_cut(err, errlen, "%s: ikke nok hukommelse", path);
     } else {
         for (size_t i = 0; i < ov->n; i++)
             if (ov->rows[i].department == department)
@@ -385,7 +386,7 @@ static int write_one(const overview *ov, int department, const build_options *o,
         if (rc != 0 && strstr(why, path))
             snprintf(err, errlen, "%s", why);
         else if (rc != 0)
-            snprintf(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
+            text_printf_cut(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
     }
     if (rc == 0 && o->on_written)
         o->on_written(o->ctx, path);

@@ -2,6 +2,7 @@
  * byte, and comparing it with what the run recorded (night.h: night_rerun). */
 #include "night_parts.h"
 #include "layout.h"
+#include "strbuf.h"
 
 /* ---- Rerun --------------------------------------------------------------------- */
 
@@ -343,7 +344,7 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
         snprintf(res->err, sizeof res->err, "%zu perioders regneark kunne ikke skrives",
                  res->n_failed_periods);
     else if (res->overview_failed)
-        snprintf(res->err, sizeof res->err, "oversigten over alle perioder kunne ikke skrives: %s",
+        text_printf_cut(res->err, sizeof res->err, "oversigten over alle perioder kunne ikke skrives: %s",
                  res->overview_error);
     else if (res->other_version)
         snprintf(res->err, sizeof res->err, "arkivet er i orden, men kørslen blev lavet af en anden "

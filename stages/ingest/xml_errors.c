@@ -4,19 +4,19 @@
 #include "ingest_parts.h"
 
 /* A byte as windows-1252 shows it, quoted (UTF-8 in out, at most 8 bytes). */
-static void cp1252_char(unsigned char b, char out[8])
+static void cp1252_char(unsigned char b, char out[16])
 {
     static const char *const c1[32] = {
         "€", NULL, "‚", "ƒ", "„", "…", "†", "‡", "ˆ", "‰", "Š", "‹", "Œ", NULL, "Ž", NULL,
         NULL, "‘", "’", "“", "”", "•", "–", "—", "˜", "™", "š", "›", "œ", NULL, "ž", "Ÿ"};
     if (b < 0x80) {
-        snprintf(out, 8, "\"%c\"", b >= 0x20 && b < 0x7F ? b : '?');
+        snprintf(out, 16, "\"%c\"", b >= 0x20 && b < 0x7F ? b : '?');
     } else if (b < 0xA0) {
-        snprintf(out, 8, "%s", c1[b - 0x80] ? "" : "intet tegn");
+        snprintf(out, 16, "%s", c1[b - 0x80] ? "" : "intet tegn");
         if (c1[b - 0x80])
-            snprintf(out, 8, "\"%s\"", c1[b - 0x80]);
+            snprintf(out, 16, "\"%s\"", c1[b - 0x80]);
     } else {
-        snprintf(out, 8, "\"%c%c\"", (char)(0xC0 | (b >> 6)), (char)(0x80 | (b & 0x3F)));
+        snprintf(out, 16, "\"%c%c\"", (char)(0xC0 | (b >> 6)), (char)(0x80 | (b & 0x3F)));
     }
 }
 
@@ -177,7 +177,7 @@ void ingest_report_saved_as_utf8(reader_state *st, const input_stream *in)
     char shown[32] = "", meant[8] = "";
     size_t o = 0;
     for (size_t i = 0; i < in->first_seq_len; i++) {
-        char one[8];
+        char one[16];
         cp1252_char(in->first_seq[i], one);
         /* without the quotes */
         size_t n = strlen(one);
@@ -230,7 +230,7 @@ void ingest_stream_error_finding(reader_state *st, const input_stream *in)
                "Kodning: UTF-8), ISO-8859-1 eller windows-1252");
         break;
     case F_ENCODING_MISMATCH: {
-        char shown[8];
+        char shown[16];
         cp1252_char(in->bad_byte, shown);
         REPORT(st, F_ENCODING_MISMATCH, in->bad_line, NULL,
                "linje %u har byten 0x%02X, som ikke er UTF-8 (i windows-1252 er den %s); filen er "

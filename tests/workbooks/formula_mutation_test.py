@@ -2,7 +2,7 @@
 """formula_mutation_test.py BIN FIXTURES — proof that a misplaced reference
 cannot pass: every reference from one sheet to a cell of another (in cell
 formulas and in chart series) is moved, in turn, by one row and by one column,
-and tests/formula_check.py must find each mutant wrong. A reference the check
+and tests/workbooks/formula_check.py must find each mutant wrong. A reference the check
 cannot see moving would be a layout the tests do not hold.
 
 Also checks that the workbooks themselves pass formula_check, and that cell
@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from formula_check import check_workbook  # noqa: E402
 from harness import check, finish  # noqa: E402
 

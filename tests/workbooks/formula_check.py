@@ -12,10 +12,10 @@ cached:
   first column, its values the column whose header is the series' name, over
   exactly the table's data rows.
 
-Used by tests/formula_mutation_test.py (which moves every cross-sheet
+Used by tests/workbooks/formula_mutation_test.py (which moves every cross-sheet
 reference by one row or column and must see this check fail) and run by CTest
 on the fixtures' workbooks and on a seeded corpus. LibreOffice recalculates the
-same workbooks in CI (tests/libreoffice_recalc.py); this check runs anywhere."""
+same workbooks in CI (tests/workbooks/libreoffice_recalc.py); this check runs anywhere."""
 import re
 import sys
 import zipfile

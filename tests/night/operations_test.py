@@ -15,6 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import check, finish  # noqa: E402
 
 BIN, FIXTURES, CONFIG = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -157,7 +157,7 @@ check "an alert that could not be sent fails" [ $? -ne 0 ]
 sed -i 's/"lock_wait_seconds": [0-9]*/"lock_wait_seconds": 900/' /etc/statusnotat/statusnotat.json
 grep -q '"lock_wait_seconds": 900' /etc/statusnotat/statusnotat.json && ok || fail "the conffile edit"
 cp -a "$tmp/build/src" "$tmp/src2"
-{ printf 'statusnotat (%s+rebuild1) bookworm; urgency=medium\n\n  * Rebuilt (tests/package_test.sh).\n\n -- %s  %s\n\n' \
+{ printf 'statusnotat (%s+rebuild1) bookworm; urgency=medium\n\n  * Rebuilt (tests/package/package_test.sh).\n\n -- %s  %s\n\n' \
     "$version" "$(sed -n 's/^Maintainer: //p' "$src/debian/control")" "$(date -R)"; cat "$src/debian/changelog"; } \
   >"$tmp/src2/debian/changelog"
 (cd "$tmp/src2" && dpkg-buildpackage -b -us -uc >"$tmp/build2.log" 2>&1) && ok || fail "the rebuild: $(tail "$tmp/build2.log")"

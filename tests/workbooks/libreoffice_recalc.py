@@ -30,6 +30,7 @@ if not soffice or uno is None:
 import openpyxl  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import both_half_years, check, finish  # noqa: E402
 
 

@@ -35,6 +35,7 @@ if not shutil.which("soffice") or not shutil.which("pdftotext"):
 import openpyxl  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import check, finish  # noqa: E402
 
 MIN_SCALE = 0.60

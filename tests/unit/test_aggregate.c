@@ -12,6 +12,7 @@
 #include "ledger.h"
 #include "overview.h"
 #include "support.h"
+#include "strbuf.h"
 
 typedef struct {
     ledger *l;
@@ -41,9 +42,10 @@ static void load_fixtures(period_fixture *pf)
             snprintf(names[n++], 256, "%s", e->d_name);
     closedir(d);
     for (size_t i = 0; i < n; i++) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", STATUSNOTAT_FIXTURES, names[i]);
-        assert_non_null(ledger_take_file(pf->l, path, names[i], 0));
+        strbuf path = STRBUF_INIT;
+        assert_true(strbuf_addf(&path, "%s/%s", STATUSNOTAT_FIXTURES, names[i]));
+        assert_non_null(ledger_take_file(pf->l, path.buf, names[i], 0));
+        strbuf_release(&path);
     }
     sn_period h2 = {2008, 2};
     for (size_t i = 0; i < ledger_count(pf->l); i++) {

@@ -15,6 +15,7 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import both_half_years, check, finish  # noqa: E402
 
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
@@ -98,7 +99,7 @@ def test_contract(wb, path):
                   f"{path}: {sheet} header repeats ({ws.print_title_rows})")
         check(ws.page_setup.orientation == "landscape", f"{path}: {sheet} landscape")
         # One page wide when the text stays at 65 % or more, else across pages
-        # at 65 % with the first column repeated (tests/print_test.py measures
+        # at 65 % with the first column repeated (tests/workbooks/print_test.py measures
         # the paper).
         fits = ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage
         check((fits and ws.page_setup.fitToWidth in (1, None)) or

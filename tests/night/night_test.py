@@ -22,6 +22,7 @@ import zipfile
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import check, finish  # noqa: E402
 
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
