@@ -10,10 +10,11 @@ scripts/install-deps.sh
 command -v clang >/dev/null || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo; $sudo apt-get install -y -qq clang >/dev/null; }
 mkdir -p build-fuzz/corpus
 cp fixtures/* tests/fuzz/corpus/* build-fuzz/corpus/ 2>/dev/null || true
-srcs=(stages/*.c pipeline/config_load.c pipeline/process.c tests/fuzz/fuzz_process.c)
+srcs=(stages/*/*.c tests/fuzz/fuzz_process.c)
+includes=(); for d in stages/*/; do includes+=(-I"$d"); done
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
   -DSTATUSNOTAT_VERSION='"fuzz"' -DSTATUSNOTAT_CONFIG_INSTALLED='"/dev/null"' -DSTATUSNOTAT_SCHEMA_INSTALLED='"/dev/null"' \
-  -DSTATUSNOTAT_TEST_CONFIG="\"$PWD/config/statusnotat.json\"" -Istages -Ipipeline \
+  -DSTATUSNOTAT_TEST_CONFIG="\"$PWD/config/statusnotat.json\"" "${includes[@]}" \
   "${srcs[@]}" $(pkg-config --cflags --libs libxml-2.0 xlsxwriter jansson zlib libcrypto) -lm \
   -o build-fuzz/fuzz_process
 cd build-fuzz

@@ -5,7 +5,7 @@
 set -u
 src=$1 bin=$2
 failures=0 passed=0
-for code in $(grep -oE '^FINDING\([A-Z_]+' "$src/stages/finding_codes.h" | cut -c9-); do
+for code in $(grep -oE '^FINDING\([A-Z_]+' "$src/stages/domain/finding_codes.h" | cut -c9-); do
   if grep -q "| \`$code\` |" "$src/docs/findings.md"; then passed=$((passed+1)); else
     echo "FAIL: $code is not in docs/findings.md"; failures=$((failures+1)); fi
 done
