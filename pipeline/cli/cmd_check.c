@@ -34,12 +34,9 @@ int cmd_check(int argc, char **argv)
         OPT_END,
     };
     const cli_command cmd = {"check", check_synopsis, check_description, check_after, options};
-    int first;
-    switch (options_parse(&cmd, argc, argv, &first)) {
-    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
-    case OPTIONS_ERROR: return EXIT_USAGE;
-    case OPTIONS_OK: break;
-    }
+    int first, parsed = options_parse_command(&cmd, argc, argv, &first);
+    if (parsed >= 0)
+        return parsed;
     if (first >= argc) {
         fprintf(stderr, "statusnotat check: no files given\n");
         options_usage(&cmd, stderr);

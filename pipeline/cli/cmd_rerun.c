@@ -88,12 +88,9 @@ int cmd_rerun(int argc, char **argv)
         OPT_END,
     };
     const cli_command cmd = {"rerun", rerun_synopsis, rerun_description, rerun_after, options};
-    int first;
-    switch (options_parse(&cmd, argc, argv, &first)) {
-    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
-    case OPTIONS_ERROR: return EXIT_USAGE;
-    case OPTIONS_OK: break;
-    }
+    int first, parsed = options_parse_command(&cmd, argc, argv, &first);
+    if (parsed >= 0)
+        return parsed;
     if (!archive || !run || !out || first != argc) {
         options_usage(&cmd, stderr);
         return EXIT_USAGE;

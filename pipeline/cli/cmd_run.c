@@ -302,12 +302,9 @@ int cmd_run(int argc, char **argv)
         OPT_END,
     };
     const cli_command cmd = {"run", run_synopsis, run_description, run_after, options};
-    int first;
-    switch (options_parse(&cmd, argc, argv, &first)) {
-    case OPTIONS_HELP: return EXIT_ALL_ACCEPTED;
-    case OPTIONS_ERROR: return EXIT_USAGE;
-    case OPTIONS_OK: break;
-    }
+    int first, parsed = options_parse_command(&cmd, argc, argv, &first);
+    if (parsed >= 0)
+        return parsed;
     if (!inbox_dir || !out_dir || first != argc) {
         fprintf(stderr, "statusnotat run: --inbox og --out skal angives, og intet andet\n");
         options_usage(&cmd, stderr);

@@ -118,3 +118,13 @@ options_result options_parse(const cli_command *cmd, int argc, char **argv, int 
     *first = optind;
     return OPTIONS_OK;
 }
+
+int options_parse_command(const cli_command *cmd, int argc, char **argv, int *first)
+{
+    switch (options_parse(cmd, argc, argv, first)) {
+    case OPTIONS_HELP: return 0;
+    case OPTIONS_ERROR: return 2;
+    case OPTIONS_OK: break;
+    }
+    return -1;
+}

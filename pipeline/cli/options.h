@@ -47,6 +47,11 @@ typedef enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_ERROR } options_result;
  * the help on stderr. */
 options_result options_parse(const cli_command *cmd, int argc, char **argv, int *first);
 
+/* options_parse at a command's start: -1 to go on (the operands from
+ * *first), else the exit status to return at once — 0 after --help, 2 after
+ * a usage error (commands.h: EXIT_ALL_ACCEPTED, EXIT_USAGE). */
+int options_parse_command(const cli_command *cmd, int argc, char **argv, int *first);
+
 /* The whole help: synopsis, description, the options from the table, the
  * rest. */
 void options_usage(const cli_command *cmd, FILE *out);

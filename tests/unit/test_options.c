@@ -89,12 +89,39 @@ static void help_lists_every_option(void **state)
     free(text);
 }
 
+static void a_command_starts_with_an_exit_status_or_not(void **state)
+{
+    (void)state;
+    const char *archive = NULL;
+    const cli_option options[] = {OPT_STRING(0, "archive", "DIR", &archive, "the archive"), OPT_END};
+    const cli_command cmd = {"test", "usage: statusnotat test\n", NULL, NULL, options};
+    int first;
+    FILE *saved_out = stdout, *saved_err = stderr;
+    stdout = fopen("/dev/null", "w");
+    stderr = fopen("/dev/null", "w");
+    char *ok[] = {"test", "--archive", "A", NULL};
+    char *help[] = {"test", "--help", NULL};
+    char *bad[] = {"test", "--nope", NULL};
+    int r_ok = options_parse_command(&cmd, 3, ok, &first);
+    int r_help = options_parse_command(&cmd, 2, help, &first);
+    int r_bad = options_parse_command(&cmd, 2, bad, &first);
+    fclose(stdout);
+    fclose(stderr);
+    stdout = saved_out;
+    stderr = saved_err;
+    assert_int_equal(r_ok, -1);
+    assert_string_equal(archive, "A");
+    assert_int_equal(r_help, 0);
+    assert_int_equal(r_bad, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(takes_what_the_table_holds),
         cmocka_unit_test(refuses_the_rest),
         cmocka_unit_test(help_lists_every_option),
+        cmocka_unit_test(a_command_starts_with_an_exit_status_or_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
