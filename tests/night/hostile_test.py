@@ -863,7 +863,7 @@ def out_of_memory():
     ASan (which cannot run under ulimit -v) the same with ASan's allocator
     returning NULL past a soft RSS limit."""
     corpus = os.path.join(ROOT, "oom-corpus")
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench",
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench",
                     "generate.py"), corpus, "2", "2000"], check=True)
     twin = workdir("oom-twin")
     for f in sorted(os.listdir(corpus)):
