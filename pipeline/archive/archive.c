@@ -808,7 +808,7 @@ int archive_last_run(const char *dir, bool *found, char id[40], bool *complete, 
         if (strlen(e->d_name) >= 40 || !is_committed_run(dirfd(d), e->d_name, NULL))
             continue;
         if (!*found || strcmp(e->d_name, id) > 0) {
-            snprintf(id, 40, "%s", e->d_name);
+            memcpy(id, e->d_name, strlen(e->d_name) + 1);   /* shorter than 40: checked above */
             *found = true;
         }
     }

@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "overview.h"
 #include "process.h"
+#include "strbuf.h"
 #include "text.h"
 
 /* Each file admitted as it comes, in the inbox's order. */
@@ -100,12 +101,12 @@ void plain_run(const plain_run_options *o, const plain_run_events *ev, plain_run
     sn_period *periods = NULL;
     name_list files = {0};
     if (inbox_list(o->inbox, &files) != 0) {
-        snprintf(res->err, sizeof res->err, "%s: %s", o->inbox, errno_text(errno));
+        text_printf_cut(res->err, sizeof res->err, "%s: %s", o->inbox, errno_text(errno));
         res->outcome = errno == ENOENT || errno == ENOTDIR ? OUTCOME_USAGE : OUTCOME_FAILURE_IO;
         goto done;
     }
     if (mkdir(o->out, 0755) != 0 && errno != EEXIST) {
-        snprintf(res->err, sizeof res->err, "%s: %s", o->out, errno_text(errno));
+        text_printf_cut(res->err, sizeof res->err, "%s: %s", o->out, errno_text(errno));
         goto done;
     }
     l = ledger_new(o->cfg, LEDGER_CACHE_BUDGET);
@@ -115,7 +116,7 @@ void plain_run(const plain_run_options *o, const plain_run_events *ev, plain_run
     const char *tmp = getenv("TMPDIR");
     snprintf(staging, sizeof staging, "%s/statusnotat-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(staging)) {
-        snprintf(res->err, sizeof res->err, "%s: %s", staging, errno_text(errno));
+        text_printf_cut(res->err, sizeof res->err, "%s: %s", staging, errno_text(errno));
         staging[0] = '\0';
         goto done;
     }
