@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-dev
-          libssl-dev libjansson-dev libsqlite3-dev)
+          libssl-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev)
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema) ;;

@@ -50,8 +50,7 @@ int cmd_check(int argc, char **argv)
     size_t accepted = 0, rejected = 0;
     /* --json streams: one document at a time is held, whatever the number of
      * files; the output is still one JSON document. */
-    if (json && printf("{\n  \"program\": \"statusnotat\",\n  \"version\": \"%s\",\n"
-                       "  \"files\": [", program_version()) < 0)
+    if (json && report_check_begin(stdout) != 0)
         rc = EXIT_FAILURE_IO;
     arena *names = arena_new();   /* the names as shown: text_name_escape() */
     if (!names)
@@ -70,11 +69,8 @@ int cmd_check(int argc, char **argv)
         else
             rejected++;
         if (json) {
-            json_t *one = report_file_json(&p, cfg);
-            if (!one || fputs(accepted + rejected > 1 ? ",\n" : "\n", stdout) == EOF ||
-                report_write_json(stdout, one) != 0)
+            if (report_check_file(stdout, &p, cfg, accepted + rejected - 1) != 0)
                 rc = EXIT_FAILURE_IO;
-            json_decref(one);
         } else {
             report_file_text(stdout, &p);
         }
@@ -82,9 +78,7 @@ int cmd_check(int argc, char **argv)
     }
     if (rc != EXIT_FAILURE_IO) {
         if (json) {
-            if (printf("\n  ],\n  \"summary\": {\"files\": %zu, \"accepted\": %zu, "
-                       "\"rejected\": %zu}\n}\n",
-                       accepted + rejected, accepted, rejected) < 0)
+            if (report_check_end(stdout, accepted, rejected) != 0)
                 rc = EXIT_FAILURE_IO;
         } else {
             printf("%zu %s, %zu %s\n", accepted, "godkendt", rejected, "afvist");

@@ -40,6 +40,7 @@ int cmd_runs(int argc, char **argv);
 int cmd_rerun(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Prints a usage error and returns false when folder a (option name_a) and
  * folder b are the same folder after every link is resolved, or — unless

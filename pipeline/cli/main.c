@@ -22,6 +22,7 @@ static const struct command {
     {"rerun", cmd_rerun, "rebuild what one run produced from the archive alone, byte for byte"},
     {"verify", cmd_verify, "check every copy, manifest and report of an archive, and the out folder"},
     {"backup", cmd_backup, "a consistent copy of an archive, verified"},
+    {"serve", cmd_serve, "the departments' page and API: check and deliver over HTTP"},
 };
 
 static void usage(FILE *out)

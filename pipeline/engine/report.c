@@ -1,6 +1,8 @@
 /* report.c — text and JSON renderings of findings and documents; see report.h. */
 #include "report.h"
 
+#include "version.h"
+
 #include <math.h>
 
 void report_finding_text(FILE *out, const finding *x)
@@ -225,4 +227,24 @@ int report_write_json(FILE *out, const json_t *value)
         return -1;
     size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
     return json_dumpf(value, out, flags) != 0 ? -1 : 0;
+}
+
+int report_check_begin(FILE *out)
+{
+    return fprintf(out, "{\n  \"program\": \"statusnotat\",\n  \"version\": \"%s\",\n  \"files\": [",
+                   program_version()) < 0 ? -1 : 0;
+}
+
+int report_check_file(FILE *out, const processed_file *p, const config *cfg, size_t index)
+{
+    json_t *one = report_file_json(p, cfg);
+    int rc = one && fputs(index ? ",\n" : "\n", out) != EOF && report_write_json(out, one) == 0 ? 0 : -1;
+    json_decref(one);
+    return rc;
+}
+
+int report_check_end(FILE *out, size_t accepted, size_t rejected)
+{
+    return fprintf(out, "\n  ],\n  \"summary\": {\"files\": %zu, \"accepted\": %zu, \"rejected\": %zu}\n}\n",
+                   accepted + rejected, accepted, rejected) < 0 ? -1 : 0;
 }

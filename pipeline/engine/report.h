@@ -31,4 +31,13 @@ json_t *report_document_json(const document *doc, const config *cfg);
  * its files one at a time with it. Returns 0 or -1. */
 int report_write_json(FILE *out, const json_t *value);
 
+/* The document of `statusnotat check --json`, written as it goes so that one
+ * file at a time is held: report_check_begin, report_check_file for each
+ * file in order, report_check_end with the counts. The same document for the
+ * command line and for `statusnotat serve` (one code path). Each returns 0 or
+ * -1 (a write failed, or out of memory). */
+int report_check_begin(FILE *out);
+int report_check_file(FILE *out, const processed_file *p, const config *cfg, size_t index);
+int report_check_end(FILE *out, size_t accepted, size_t rejected);
+
 #endif

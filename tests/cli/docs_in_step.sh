@@ -19,7 +19,7 @@ while IFS= read -r example; do
     failures=$((failures+1)); fi
 done < <(sed -nE 's/^\| `([A-Z_]+)` \| [a-z]+ \| .* \| `(.*)` \|$/\1|\2/p' "$src/docs/findings.md")
 # Each subcommand's --help lists its exit codes.
-for cmd in check run runs rerun verify backup; do
+for cmd in check run runs rerun verify backup serve; do
   if "$bin" "$cmd" --help | grep -qE '^ *exit: 0 '; then passed=$((passed+1)); else
     echo "FAIL: statusnotat $cmd --help does not list its exit codes"; failures=$((failures+1)); fi
 done

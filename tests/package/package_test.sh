@@ -50,7 +50,8 @@ for f in usr/bin/statusnotat etc/statusnotat/statusnotat.json etc/statusnotat/al
          usr/lib/tmpfiles.d/statusnotat.conf usr/libexec/statusnotat/statusnotat-alert \
          lib/systemd/system/statusnotat.service lib/systemd/system/statusnotat.timer \
          lib/systemd/system/statusnotat-verify.service lib/systemd/system/statusnotat-verify.timer \
-         lib/systemd/system/statusnotat-alert@.service; do
+         lib/systemd/system/statusnotat-alert@.service lib/systemd/system/statusnotat-serve.service \
+         usr/share/doc/statusnotat/api.md; do
   check "missing /$f" [ -e "$root/$f" ]
 done
 check "the binary is stripped" bash -c "! readelf -S '$root/usr/bin/statusnotat' | grep -q '\.debug_info\|\.symtab'"
@@ -58,9 +59,10 @@ check "the binary is bound now and PIE" bash -c "readelf -d '$root/usr/bin/statu
 check "the binary is fortified" bash -c "nm -D '$root/usr/bin/statusnotat' | grep -q '__.*_chk'"
 check "the service runs /usr/bin/statusnotat" grep -q "^ExecStart=/usr/bin/statusnotat run " "$root/lib/systemd/system/statusnotat.service"
 check "only exit 1 is also success" grep -qx "SuccessExitStatus=1" "$root/lib/systemd/system/statusnotat.service"
-for u in statusnotat.service statusnotat-verify.service statusnotat-alert@.service; do
-  check "$u: TimeoutStartSec" grep -q "^TimeoutStartSec=" "$root/lib/systemd/system/$u"
-  [ "$u" = statusnotat-alert@.service ] ||
+for u in statusnotat.service statusnotat-verify.service statusnotat-alert@.service statusnotat-serve.service; do
+  [ "$u" = statusnotat-serve.service ] ||   # a long-running service: restarted, not timed out
+    check "$u: TimeoutStartSec" grep -q "^TimeoutStartSec=" "$root/lib/systemd/system/$u"
+  [ "$u" = statusnotat-alert@.service ] || [ "$u" = statusnotat-serve.service ] ||
     check "$u: OnFailure" grep -qx "OnFailure=statusnotat-alert@%n.service" "$root/lib/systemd/system/$u"
   level=$(systemd-analyze security --offline=true --no-pager "$root/lib/systemd/system/$u" 2>&1 |
           sed -n 's/^→ Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
@@ -109,9 +111,10 @@ done <<'EOT'
 EOT
 check "the night timer is enabled" [ -L /etc/systemd/system/timers.target.wants/statusnotat.timer ]
 check "the verify timer is enabled" [ -L /etc/systemd/system/timers.target.wants/statusnotat-verify.timer ]
+check "the page's service waits for its accounts (not enabled)" bash -c "! ls /etc/systemd/system/*.wants/statusnotat-serve.service 2>/dev/null | grep -q ."
 systemd-analyze verify --man=no /lib/systemd/system/statusnotat.service /lib/systemd/system/statusnotat.timer \
   /lib/systemd/system/statusnotat-verify.service /lib/systemd/system/statusnotat-verify.timer \
-  /lib/systemd/system/statusnotat-alert@.service >"$tmp/verify.txt" 2>&1
+  /lib/systemd/system/statusnotat-alert@.service /lib/systemd/system/statusnotat-serve.service >"$tmp/verify.txt" 2>&1
 check "systemd-analyze verify: $(cat "$tmp/verify.txt")" bash -c "! grep -v 'Failed to connect\|PrivateTmp\|systemd-journald.socket\|is not executable' '$tmp/verify.txt' | grep -q ."
 
 # Who can do what: two delivering users, a reader, someone else.

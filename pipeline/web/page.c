@@ -1,0 +1,246 @@
+/* page.c — the page's HTML; see page.h. */
+#include "page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "finding.h"
+#include "values.h"
+
+void html_escape(strbuf *out, const char *text, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep = NULL;
+        switch (text[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        case '\0': rep = "\xEF\xBF\xBD"; break;
+        default: break;
+        }
+        if (rep) {
+            strbuf_add(out, text + start, i - start);
+            strbuf_add(out, rep, strlen(rep));
+            start = i + 1;
+        }
+    }
+    strbuf_add(out, text + start, len - start);
+}
+
+static void esc(strbuf *out, const char *text)
+{
+    if (text)
+        html_escape(out, text, strlen(text));
+}
+
+void page_begin(strbuf *out, const char *title)
+{
+    strbuf_addf(out, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    esc(out, title);
+    strbuf_addf(out, "</title>\n<link rel=\"stylesheet\" href=\"/assets/side.css\">\n"
+                     "<script src=\"/assets/side.js\" defer></script>\n</head>\n<body>\n"
+                     "<a class=\"skip\" href=\"#indhold\">Spring til indholdet</a>\n"
+                     "<header><h1>Statusnotat: tjek og aflever</h1></header>\n<main id=\"indhold\">\n");
+}
+
+void page_end(strbuf *out)
+{
+    strbuf_addf(out, "</main>\n<footer><p>Københavns Kommune · statusnotat · reglerne: "
+                     "<a href=\"/regler\">fund og deres betydning</a></p></footer>\n</body>\n</html>\n");
+}
+
+void page_form(strbuf *out, const char *csrf, bool deliveries)
+{
+    strbuf_addf(out,
+                "<section aria-labelledby=\"tjek-titel\">\n<h2 id=\"tjek-titel\">Tjek før aflevering</h2>\n"
+                "<p>Vælg en eller flere statusnotater (.xml eller .xml.gz). De tjekkes efter de samme regler "
+                "som natten bruger; intet afleveres ved et tjek.</p>\n"
+                "<form id=\"tjek\" method=\"post\" action=\"/check\" enctype=\"multipart/form-data\">\n"
+                "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+                "<div id=\"slip\" class=\"slip\">\n<label for=\"filer\">Filer</label>\n"
+                "<input id=\"filer\" name=\"fil\" type=\"file\" multiple accept=\".xml,.gz,application/xml\" required>\n"
+                "<p class=\"hint\" id=\"slip-hint\">eller træk filerne hertil</p>\n</div>\n"
+                "<button type=\"submit\">Tjek filerne</button>\n</form>\n</section>\n",
+                csrf);
+    if (deliveries)
+        strbuf_addf(out,
+                    "<section aria-labelledby=\"aflever-titel\">\n<h2 id=\"aflever-titel\">Aflever</h2>\n"
+                    "<p>En fil afleveres kun, når den er klar (ingen fejl), og kun under forvaltningens egen "
+                    "kode. Du får en kvittering.</p>\n"
+                    "<form id=\"aflever\" method=\"post\" action=\"/deliver\" enctype=\"multipart/form-data\">\n"
+                    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+                    "<label for=\"kode\">Forvaltningens filkode</label>\n"
+                    "<input id=\"kode\" name=\"kode\" autocomplete=\"username\" required pattern=\"[A-Z0-9]+\">\n"
+                    "<label for=\"token\">Nøgle</label>\n"
+                    "<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>\n"
+                    "<label for=\"afleveringsfil\">Fil</label>\n"
+                    "<input id=\"afleveringsfil\" name=\"fil\" type=\"file\" accept=\".xml,.gz,application/xml\" required>\n"
+                    "<button type=\"submit\">Aflever</button>\n</form>\n</section>\n",
+                    csrf);
+    strbuf_addf(out, "<section id=\"resultater\" aria-live=\"polite\"></section>\n");
+}
+
+/* The verdict in three states: ready, not ready, or the check itself failed
+ * (never shown as a pass). */
+static void verdict(strbuf *out, const page_file *f, size_t index)
+{
+    const char *cls = f->failed ? "kunne-ikke" : f->p.accepted ? "klar" : "ikke-klar";
+    const char *text = f->failed ? "Tjekket kunne ikke gennemføres"
+                       : f->p.accepted ? "Klar til aflevering"
+                                       : "Ikke klar";
+    strbuf_addf(out, "<h2 class=\"dom %s\" id=\"dom-%zu\" tabindex=\"-1\">", cls, index);
+    esc(out, f->name);
+    strbuf_addf(out, ": %s</h2>\n", text);
+    if (f->failed) {
+        strbuf_addf(out, "<p>Filen blev ikke tjekket færdig (en fejl hos os, ikke i filen). Prøv igen; "
+                         "ved gentagelse: kontakt driften.</p>\n");
+        return;
+    }
+    strbuf_addf(out, "<p>%zu fejl, %zu advarsler%s.</p>\n", f->p.findings.errors, f->p.findings.warnings,
+                f->p.findings.dropped ? " (ikke alle vist: se JSON)" : "");
+}
+
+/* Findings grouped by code, with counts and the rule's page. */
+static void by_code(strbuf *out, const findings *fs)
+{
+    if (!fs->n)
+        return;
+    strbuf_addf(out, "<h3>Fund efter regel</h3>\n<ul class=\"koder\">\n");
+    for (int code = 0; code < F_COUNT; code++) {
+        size_t n = 0;
+        for (size_t i = 0; i < fs->n; i++)
+            n += fs->items[i].code == (finding_code)code;
+        if (!n)
+            continue;
+        const char *name = finding_code_name((finding_code)code);
+        strbuf_addf(out, "<li><a href=\"/regler/%s\"><code>%s</code></a> (%s): %zu</li>\n", name, name,
+                    severity_label(finding_code_severity((finding_code)code)), n);
+    }
+    strbuf_addf(out, "</ul>\n");
+}
+
+/* Every finding, in line order, each linked to its line in the source. */
+static void finding_list(strbuf *out, const findings *fs, size_t index)
+{
+    if (!fs->n)
+        return;
+    strbuf_addf(out, "<h3>Alle fund</h3>\n<ol class=\"fund\">\n");
+    for (size_t i = 0; i < fs->n; i++) {
+        const finding *x = &fs->items[i];
+        strbuf_addf(out, "<li class=\"%s\">", x->severity == SEVERITY_ERROR ? "fejl" : "advarsel");
+        if (x->line)
+            strbuf_addf(out, "<a href=\"#f%zu-l%u\">linje %u</a>: ", index, x->line, x->line);
+        strbuf_addf(out, "%s <a href=\"/regler/%s\"><code>%s</code></a>: ", severity_label(x->severity),
+                    finding_code_name(x->code), finding_code_name(x->code));
+        esc(out, x->message);
+        if (x->path) {
+            strbuf_addf(out, " <span class=\"sti\">");
+            esc(out, x->path);
+            strbuf_addf(out, "</span>");
+        }
+        strbuf_addf(out, "</li>\n");
+    }
+    strbuf_addf(out, "</ol>\n");
+}
+
+/* The source with line numbers; each line with findings carries them. */
+static void source(strbuf *out, const page_file *f, size_t index)
+{
+    if (f->len >= 2 && (unsigned char)f->data[0] == 0x1f && (unsigned char)f->data[1] == 0x8b) {
+        strbuf_addf(out, "<p>Filen er gzip-komprimeret; kilden vises ikke.</p>\n");
+        return;
+    }
+    strbuf_addf(out, "<h3>Kilden</h3>\n<ol class=\"kilde\">\n");
+    const char *p = f->data, *end = f->data + f->len;
+    uint32_t line = 1;
+    while (p < end && line <= 20000) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        strbuf_addf(out, "<li id=\"f%zu-l%u\"><code>", index, line);
+        html_escape(out, p, (size_t)(stop - p));
+        strbuf_addf(out, "</code>");
+        for (size_t i = 0; i < f->p.findings.n; i++)
+            if (f->p.findings.items[i].line == line) {
+                strbuf_addf(out, "<span class=\"ved-linjen %s\">",
+                            f->p.findings.items[i].severity == SEVERITY_ERROR ? "fejl" : "advarsel");
+                esc(out, finding_code_name(f->p.findings.items[i].code));
+                strbuf_addf(out, ": ");
+                esc(out, f->p.findings.items[i].message);
+                strbuf_addf(out, "</span>");
+            }
+        strbuf_addf(out, "</li>\n");
+        line++;
+        p = nl ? nl + 1 : end;
+    }
+    strbuf_addf(out, "</ol>\n");
+}
+
+/* What was read: each indsats's money per year as normalized, and the
+ * totals per budget year. */
+static void what_we_read(strbuf *out, const page_file *f, const config *cfg)
+{
+    const document *d = f->p.doc;
+    if (!d)
+        return;
+    strbuf_addf(out, "<h3>Det læste vi</h3>\n<table>\n<thead><tr><th scope=\"col\">Indsats</th>"
+                     "<th scope=\"col\">År</th><th scope=\"col\">Bevilling (kr.)</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < d->n_indsatser; i++)
+        for (size_t k = 0; k < d->indsatser[i].n_bevillinger; k++) {
+            char kr[48];
+            value_format_thousands(d->indsatser[i].bevillinger[k].kroner, kr, sizeof kr);
+            strbuf_addf(out, "<tr><td>");
+            esc(out, d->indsatser[i].id);
+            strbuf_addf(out, "</td><td>%d</td><td class=\"tal\">%s</td></tr>\n", d->indsatser[i].bevillinger[k].year, kr);
+        }
+    strbuf_addf(out, "</tbody>\n</table>\n<h4>I alt pr. budgetår</h4>\n<ul>\n");
+    for (size_t y = 0; y < cfg->n_budget_years; y++) {
+        __int128 sum = 0;
+        for (size_t i = 0; i < d->n_indsatser; i++)
+            for (size_t k = 0; k < d->indsatser[i].n_bevillinger; k++)
+                if (d->indsatser[i].bevillinger[k].year == cfg->budget_years[y])
+                    sum += d->indsatser[i].bevillinger[k].kroner;
+        char kr[48];
+        value_format_thousands(sum, kr, sizeof kr);
+        strbuf_addf(out, "<li>%d: %s kr.</li>\n", cfg->budget_years[y], kr);
+    }
+    strbuf_addf(out, "</ul>\n");
+}
+
+void page_result(strbuf *out, const page_file *f, const config *cfg, size_t index)
+{
+    strbuf_addf(out, "<article class=\"resultat\" aria-labelledby=\"dom-%zu\">\n", index);
+    verdict(out, f, index);
+    if (!f->failed) {
+        by_code(out, &f->p.findings);
+        finding_list(out, &f->p.findings, index);
+        what_we_read(out, f, cfg);
+        source(out, f, index);
+        if (f->json) {
+            strbuf_addf(out, "<details><summary>Rapporten som JSON (samme som <code>statusnotat check "
+                             "--json</code>)</summary>\n<pre class=\"json\">");
+            esc(out, f->json);
+            strbuf_addf(out, "</pre>\n</details>\n");
+        }
+    }
+    strbuf_addf(out, "</article>\n");
+}
+
+bool page_rule(strbuf *out, const char *code)
+{
+    int c = finding_code_from_name(code);
+    if (c < 0)
+        return false;
+    page_begin(out, code);
+    strbuf_addf(out, "<h2><code>%s</code> (%s)</h2>\n<p>", finding_code_name((finding_code)c),
+                severity_label(finding_code_severity((finding_code)c)));
+    esc(out, finding_code_summary((finding_code)c));
+    strbuf_addf(out, ".</p>\n<p>Det gør natten: ");
+    esc(out, finding_code_action((finding_code)c));
+    strbuf_addf(out, ".</p>\n<p><a href=\"/\">Tilbage til tjekket</a></p>\n");
+    page_end(out);
+    return true;
+}
