@@ -12,7 +12,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-
           libssl-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema) ;;
+    --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema libxml2-utils) ;;
     --office) packages+=(libreoffice-calc-nogui python3-uno poppler-utils) ;;
     --bench) packages+=(python3 bc unzip time) ;;
     --package) packages+=(debhelper dpkg-dev fakeroot lintian systemd git) ;;

@@ -66,5 +66,10 @@ const char *assets_find(const char *path, const char **type, size_t *len)
         *len = sizeof js - 1;
         return js;
     }
+    if (strcmp(path, "/statusnotat.xsd") == 0) {
+        *type = "application/xml; charset=utf-8";
+        *len = schema_xsd_len;
+        return (const char *)schema_xsd;
+    }
     return NULL;
 }

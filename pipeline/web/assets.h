@@ -8,4 +8,8 @@
 /* The asset at path ("/assets/side.css"), its type in *type; NULL if none. */
 const char *assets_find(const char *path, const char **type, size_t *len);
 
+/* docs/statusnotat.xsd, made into the binary by the build (schema_xsd.c). */
+extern const unsigned char schema_xsd[];
+extern const size_t schema_xsd_len;
+
 #endif

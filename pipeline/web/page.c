@@ -50,7 +50,8 @@ void page_begin(strbuf *out, const char *title)
 void page_end(strbuf *out)
 {
     strbuf_addf(out, "</main>\n<footer><p>Københavns Kommune · statusnotat · reglerne: "
-                     "<a href=\"/regler\">fund og deres betydning</a></p></footer>\n</body>\n</html>\n");
+                     "<a href=\"/regler\">fund og deres betydning</a> · skemaet: "
+                     "<a href=\"/statusnotat.xsd\">statusnotat.xsd</a></p></footer>\n</body>\n</html>\n");
 }
 
 void page_form(strbuf *out, const char *csrf, bool deliveries)
@@ -243,4 +244,20 @@ bool page_rule(strbuf *out, const char *code)
     strbuf_addf(out, ".</p>\n<p><a href=\"/\">Tilbage til tjekket</a></p>\n");
     page_end(out);
     return true;
+}
+
+void page_rules(strbuf *out)
+{
+    page_begin(out, "Statusnotat: fund og deres betydning");
+    strbuf_addf(out, "<h2>Fund og deres betydning</h2>\n<p>En <em>fejl</em> afviser dokumentet; en "
+                     "<em>advarsel</em> beholder det og markerer en værdi.</p>\n<ul class=\"regler\">\n");
+    for (int c = 0; c < F_COUNT; c++) {
+        const char *name = finding_code_name((finding_code)c);
+        strbuf_addf(out, "<li><a href=\"/regler/%s\"><code>%s</code></a> (%s): ", name, name,
+                    severity_label(finding_code_severity((finding_code)c)));
+        esc(out, finding_code_summary((finding_code)c));
+        strbuf_addf(out, "</li>\n");
+    }
+    strbuf_addf(out, "</ul>\n<p><a href=\"/\">Tilbage til tjekket</a></p>\n");
+    page_end(out);
 }

@@ -32,6 +32,8 @@ void page_form(strbuf *out, const char *csrf, bool deliveries);
 void page_result(strbuf *out, const page_file *f, const config *cfg, size_t index);
 /* A rule's page (GET /regler/CODE): what it means and what the pipeline does. */
 bool page_rule(strbuf *out, const char *code);
+/* Every code with its summary (GET /regler). */
+void page_rules(strbuf *out);
 void html_escape(strbuf *out, const char *text, size_t len);
 
 #endif

@@ -625,6 +625,11 @@ static enum MHD_Result get(serve_server *s, struct MHD_Connection *c, const char
         page_end(&page);
         return answer_page(c, MHD_HTTP_OK, &page);
     }
+    if (strcmp(url, "/regler") == 0) {
+        strbuf page = STRBUF_INIT;
+        page_rules(&page);
+        return answer_page(c, MHD_HTTP_OK, &page);
+    }
     if (strncmp(url, "/regler/", 8) == 0) {
         strbuf page = STRBUF_INIT;
         if (page_rule(&page, url + 8))
