@@ -248,3 +248,27 @@ int report_check_end(FILE *out, size_t accepted, size_t rejected)
     return fprintf(out, "\n  ],\n  \"summary\": {\"files\": %zu, \"accepted\": %zu, \"rejected\": %zu}\n}\n",
                    accepted + rejected, accepted, rejected) < 0 ? -1 : 0;
 }
+
+static int csv_field(FILE *out, const char *text, bool last)
+{
+    if (fputc('"', out) == EOF)
+        return -1;
+    for (const char *c = text ? text : ""; *c; c++)
+        if ((*c == '"' && fputc('"', out) == EOF) || fputc(*c, out) == EOF)
+            return -1;
+    return fputs(last ? "\"\r\n" : "\";", out) == EOF ? -1 : 0;
+}
+
+int report_findings_csv(FILE *out, const processed_file *p)
+{
+    int rc = fputs("\"fil\";\"linje\";\"alvor\";\"kode\";\"besked\";\"sti\"\r\n", out) == EOF ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < p->findings.n; i++) {
+        const finding *x = &p->findings.items[i];
+        char line[16];
+        snprintf(line, sizeof line, "%u", x->line);
+        rc = csv_field(out, p->findings.file, false) | csv_field(out, line, false) |
+             csv_field(out, severity_label(x->severity), false) | csv_field(out, finding_code_name(x->code), false) |
+             csv_field(out, x->message, false) | csv_field(out, x->path, true);
+    }
+    return rc;
+}

@@ -40,4 +40,9 @@ int report_check_begin(FILE *out);
 int report_check_file(FILE *out, const processed_file *p, const config *cfg, size_t index);
 int report_check_end(FILE *out, size_t accepted, size_t rejected);
 
+/* A file's findings as CSV for a spreadsheet (Danish Excel: ';' between
+ * fields, every field quoted, a header row): fil;linje;alvor;kode;besked;sti.
+ * 0 or -1. */
+int report_findings_csv(FILE *out, const processed_file *p);
+
 #endif

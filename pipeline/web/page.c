@@ -2,6 +2,7 @@
 #include "page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "finding.h"
@@ -124,6 +125,47 @@ static void by_code(strbuf *out, const findings *fs)
     strbuf_addf(out, "</ul>\n");
 }
 
+/* The indsats a finding is about, from its element path ("…/indsats[3]/…"):
+ * its number, or 0 for the rest of the document. */
+static size_t indsats_of(const finding *x)
+{
+    const char *at = x->path ? strstr(x->path, "/indsats[") : NULL;
+    return at ? (size_t)strtoul(at + 9, NULL, 10) : 0;
+}
+
+/* Findings grouped by indsats, with counts (the id where the document was read). */
+static void by_indsats(strbuf *out, const page_file *f)
+{
+    const findings *fs = &f->p.findings;
+    size_t most = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        if (indsats_of(&fs->items[i]) > most)
+            most = indsats_of(&fs->items[i]);
+    if (!fs->n)
+        return;
+    strbuf_addf(out, "<h3>Fund efter indsats</h3>\n<ul class=\"indsatser\">\n");
+    for (size_t k = 0; k <= most; k++) {
+        size_t errors = 0, warnings = 0;
+        for (size_t i = 0; i < fs->n; i++)
+            if (indsats_of(&fs->items[i]) == k)
+                *(fs->items[i].severity == SEVERITY_ERROR ? &errors : &warnings) += 1;
+        if (!errors && !warnings)
+            continue;
+        if (k == 0) {
+            strbuf_addf(out, "<li>Dokumentet i øvrigt");
+        } else {
+            strbuf_addf(out, "<li>Indsats nr. %zu", k);
+            if (f->p.doc && k <= f->p.doc->n_indsatser && f->p.doc->indsatser[k - 1].id) {
+                strbuf_addf(out, " (");
+                esc(out, f->p.doc->indsatser[k - 1].id);
+                strbuf_addf(out, ")");
+            }
+        }
+        strbuf_addf(out, ": %zu fejl, %zu advarsler</li>\n", errors, warnings);
+    }
+    strbuf_addf(out, "</ul>\n");
+}
+
 /* Every finding, in line order, each linked to its line in the source. */
 static void finding_list(strbuf *out, const findings *fs, size_t index)
 {
@@ -216,6 +258,7 @@ void page_result(strbuf *out, const page_file *f, const config *cfg, size_t inde
     strbuf_addf(out, "<article class=\"resultat\" aria-labelledby=\"dom-%zu\">\n", index);
     verdict(out, f, index);
     if (!f->failed) {
+        by_indsats(out, f);
         by_code(out, &f->p.findings);
         finding_list(out, &f->p.findings, index);
         what_we_read(out, f, cfg);
@@ -224,6 +267,12 @@ void page_result(strbuf *out, const page_file *f, const config *cfg, size_t inde
             strbuf_addf(out, "<details><summary>Rapporten som JSON (samme som <code>statusnotat check "
                              "--json</code>)</summary>\n<pre class=\"json\">");
             esc(out, f->json);
+            strbuf_addf(out, "</pre>\n</details>\n");
+        }
+        if (f->csv) {
+            strbuf_addf(out, "<details><summary>Fundene som CSV (til et regneark; også "
+                             "<code>POST /api/check?format=csv</code>)</summary>\n<pre class=\"json\">");
+            esc(out, f->csv);
             strbuf_addf(out, "</pre>\n</details>\n");
         }
     }

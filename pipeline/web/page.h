@@ -23,6 +23,7 @@ typedef struct {
     processed_file p;
     bool failed;
     const char *json;            /* check --json's document for it */
+    const char *csv;             /* its findings as CSV (report_findings_csv) */
 } page_file;
 
 void page_begin(strbuf *out, const char *title);

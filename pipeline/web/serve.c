@@ -234,12 +234,24 @@ static void check_file(const serve_server *s, page_file *f)
         f->failed = true;
     }
     f->json = text;
+    char *csv = NULL;
+    size_t csv_len = 0;
+    FILE *c = f->failed ? NULL : open_memstream(&csv, &csv_len);
+    if (c) {
+        bool csv_ok = report_findings_csv(c, &f->p) == 0;
+        if (fclose(c) != 0 || !csv_ok) {
+            free(csv);
+            csv = NULL;
+        }
+    }
+    f->csv = csv;
 }
 
 static void release_file(page_file *f)
 {
     processed_file_release(&f->p);
     free((char *)f->json);
+    free((char *)f->csv);
 }
 
 static json_t *audit_line(const char *address, const char *endpoint, const page_file *f, const char *account,
@@ -447,8 +459,12 @@ static enum MHD_Result api_check(serve_server *s, struct MHD_Connection *c, requ
     check_file(s, &f);
     enum MHD_Result ok;
     unsigned status = f.failed ? MHD_HTTP_INTERNAL_SERVER_ERROR : MHD_HTTP_OK;
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     if (f.failed)
         ok = answer_error(c, status, "tjekket kunne ikke gennemføres");
+    else if (format && strcmp(format, "csv") == 0 && f.csv)
+        ok = answer(c, status, "text/csv; charset=utf-8", f.csv, strlen(f.csv), "Content-Disposition",
+                    "attachment; filename=\"fund.csv\"");
     else
         ok = answer(c, status, "application/json; charset=utf-8", f.json, strlen(f.json), NULL, NULL);
     audit(s, audit_line(address, "/api/check", &f, NULL, s->o.cfg),

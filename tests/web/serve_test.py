@@ -93,6 +93,12 @@ def api_is_check_json(port):
         check(ok, f"/api/check of {name} is check --json's ({status}): {body[:200]!r} vs {cli.stdout[:200]!r}")
         same += ok
     check(same >= 20, f"compared {same} files")
+    bad = open(os.path.join(FIXTURES, "bad-ambiguous-amount.xml"), "rb").read()
+    status, headers, body = request(port, "POST", "/api/check?name=b.xml&format=csv", bad)
+    rows = body.decode().splitlines()
+    check(status == 200 and headers.get("Content-Type", "").startswith("text/csv") and
+          rows[0] == '"fil";"linje";"alvor";"kode";"besked";"sti"' and len(rows) >= 2 and '"b.xml"' in rows[1],
+          f"the findings as CSV: {rows[:2]}")
 
 
 def form_multipart(fields, files, boundary="----statusnotat"):
@@ -151,7 +157,8 @@ def forms(port, sof):
     status, _, page = request(port, "POST", "/check", body, headers)
     text = page.decode()
     check(status == 200 and "Klar til aflevering" in text and "Ikke klar" in text and 'href="#f1-l' in text and
-          'href="/regler/' in text and 'id="f1-l1"' in text, f"the form's result: both verdicts, line links, rules")
+          'href="/regler/' in text and 'id="f1-l1"' in text and "Fund efter indsats" in text and
+          "Fundene som CSV" in text and "Det læste vi" in text, f"the form's result: both verdicts, line links, rules")
     status, _, page = request(port, "GET", "/regler")
     check(status == 200 and "/regler/NUMBER_LEADING_ZERO" in page.decode(), "the rules' index lists every code")
     status, _, page = request(port, "GET", "/regler/NUMBER_LEADING_ZERO")
