@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=()
-if [ "${CI:-}" = "true" ] || [ "${1:-}" = "--office" ]; then extra+=(--office); fi
+if [ "${CI:-}" = "true" ] || [ "${1:-}" = "--office" ]; then extra+=(--office --browser); fi
 scripts/install-deps.sh --test "${extra[@]}"
 jobs=$(nproc)
 
@@ -19,7 +19,7 @@ scripts/build.sh -DBUILD_TESTING=ON -DSTATUSNOTAT_WERROR=ON
 cmake -S . -B build-asan -DBUILD_TESTING=ON -DSTATUSNOTAT_WERROR=ON -DSTATUSNOTAT_SANITIZE=ON \
       -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
-(cd build-asan && ctest --output-on-failure -j"$jobs" -E 'libreoffice_recalc|print|package')
+(cd build-asan && ctest --output-on-failure -j"$jobs" -E 'libreoffice_recalc|print|package|browser')
 
 cmake -S . -B build-tsan -DBUILD_TESTING=ON -DSTATUSNOTAT_WERROR=ON -DSTATUSNOTAT_TSAN=ON \
       -DCMAKE_BUILD_TYPE=Debug >/dev/null
