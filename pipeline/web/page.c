@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "finding.h"
 #include "values.h"
@@ -190,6 +191,41 @@ static void finding_list(strbuf *out, const findings *fs, size_t index)
     strbuf_addf(out, "</ol>\n");
 }
 
+/* Whether the file's declaration names a one-byte Latin encoding
+ * (ISO-8859-1, windows-1252): its bytes are then shown as those characters. */
+static bool declared_latin(const page_file *f)
+{
+    const char *end = memchr(f->data, '>', f->len < 200 ? f->len : 200);
+    if (!end || f->len < 5 || memcmp(f->data, "<?xml", 5) != 0)
+        return false;
+    size_t n = (size_t)(end - f->data);
+    for (size_t i = 0; i + 4 <= n; i++)   /* within the declaration; it ends at end */
+        if (strncasecmp(f->data + i, "8859-1", 6) == 0 || strncasecmp(f->data + i, "1252", 4) == 0 ||
+            strncasecmp(f->data + i, "latin1", 6) == 0)
+            return true;
+    return false;
+}
+
+/* A line's bytes for HTML: as UTF-8, or from Latin-1 when declared so. */
+static void line_text(strbuf *out, const char *p, size_t n, bool latin)
+{
+    if (!latin) {
+        html_escape(out, p, n);
+        return;
+    }
+    strbuf utf8 = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)p[i];
+        char two[2] = {(char)(0xC0 | (b >> 6)), (char)(0x80 | (b & 0x3F))};
+        if (b < 0x80)
+            strbuf_add(&utf8, p + i, 1);
+        else
+            strbuf_add(&utf8, two, 2);
+    }
+    html_escape(out, strbuf_str(&utf8), utf8.len);
+    strbuf_release(&utf8);
+}
+
 /* The source with line numbers; each line with findings carries them. */
 static void source(strbuf *out, const page_file *f, size_t index)
 {
@@ -198,13 +234,14 @@ static void source(strbuf *out, const page_file *f, size_t index)
         return;
     }
     strbuf_addf(out, "<h3>Kilden</h3>\n<ol class=\"kilde\">\n");
+    bool latin = declared_latin(f);
     const char *p = f->data, *end = f->data + f->len;
     uint32_t line = 1;
     while (p < end && line <= 20000) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *stop = nl ? nl : end;
         strbuf_addf(out, "<li id=\"f%zu-l%u\"><code>", index, line);
-        html_escape(out, p, (size_t)(stop - p));
+        line_text(out, p, (size_t)(stop - p), latin);
         strbuf_addf(out, "</code>");
         for (size_t i = 0; i < f->p.findings.n; i++)
             if (f->p.findings.items[i].line == line) {

@@ -327,6 +327,50 @@ static int deliver(const serve_server *s, const page_file *f, const char *code, 
     return rc;
 }
 
+/* The account's earlier deliveries, newest first (at most 20), from the
+ * audit log's last megabyte. */
+static void earlier_deliveries(const serve_server *s, const char *code, strbuf *page)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (!s->o.audit || durable_read_file(s->o.audit, 64u << 20, &text, &len) != 0)
+        return;
+    const char *from = len > (1u << 20) ? text + len - (1u << 20) : text;
+    json_t *found = json_array();
+    for (const char *p = from; p < text + len && found;) {
+        const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+        json_t *o = json_loadb(p, n, 0, NULL);
+        const char *decision = json_string_value(json_object_get(o, "decision"));
+        const char *account = json_string_value(json_object_get(o, "account"));
+        if (decision && account && strcmp(decision, "delivered") == 0 && strcmp(account, code) == 0)
+            json_array_insert_new(found, 0, o);
+        else
+            json_decref(o);
+        p = nl ? nl + 1 : text + len;
+    }
+    free(text);
+    if (found && json_array_size(found)) {
+        strbuf_addf(page, "<h3>Forvaltningens afleveringer</h3>\n<table>\n<thead><tr><th scope=\"col\">Modtaget</th>"
+                          "<th scope=\"col\">Gemt som</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+        for (size_t i = 0; i < json_array_size(found) && i < 20; i++) {
+            json_t *o = json_array_get(found, i);
+            const char *fields[] = {"time", "stored_as", "sha256"};
+            strbuf_addf(page, "<tr>");
+            for (size_t k = 0; k < 3; k++) {
+                const char *v = json_string_value(json_object_get(o, fields[k]));
+                strbuf_addf(page, "<td>");
+                if (v)
+                    html_escape(page, v, k == 2 && strlen(v) > 12 ? 12 : strlen(v));
+                strbuf_addf(page, "</td>");
+            }
+            strbuf_addf(page, "</tr>\n");
+        }
+        strbuf_addf(page, "</tbody>\n</table>\n");
+    }
+    json_decref(found);
+}
+
 /* The decision on a delivery of f by account code: 0 delivered (receipt),
  * else the HTTP status and why. */
 static unsigned delivery_decision(const serve_server *s, const page_file *f, const char *code, json_t **receipt,
@@ -515,6 +559,10 @@ static enum MHD_Result api_deliver(serve_server *s, struct MHD_Connection *c, re
         unsigned status = delivery_decision(s, &f, user, &receipt, why, sizeof why);
         json_t *line = audit_line(address, "/api/deliver", &f, user, s->o.cfg);
         if (status == 0) {
+            if (line) {
+                json_object_set(line, "stored_as", json_object_get(receipt, "file"));
+                json_object_set(line, "receipt", json_object_get(receipt, "receipt"));
+            }
             audit(s, line, "delivered", 200, true);
             res = answer_json(c, MHD_HTTP_OK, receipt);
         } else {
@@ -598,6 +646,10 @@ static enum MHD_Result form_deliver(serve_server *s, struct MHD_Connection *c, r
             unsigned decision = delivery_decision(s, &f, code, &receipt, why, sizeof why);
             json_t *line = audit_line(address, "/deliver", &f, code, s->o.cfg);
             if (decision == 0) {
+                if (line) {
+                    json_object_set(line, "stored_as", json_object_get(receipt, "file"));
+                    json_object_set(line, "receipt", json_object_get(receipt, "receipt"));
+                }
                 audit(s, line, "delivered", 200, true);
                 strbuf_addf(&page, "<h2 class=\"dom klar\" id=\"dom-0\" tabindex=\"-1\">Afleveret</h2>\n<dl>\n");
                 const char *keys[][2] = {{"receipt", "Kvittering"}, {"file", "Gemt som"}, {"sha256", "SHA-256"},
@@ -611,6 +663,7 @@ static enum MHD_Result form_deliver(serve_server *s, struct MHD_Connection *c, r
                 }
                 strbuf_addf(&page, "</dl>\n");
                 json_decref(receipt);
+                earlier_deliveries(s, code, &page);
             } else {
                 audit(s, line, decision == 403 ? "wrong-department" : decision == 422 ? "not-ready" : "failed",
                       decision, false);

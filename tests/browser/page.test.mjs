@@ -98,6 +98,8 @@ test('a drop on the zone checks the file', async () => {
   }, bytes);
   await p.waitForSelector('#resultater .dom');
   assert.match(await p.textContent('#resultater .dom'), /BUF-2008-H2.xml: Klar til aflevering/);
+  // Declared ISO-8859-1: its source is shown in its own characters.
+  assert.match(await p.textContent('#resultater .kilde'), /Børne- og Ungdomsforvaltningen/);
   await p.screenshot({ path: join(SHOTS, 'drop.png'), fullPage: true });
   await p.close();
 });
@@ -131,6 +133,7 @@ test('delivery: the right department gets a receipt, the wrong one is refused', 
   await Promise.all([p.waitForNavigation(), p.click('#aflever button')]);
   assert.match(await p.textContent('.dom'), /Afleveret/);
   assert.match(await p.textContent('dl'), /SOF-2008-H2-/);
+  assert.match(await p.textContent('main'), /Forvaltningens afleveringer/);
   assert.ok(readdirSync(inbox).some((n) => n.startsWith('SOF-2008-H2-')));
   await p.screenshot({ path: join(SHOTS, 'receipt.png'), fullPage: true });
   await p.goto(`http://127.0.0.1:${port}/`);
