@@ -13,7 +13,8 @@
 #include "serve.h"
 
 static const char serve_synopsis[] =
-    "usage: statusnotat serve [--listen ADDR:PORT] --inbox DIR [--accounts FILE] [--audit FILE]\n"
+    "usage: statusnotat serve [--listen ADDR:PORT] --inbox DIR [--archive DIR] [--accounts FILE]\n"
+    "                         [--audit FILE]\n"
     "       statusnotat serve --accounts FILE --add-account KODE\n";
 static const char serve_description[] =
     "The pre-flight page and API the departments check and deliver with, over HTTP,\n"
@@ -77,11 +78,12 @@ static bool parse_listen(const char *text, char host[64], unsigned *port)
 int cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *inbox = NULL, *accounts_path = NULL, *audit = NULL,
-               *config_path = NULL, *add = NULL;
+               *config_path = NULL, *add = NULL, *archive = NULL;
     unsigned max_connections = 64, per_address = 8, idle = 15, deadline = 60;
     const cli_option options[] = {
         OPT_STRING(0, "listen", "ADDR:PORT", &listen, "where to listen (default 127.0.0.1:8080)"),
         OPT_STRING(0, "inbox", "DIR", &inbox, "where deliveries are written"),
+        OPT_STRING(0, "archive", "DIR", &archive, "the night's archive: the page shows what changed\nagainst the department's half year before"),
         OPT_STRING(0, "accounts", "FILE", &accounts_path, "the departments' accounts (mode 0600)"),
         OPT_STRING(0, "audit", "FILE", &audit, "the audit log, one JSON line per request"),
         OPT_STRING('c', "config", "FILE", &config_path, "the configuration (the night's)"),
@@ -109,7 +111,7 @@ int cmd_serve(int argc, char **argv)
         config_free(cfg);
         return rc;
     }
-    serve_options so = {.inbox = inbox, .accounts = accounts_path, .audit = audit, .cfg = cfg,
+    serve_options so = {.inbox = inbox, .archive = archive, .accounts = accounts_path, .audit = audit, .cfg = cfg,
                         .max_connections = max_connections, .per_address = per_address, .idle_seconds = idle,
                         .request_seconds = deadline};
     char host[64];

@@ -290,6 +290,53 @@ static void what_we_read(strbuf *out, const page_file *f, const config *cfg)
     strbuf_addf(out, "</ul>\n");
 }
 
+/* What changed against the department's half year before: the rows the
+ * period's Udvikling sheet will show. */
+static void changes(strbuf *out, const page_file *f, const config *cfg)
+{
+    const period_report *r = f->changes;
+    if (!r)
+        return;
+    char before[24];
+    sn_period previous = period_previous(r->period);
+    period_spoken(&previous, before);
+    strbuf_addf(out, "<h3>Ændret siden %s</h3>\n", before);
+    size_t shown = 0;
+    for (size_t i = 0; i < r->n_changes; i++)
+        shown += r->changes[i].change != CHANGE_NONE;
+    if (!shown) {
+        strbuf_addf(out, "<p>Ingen ændringer mod det arkiverede notat for %s.</p>\n", before);
+        return;
+    }
+    strbuf_addf(out, "<table>\n<thead><tr><th scope=\"col\">Indsats</th><th scope=\"col\">Titel</th>"
+                     "<th scope=\"col\">Ændring</th><th scope=\"col\">Effekt før</th><th scope=\"col\">Effekt nu</th>"
+                     "<th scope=\"col\">Bevilling før (kr.)</th><th scope=\"col\">Bevilling nu (kr.)</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < r->n_changes; i++) {
+        const change_row *c = &r->changes[i];
+        if (c->change == CHANGE_NONE)
+            continue;
+        char was[48] = "", now[48] = "";
+        if (c->has_before)
+            value_format_thousands((__int128)c->before, was, sizeof was);
+        if (c->has_now)
+            value_format_thousands((__int128)c->now, now, sizeof now);
+        strbuf_addf(out, "<tr><td>");
+        esc(out, c->id);
+        strbuf_addf(out, "</td><td>");
+        esc(out, c->title);
+        strbuf_addf(out, "</td><td>");
+        esc(out, change_label(c->change));
+        strbuf_addf(out, "</td><td>");
+        if (c->effect_before >= 0)
+            esc(out, cfg->effects.items[c->effect_before].label);
+        strbuf_addf(out, "</td><td>");
+        if (c->effect_now >= 0)
+            esc(out, cfg->effects.items[c->effect_now].label);
+        strbuf_addf(out, "</td><td class=\"tal\">%s</td><td class=\"tal\">%s</td></tr>\n", was, now);
+    }
+    strbuf_addf(out, "</tbody>\n</table>\n");
+}
+
 void page_result(strbuf *out, const page_file *f, const config *cfg, size_t index)
 {
     strbuf_addf(out, "<article class=\"resultat\" aria-labelledby=\"dom-%zu\">\n", index);
@@ -299,6 +346,7 @@ void page_result(strbuf *out, const page_file *f, const config *cfg, size_t inde
         by_code(out, &f->p.findings);
         finding_list(out, &f->p.findings, index);
         what_we_read(out, f, cfg);
+        changes(out, f, cfg);
         source(out, f, index);
         if (f->json) {
             strbuf_addf(out, "<details><summary>Rapporten som JSON (samme som <code>statusnotat check "

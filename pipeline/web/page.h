@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "aggregate.h"
 #include "config.h"
 #include "processed.h"
 #include "strbuf.h"
@@ -24,6 +25,7 @@ typedef struct {
     bool failed;
     const char *json;            /* check --json's document for it */
     const char *csv;             /* its findings as CSV (report_findings_csv) */
+    const period_report *changes;   /* against the half year before (previous.h); NULL: none */
 } page_file;
 
 void page_begin(strbuf *out, const char *title);

@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "durable.h"
 #include "page.h"
+#include "previous.h"
 #include "process.h"
 #include "report.h"
 #include "sha256.h"
@@ -599,7 +600,13 @@ static enum MHD_Result form_check(serve_server *s, struct MHD_Connection *c, req
         if (!f.name)
             break;
         check_file(s, &f);
+        char why[512];
+        previous_view *before = s->o.archive && !f.failed
+                                    ? previous_open(s->o.archive, s->o.cfg, f.p.doc, f.name, why, sizeof why)
+                                    : NULL;
+        f.changes = previous_report(before);
         page_result(&page, &f, s->o.cfg, i);
+        previous_free(before);
         audit(s, audit_line(address, "/check", &f, NULL, s->o.cfg),
               f.failed ? "check-failed" : f.p.accepted ? "ready" : "not-ready", 200, false);
         release_file(&f);

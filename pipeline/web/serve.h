@@ -23,6 +23,7 @@ typedef struct {
     const char *host;            /* the address to listen on (default 127.0.0.1) */
     unsigned port;
     const char *inbox;           /* where deliveries are written */
+    const char *archive;         /* the night's archive, read for the half year before; NULL: none */
     const char *accounts;        /* the accounts file; NULL: no deliveries */
     const char *audit;           /* the audit log (one JSON line per request) */
     const config *cfg;

@@ -225,6 +225,41 @@ def limits(port):
         h.close()
 
 
+def half_year_before():
+    """With --archive, the page shows the Udvikling rows the period's workbook
+    will show for the department: here the same (id, change) pairs."""
+    import openpyxl
+    import re
+    night_root = os.path.join(ROOT, "night")
+    inbox, archive, out = (os.path.join(night_root, d) for d in ("inbox", "archive", "out"))
+    os.makedirs(inbox)
+    shutil.copy(os.path.join(FIXTURES, "2008-H1", "SOF-2008-H1.xml"), inbox)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1228780800")
+    subprocess.run([BIN, "run", "--config", CONFIG, "--inbox", inbox, "--archive", archive, "--out", out],
+                   env=env, check=True, capture_output=True)
+    proc, port = start("--archive", archive)
+    try:
+        _, _, page = request(port, "GET", "/")
+        csrf = page.decode().split('name="csrf" value="')[1].split('"')[0]
+        body, headers = form_multipart({"csrf": csrf}, [("SOF-2008-H2.xml", open(os.path.join(FIXTURES, "SOF-2008-H2.xml"), "rb").read())])
+        status, _, page = request(port, "POST", "/check", body, headers)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    text = page.decode()
+    check(status == 200 and "Ændret siden 1. halvår 2008" in text, "the page shows what changed since the half year before")
+    section = text.split("Ændret siden", 1)[1].split("<h3>", 1)[0]
+    shown = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>", section)
+    shutil.copy(os.path.join(FIXTURES, "SOF-2008-H2.xml"), inbox)
+    env["SOURCE_DATE_EPOCH"] = "1228867200"
+    subprocess.run([BIN, "run", "--config", CONFIG, "--inbox", inbox, "--archive", archive, "--out", out],
+                   env=env, check=True, capture_output=True)
+    ws = openpyxl.load_workbook(os.path.join(out, "SOF-2008-H2.xlsx"))["Udvikling"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    wanted = [(r[1], r[3]) for r in rows if r[1] and r[3] != "uændret"]
+    check(shown and shown == wanted, f"the page's rows are the workbook's Udvikling rows: {shown} vs {wanted}")
+
+
 def main():
     try:
         sof, buf = token_for("SOF"), token_for("BUF")
@@ -243,6 +278,7 @@ def main():
         finally:
             proc.terminate()
             check(proc.wait(timeout=10) == 0, "SIGTERM stops it with 0")
+        half_year_before()
         lines = [json.loads(line) for line in open(AUDIT)]
         decisions = {line["decision"] for line in lines}
         check({"ready", "not-ready", "delivered", "wrong-department", "unauthorized"} <= decisions,
