@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "finding.h"
+#include "finding_rules.h"
 #include "values.h"
 
 void html_escape(strbuf *out, const char *text, size_t len)
@@ -369,13 +370,18 @@ bool page_rule(strbuf *out, const char *code)
     int c = finding_code_from_name(code);
     if (c < 0)
         return false;
+    const finding_rule *rule = finding_rule_of((finding_code)c);
     page_begin(out, code);
     strbuf_addf(out, "<h2><code>%s</code> (%s)</h2>\n<p>", finding_code_name((finding_code)c),
                 severity_label(finding_code_severity((finding_code)c)));
-    esc(out, finding_code_summary((finding_code)c));
-    strbuf_addf(out, ".</p>\n<p>Det gør natten: ");
+    esc(out, rule->meaning);
+    strbuf_addf(out, "</p>\n<h3>Den sædvanlige årsag</h3>\n<p>");
+    esc(out, rule->cause);
+    strbuf_addf(out, "</p>\n<h3>Sådan skrives det rigtigt</h3>\n<pre><code>");
+    esc(out, rule->example);
+    strbuf_addf(out, "</code></pre>\n<p>Det gør natten: ");
     esc(out, finding_code_action((finding_code)c));
-    strbuf_addf(out, ".</p>\n<p><a href=\"/\">Tilbage til tjekket</a></p>\n");
+    strbuf_addf(out, ".</p>\n<p><a href=\"/regler\">Alle regler</a> · <a href=\"/\">Tilbage til tjekket</a></p>\n");
     page_end(out);
     return true;
 }
@@ -389,7 +395,7 @@ void page_rules(strbuf *out)
         const char *name = finding_code_name((finding_code)c);
         strbuf_addf(out, "<li><a href=\"/regler/%s\"><code>%s</code></a> (%s): ", name, name,
                     severity_label(finding_code_severity((finding_code)c)));
-        esc(out, finding_code_summary((finding_code)c));
+        esc(out, finding_rule_of((finding_code)c)->meaning);
         strbuf_addf(out, "</li>\n");
     }
     strbuf_addf(out, "</ul>\n<p><a href=\"/\">Tilbage til tjekket</a></p>\n");
