@@ -51,7 +51,7 @@ for f in usr/bin/statusnotat etc/statusnotat/statusnotat.json etc/statusnotat/al
          lib/systemd/system/statusnotat.service lib/systemd/system/statusnotat.timer \
          lib/systemd/system/statusnotat-verify.service lib/systemd/system/statusnotat-verify.timer \
          lib/systemd/system/statusnotat-alert@.service lib/systemd/system/statusnotat-serve.service \
-         usr/share/doc/statusnotat/api.md; do
+         usr/share/doc/statusnotat/api.md usr/share/statusnotat/statusnotat.xsd; do
   check "missing /$f" [ -e "$root/$f" ]
 done
 check "the binary is stripped" bash -c "! readelf -S '$root/usr/bin/statusnotat' | grep -q '\.debug_info\|\.symtab'"

@@ -170,6 +170,19 @@ def forms(port, sof):
     status, headers, xsd = request(port, "GET", "/statusnotat.xsd")
     check(status == 200 and xsd == open(os.path.join(os.path.dirname(FIXTURES), "docs", "statusnotat.xsd"), "rb").read()
           and headers.get("Content-Type", "").startswith("application/xml"), "GET /statusnotat.xsd: the schema")
+    issued, mac = csrf.split(".")
+    forged = f"{int(issued) - 1}.{mac}"
+    body, headers = form_multipart({"csrf": forged}, [("x.xml", b"<x/>")])
+    status, _, _ = request(port, "POST", "/check", body, headers)
+    check(status == 403, f"a forged form token: 403 ({status})")
+    odd = '<script>alert(1)</script> æøå "x".xml'
+    body, headers = form_multipart({"csrf": csrf}, [(odd, open(os.path.join(FIXTURES, "BR-2008-H2.xml"), "rb").read())])
+    status, _, page = request(port, "POST", "/check", body, headers)
+    check(status == 200 and "<script>alert" not in page.decode() and "&lt;script&gt;" in page.decode(),
+          "an odd file name is shown escaped, never as markup")
+    status, _, page = request(port, "POST", "/check", b"--nope\r\nnot multipart at all",
+                              {"Content-Type": "multipart/form-data; boundary=other"})
+    check(status in (400, 403), f"bad multipart: refused ({status})")
     body, headers = form_multipart({"csrf": csrf}, [("x.xml", open(os.path.join(FIXTURES, "SOF-2008-H2.xml"), "rb").read())])
     status, _, _ = request(port, "POST", "/check", body, {**headers, "Sec-Fetch-Site": "cross-site"})
     check(status == 403, f"a cross-site form: 403 ({status})")
