@@ -412,6 +412,21 @@ static enum MHD_Result refuse(serve_server *s, struct MHD_Connection *c, const c
     return answer_error(c, status, why);
 }
 
+/* A delivery's audit line: delivered (with the name it was stored under and
+ * the receipt, synced to disk) or why not. */
+static void audit_delivery(const serve_server *s, json_t *line, unsigned status, json_t *receipt)
+{
+    if (status == 0) {
+        if (line) {
+            json_object_set(line, "stored_as", json_object_get(receipt, "file"));
+            json_object_set(line, "receipt", json_object_get(receipt, "receipt"));
+        }
+        audit(s, line, "delivered", 200, true);
+    } else {
+        audit(s, line, status == 403 ? "wrong-department" : status == 422 ? "not-ready" : "failed", status, false);
+    }
+}
+
 /* ---- Reading requests ----------------------------------------------------- */
 
 static enum MHD_Result on_form_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
@@ -558,17 +573,10 @@ static enum MHD_Result api_deliver(serve_server *s, struct MHD_Connection *c, re
         json_t *receipt = NULL;
         char why[1200];
         unsigned status = delivery_decision(s, &f, user, &receipt, why, sizeof why);
-        json_t *line = audit_line(address, "/api/deliver", &f, user, s->o.cfg);
+        audit_delivery(s, audit_line(address, "/api/deliver", &f, user, s->o.cfg), status, receipt);
         if (status == 0) {
-            if (line) {
-                json_object_set(line, "stored_as", json_object_get(receipt, "file"));
-                json_object_set(line, "receipt", json_object_get(receipt, "receipt"));
-            }
-            audit(s, line, "delivered", 200, true);
             res = answer_json(c, MHD_HTTP_OK, receipt);
         } else {
-            audit(s, line, status == 403 ? "wrong-department" : status == 422 ? "not-ready" : "failed", status,
-                  false);
             json_t *o = json_pack("{s:i, s:s}", "status", (int)status, "error", why);
             if (o && status == 422 && f.json)
                 json_object_set_new(o, "check", json_loads(f.json, 0, NULL));
@@ -651,13 +659,8 @@ static enum MHD_Result form_deliver(serve_server *s, struct MHD_Connection *c, r
             json_t *receipt = NULL;
             char why[1200];
             unsigned decision = delivery_decision(s, &f, code, &receipt, why, sizeof why);
-            json_t *line = audit_line(address, "/deliver", &f, code, s->o.cfg);
+            audit_delivery(s, audit_line(address, "/deliver", &f, code, s->o.cfg), decision, receipt);
             if (decision == 0) {
-                if (line) {
-                    json_object_set(line, "stored_as", json_object_get(receipt, "file"));
-                    json_object_set(line, "receipt", json_object_get(receipt, "receipt"));
-                }
-                audit(s, line, "delivered", 200, true);
                 strbuf_addf(&page, "<h2 class=\"dom klar\" id=\"dom-0\" tabindex=\"-1\">Afleveret</h2>\n<dl>\n");
                 const char *keys[][2] = {{"receipt", "Kvittering"}, {"file", "Gemt som"}, {"sha256", "SHA-256"},
                                          {"received", "Modtaget"}};
@@ -672,8 +675,6 @@ static enum MHD_Result form_deliver(serve_server *s, struct MHD_Connection *c, r
                 json_decref(receipt);
                 earlier_deliveries(s, code, &page);
             } else {
-                audit(s, line, decision == 403 ? "wrong-department" : decision == 422 ? "not-ready" : "failed",
-                      decision, false);
                 status = decision;
                 strbuf_addf(&page, "<h2 class=\"dom ikke-klar\" id=\"dom-0\" tabindex=\"-1\">Ikke afleveret</h2>\n<p>");
                 html_escape(&page, why, strlen(why));
