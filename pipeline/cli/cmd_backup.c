@@ -24,20 +24,16 @@ int cmd_backup(int argc, char **argv)
     const char *archive = NULL, *to = NULL;
     unsigned wait = 3600;
     const cli_option options[] = {
-        OPT_STRING(0, "archive", "DIR", &archive, "the archive"),
-        OPT_STRING(0, "to", "DIR", &to, "where the copy goes (new or empty)"),
+        OPT_REQUIRED(0, "archive", "DIR", &archive, "the archive"),
+        OPT_REQUIRED(0, "to", "DIR", &to, "where the copy goes (new or empty)"),
         OPT_NUMBER(0, "wait", "SECONDS", &wait, 0, 86400,
                    "how long to wait for a night that holds the lock\n(default 3600)"),
         OPT_END,
     };
-    const cli_command cmd = {"backup", backup_synopsis, backup_description, backup_after, options};
+    const cli_command cmd = {"backup", backup_synopsis, backup_description, backup_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (!archive || !to || first != argc) {
-        options_usage(&cmd, stderr);
-        return EXIT_USAGE;
-    }
     if (!cli_dir_ok("backup", "--archive", archive) || !cli_dir_ok("backup", "--to", to) ||
         !cli_folders_apart("backup", "--to", to, "--archive", archive, false))
         return EXIT_USAGE;

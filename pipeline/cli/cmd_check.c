@@ -33,7 +33,7 @@ int cmd_check(int argc, char **argv)
                    "the configuration (vocabularies, budget years, limits)"),
         OPT_END,
     };
-    const cli_command cmd = {"check", check_synopsis, check_description, check_after, options};
+    const cli_command cmd = {"check", check_synopsis, check_description, check_after, options, true};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;

@@ -79,22 +79,18 @@ int cmd_rerun(int argc, char **argv)
     const char *archive = NULL, *run = NULL, *out = NULL, *period_text = NULL;
     unsigned jobs = build_default_jobs();
     const cli_option options[] = {
-        OPT_STRING(0, "archive", "DIR", &archive, "the archive"),
-        OPT_STRING(0, "run", "ID", &run, "the run (statusnotat runs lists them)"),
-        OPT_STRING(0, "out", "DIR", &out, "where the rebuilt workbooks go"),
+        OPT_REQUIRED(0, "archive", "DIR", &archive, "the archive"),
+        OPT_REQUIRED(0, "run", "ID", &run, "the run (statusnotat runs lists them)"),
+        OPT_REQUIRED(0, "out", "DIR", &out, "where the rebuilt workbooks go"),
         OPT_STRING(0, "period", "PERIODE", &period_text, "only this period's workbooks (2008-H2)"),
         OPT_NUMBER(0, "jobs", "N", &jobs, 1, CLI_MAX_JOBS, "write the workbooks in N threads\n"
                                                           "(default: the number of cores)"),
         OPT_END,
     };
-    const cli_command cmd = {"rerun", rerun_synopsis, rerun_description, rerun_after, options};
+    const cli_command cmd = {"rerun", rerun_synopsis, rerun_description, rerun_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (!archive || !run || !out || first != argc) {
-        options_usage(&cmd, stderr);
-        return EXIT_USAGE;
-    }
     if (!cli_dir_ok("rerun", "--archive", archive) || !cli_dir_ok("rerun", "--out", out) ||
         !cli_dir_ok("rerun", "--run", run))
         return EXIT_USAGE;

@@ -291,9 +291,9 @@ int cmd_run(int argc, char **argv)
     const char *inbox_dir = NULL, *out_dir = NULL, *config_path = NULL, *archive_dir = NULL;
     unsigned jobs = build_default_jobs();
     const cli_option options[] = {
-        OPT_STRING(0, "inbox", "DIR", &inbox_dir, "the deliveries"),
+        OPT_REQUIRED(0, "inbox", "DIR", &inbox_dir, "the deliveries"),
         OPT_STRING(0, "archive", "DIR", &archive_dir, "the archive (created if missing)"),
-        OPT_STRING(0, "out", "DIR", &out_dir, "where the workbooks go (created if missing)"),
+        OPT_REQUIRED(0, "out", "DIR", &out_dir, "where the workbooks go (created if missing)"),
         OPT_STRING('c', "config", "FILE", &config_path, "the configuration"),
         OPT_NUMBER(0, "jobs", "N", &jobs, 1, CLI_MAX_JOBS,
                    "read the files and write the workbooks in N threads\n"
@@ -301,15 +301,10 @@ int cmd_run(int argc, char **argv)
                    "for every N"),
         OPT_END,
     };
-    const cli_command cmd = {"run", run_synopsis, run_description, run_after, options};
+    const cli_command cmd = {"run", run_synopsis, run_description, run_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (!inbox_dir || !out_dir || first != argc) {
-        fprintf(stderr, "statusnotat run: --inbox og --out skal angives, og intet andet\n");
-        options_usage(&cmd, stderr);
-        return EXIT_USAGE;
-    }
     if (!cli_dir_ok("run", "--inbox", inbox_dir) || !cli_dir_ok("run", "--out", out_dir) ||
         !cli_dir_ok("run", "--archive", archive_dir))
         return EXIT_USAGE;

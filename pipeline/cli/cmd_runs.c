@@ -39,17 +39,13 @@ int cmd_runs(int argc, char **argv)
 {
     const char *archive = NULL;
     const cli_option options[] = {
-        OPT_STRING(0, "archive", "DIR", &archive, "the archive"),
+        OPT_REQUIRED(0, "archive", "DIR", &archive, "the archive"),
         OPT_END,
     };
-    const cli_command cmd = {"runs", runs_synopsis, runs_description, runs_after, options};
+    const cli_command cmd = {"runs", runs_synopsis, runs_description, runs_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (!archive || first != argc) {
-        options_usage(&cmd, stderr);
-        return EXIT_USAGE;
-    }
     if (!cli_dir_ok("runs", "--archive", archive) || !cli_is_archive("runs", archive))
         return EXIT_USAGE;
     run_listing listing;

@@ -95,11 +95,11 @@ int cmd_serve(int argc, char **argv)
                    "a request not read whole by then is refused\n(default 60)"),
         OPT_END,
     };
-    const cli_command cmd = {"serve", serve_synopsis, serve_description, serve_after, options};
+    const cli_command cmd = {"serve", serve_synopsis, serve_description, serve_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (first != argc || (add && !accounts_path) || (!add && !inbox)) {
+    if ((add && !accounts_path) || (!add && !inbox)) {
         options_usage(&cmd, stderr);
         return EXIT_USAGE;
     }

@@ -32,18 +32,14 @@ int cmd_verify(int argc, char **argv)
 {
     const char *archive = NULL, *out = NULL;
     const cli_option options[] = {
-        OPT_STRING(0, "archive", "DIR", &archive, "the archive"),
+        OPT_REQUIRED(0, "archive", "DIR", &archive, "the archive"),
         OPT_STRING(0, "out", "DIR", &out, "the folder of workbooks the nights write"),
         OPT_END,
     };
-    const cli_command cmd = {"verify", verify_synopsis, verify_description, verify_after, options};
+    const cli_command cmd = {"verify", verify_synopsis, verify_description, verify_after, options, false};
     int first, parsed = options_parse_command(&cmd, argc, argv, &first);
     if (parsed >= 0)
         return parsed;
-    if (!archive || first != argc) {
-        options_usage(&cmd, stderr);
-        return EXIT_USAGE;
-    }
     if (!cli_dir_ok("verify", "--archive", archive) || !cli_dir_ok("verify", "--out", out) ||
         !cli_is_archive("verify", archive))
         return EXIT_USAGE;

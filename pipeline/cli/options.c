@@ -116,6 +116,17 @@ options_result options_parse(const cli_command *cmd, int argc, char **argv, int 
         }
     }
     *first = optind;
+    for (const cli_option *o = cmd->options; o->kind != OPTION_END; o++)
+        if (o->required && !*o->string) {
+            fprintf(stderr, "statusnotat %s: --%s skal angives\n", cmd->name, o->long_name);
+            options_usage(cmd, stderr);
+            return OPTIONS_ERROR;
+        }
+    if (!cmd->operands && optind < argc) {
+        fprintf(stderr, "statusnotat %s: uventet argument \"%s\"\n", cmd->name, argv[optind]);
+        options_usage(cmd, stderr);
+        return OPTIONS_ERROR;
+    }
     return OPTIONS_OK;
 }
 

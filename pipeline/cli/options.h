@@ -24,12 +24,14 @@ typedef struct {
     bool *flag;             /* OPTION_FLAG: set when given */
     unsigned *number;       /* OPTION_NUMBER: a whole number within [min, max] */
     unsigned min, max;
+    bool required;          /* OPT_REQUIRED: parsing fails without it */
 } cli_option;
 
-#define OPT_STRING(s, l, arg, var, h) {OPTION_STRING, s, l, arg, h, var, NULL, NULL, 0, 0}
-#define OPT_FLAG(s, l, var, h) {OPTION_FLAG, s, l, NULL, h, NULL, var, NULL, 0, 0}
-#define OPT_NUMBER(s, l, arg, var, lo, hi, h) {OPTION_NUMBER, s, l, arg, h, NULL, NULL, var, lo, hi}
-#define OPT_END {OPTION_END, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0}
+#define OPT_STRING(s, l, arg, var, h) {OPTION_STRING, s, l, arg, h, var, NULL, NULL, 0, 0, false}
+#define OPT_REQUIRED(s, l, arg, var, h) {OPTION_STRING, s, l, arg, h, var, NULL, NULL, 0, 0, true}
+#define OPT_FLAG(s, l, var, h) {OPTION_FLAG, s, l, NULL, h, NULL, var, NULL, 0, 0, false}
+#define OPT_NUMBER(s, l, arg, var, lo, hi, h) {OPTION_NUMBER, s, l, arg, h, NULL, NULL, var, lo, hi, false}
+#define OPT_END {OPTION_END, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, false}
 
 typedef struct {
     const char *name;          /* "run": messages say "statusnotat run: …" */
@@ -37,6 +39,7 @@ typedef struct {
     const char *description;   /* between the synopsis and the options; may be NULL */
     const char *after;         /* after the options: notes, "exit: …"; may be NULL */
     const cli_option *options; /* ending with OPT_END */
+    bool operands;             /* takes arguments after the options (check's files) */
 } cli_command;
 
 typedef enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_ERROR } options_result;

@@ -22,7 +22,7 @@ static options_result parse(parsed *p, int argc, char **argv, int *first)
         OPT_NUMBER(0, "jobs", "N", &p->jobs, 1, 256, "threads\nsecond line"),
         OPT_END,
     };
-    const cli_command cmd = {"test", "usage: statusnotat test\n", "Before.\n", "exit: 0\n", options};
+    const cli_command cmd = {"test", "usage: statusnotat test\n", "Before.\n", "exit: 0\n", options, true};
     FILE *saved = stderr;
     stderr = fopen("/dev/null", "w");   /* getopt's own complaints */
     options_result r = options_parse(&cmd, argc, argv, first);
@@ -73,7 +73,7 @@ static void help_lists_every_option(void **state)
         OPT_NUMBER(0, "jobs", "N", &p.jobs, 1, 256, "threads\nsecond line"),
         OPT_END,
     };
-    const cli_command cmd = {"test", "usage: statusnotat test\n", "Before.\n", "exit: 0\n", options};
+    const cli_command cmd = {"test", "usage: statusnotat test\n", "Before.\n", "exit: 0\n", options, false};
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -94,7 +94,7 @@ static void a_command_starts_with_an_exit_status_or_not(void **state)
     (void)state;
     const char *archive = NULL;
     const cli_option options[] = {OPT_STRING(0, "archive", "DIR", &archive, "the archive"), OPT_END};
-    const cli_command cmd = {"test", "usage: statusnotat test\n", NULL, NULL, options};
+    const cli_command cmd = {"test", "usage: statusnotat test\n", NULL, NULL, options, false};
     int first;
     FILE *saved_out = stdout, *saved_err = stderr;
     stdout = fopen("/dev/null", "w");
@@ -115,6 +115,31 @@ static void a_command_starts_with_an_exit_status_or_not(void **state)
     assert_int_equal(r_bad, 2);
 }
 
+static void required_options_and_operands(void **state)
+{
+    (void)state;
+    const char *archive = NULL;
+    const cli_option options[] = {OPT_REQUIRED(0, "archive", "DIR", &archive, "the archive"), OPT_END};
+    const cli_command cmd = {"test", "usage: statusnotat test\n", NULL, NULL, options, false};
+    int first;
+    FILE *saved_out = stdout, *saved_err = stderr;
+    stdout = fopen("/dev/null", "w");
+    stderr = fopen("/dev/null", "w");
+    char *missing[] = {"test", NULL};
+    char *operand[] = {"test", "--archive", "A", "extra", NULL};
+    char *ok[] = {"test", "--archive", "A", NULL};
+    int r_missing = options_parse_command(&cmd, 1, missing, &first);
+    int r_operand = options_parse_command(&cmd, 4, operand, &first);
+    int r_ok = options_parse_command(&cmd, 3, ok, &first);
+    fclose(stdout);
+    fclose(stderr);
+    stdout = saved_out;
+    stderr = saved_err;
+    assert_int_equal(r_missing, 2);
+    assert_int_equal(r_operand, 2);
+    assert_int_equal(r_ok, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +147,7 @@ int main(void)
         cmocka_unit_test(refuses_the_rest),
         cmocka_unit_test(help_lists_every_option),
         cmocka_unit_test(a_command_starts_with_an_exit_status_or_not),
+        cmocka_unit_test(required_options_and_operands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
