@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -332,11 +334,32 @@ static int deliver(const serve_server *s, const page_file *f, const char *code, 
  * audit log's last megabyte. */
 static void earlier_deliveries(const serve_server *s, const char *code, strbuf *page)
 {
-    char *text = NULL;
-    size_t len = 0;
-    if (!s->o.audit || durable_read_file(s->o.audit, 64u << 20, &text, &len) != 0)
+    enum { TAIL = 1 << 20 };
+    if (!s->o.audit)
         return;
-    const char *from = len > (1u << 20) ? text + len - (1u << 20) : text;
+    /* Only the log's last megabyte is read, however long the log grows. */
+    int fd = open(s->o.audit, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    off_t at = st.st_size > TAIL ? st.st_size - TAIL : 0;
+    size_t want = (size_t)(st.st_size - at);
+    char *text = malloc(want ? want : 1);
+    ssize_t got = text ? pread(fd, text, want, at) : -1;
+    close(fd);
+    if (got < 0) {
+        free(text);
+        return;
+    }
+    size_t len = (size_t)got;
+    const char *from = text;
+    if (at > 0) {   /* the first line may be cut: it starts after the first newline */
+        const char *nl = memchr(text, '\n', len);
+        from = nl ? nl + 1 : text + len;
+    }
     json_t *found = json_array();
     for (const char *p = from; p < text + len && found;) {
         const char *nl = memchr(p, '\n', (size_t)(text + len - p));
