@@ -2,7 +2,7 @@
 # install-deps.sh — installs what statusnotat needs from Debian's packages.
 #   scripts/install-deps.sh            build and run
 #   scripts/install-deps.sh --test     also what the tests need (cmocka, openpyxl)
-#   scripts/install-deps.sh --office   also LibreOffice and poppler (the real-client and print tests)
+#   scripts/install-deps.sh --office   also LibreOffice, poppler and PyMuPDF (the real-client and print tests)
 #   scripts/install-deps.sh --bench    also what scripts/bench.sh uses
 #   scripts/install-deps.sh --package  also what scripts/package.sh and its test use (debhelper, lintian)
 #   scripts/install-deps.sh --browser  also chromium and the pinned playwright-core (tests/browser)
@@ -15,7 +15,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libxlsxwriter-dev zlib1g-
 for arg in "$@"; do
   case "$arg" in
     --test) packages+=(libcmocka-dev python3 python3-openpyxl python3-jsonschema libxml2-utils) ;;
-    --office) packages+=(libreoffice-calc-nogui python3-uno poppler-utils) ;;
+    --office) packages+=(libreoffice-calc-nogui python3-uno poppler-utils python3-fitz) ;;
     --bench) packages+=(python3 bc unzip time) ;;
     --package) packages+=(debhelper dpkg-dev fakeroot lintian systemd git) ;;
     --browser) packages+=(chromium nodejs); browser=1 ;;

@@ -32,6 +32,7 @@ struct ledger {
     text_map ids;               /* "period id" → the last accepted document using it */
     /* A ledger with a source holds part of the archive (ledger_set_source). */
     bool has_source;
+    bool loose_loaded;           /* the entries without a period are in (ledger_need_loose) */
     ledger_source src;
     size_t next_seq;             /* the next new entry's place in the arrival order */
     text_map loaded_periods, loaded_hashes;
@@ -157,6 +158,24 @@ bool ledger_need_period(ledger *l, sn_period period)
     if (!text_map_put(&l->loaded_periods, l->a, key, &loaded_mark))
         return false;
     return l->src.load_period(l->src.ctx, l, period, l->error, sizeof l->error);
+}
+
+bool ledger_need_loose(ledger *l)
+{
+    if (!l->has_source || l->loose_loaded || !l->src.load_loose)
+        return true;
+    l->loose_loaded = true;
+    return l->src.load_loose(l->src.ctx, l, l->error, sizeof l->error);
+}
+
+bool ledger_hash_loaded(const ledger *l, const char *sha256_hex)
+{
+    return !l->has_source || text_map_get(&l->loaded_hashes, sha256_hex) != NULL;
+}
+
+bool ledger_loose_loaded(const ledger *l)
+{
+    return !l->has_source || l->loose_loaded;
 }
 
 /* The entries with these bytes (and so the periods they are in). */

@@ -69,6 +69,9 @@ typedef struct {
     void *ctx;
     bool (*load_period)(void *ctx, ledger *l, sn_period period, char *err, size_t errlen);
     bool (*load_hash)(void *ctx, ledger *l, const char *sha256_hex, char *err, size_t errlen);
+    /* The entries without a period (rejected: their period could not be
+     * read), except those with bytes already asked for (ledger_hash_loaded). */
+    bool (*load_loose)(void *ctx, ledger *l, char *err, size_t errlen);
 } ledger_source;
 
 /* How much of the earliest period's parsed documents the ledger keeps
@@ -99,6 +102,16 @@ void ledger_set_source(ledger *l, const ledger_source *src, size_t next_seq);
 /* Brings in the period's entries (once; nothing to do without a source).
  * false with the reason in ledger_error(). */
 bool ledger_need_period(ledger *l, sn_period period);
+
+/* Brings in every entry without a period (once; nothing to do without a
+ * source) — the overview's Afviste shows them. false with the reason in
+ * ledger_error(). */
+bool ledger_need_loose(ledger *l);
+/* Whether the entries with these bytes were brought in (load_hash), and
+ * whether those without a period were (load_loose): a source loads an entry
+ * once. */
+bool ledger_hash_loaded(const ledger *l, const char *sha256_hex);
+bool ledger_loose_loaded(const ledger *l);
 
 /* Lets go of every entry's indsats ids and their index once nothing more is
  * admitted and no manifest or state is written from the ledger (a run without

@@ -23,7 +23,7 @@
 
 struct state_store {
     sqlite3 *db;
-    sqlite3_stmt *of_period, *periods_of_hash, *loose_of_hash;
+    sqlite3_stmt *of_period, *periods_of_hash, *loose_of_hash, *loose;
     const char *archive;
     const config *cfg, *load_cfg;
     size_t base_seq;             /* entries from here on are the run's own */
@@ -324,12 +324,18 @@ bool state_is_of(const char *archive, const char *run_id)
     return is;
 }
 
-/* Restores the rows a prepared statement gives (seq, line). */
+/* Restores the rows a prepared statement gives (seq, line[, sha256]): with
+ * a third column, those whose bytes the ledger already brought in are
+ * skipped (load_loose after load_hash). */
 static bool restore_rows(state_store *s, ledger *l, sqlite3_stmt *st, char *err, size_t errlen)
 {
     int step;
+    bool by_hash = sqlite3_column_count(st) > 2;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         size_t seq = (size_t)sqlite3_column_int64(st, 0);
+        const char *sha = by_hash ? (const char *)sqlite3_column_text(st, 2) : NULL;
+        if (sha && ledger_hash_loaded(l, sha))
+            continue;
         const char *line = (const char *)sqlite3_column_text(st, 1);
         /* The row's texts in an arena of its own: the ledger copies what it
          * keeps (sharing a resend's findings), so a period of many rejected
@@ -391,6 +397,8 @@ static bool load_hash(void *ctx, ledger *l, const char *sha256_hex, char *err, s
     }
     if (!ok)
         return false;
+    if (ledger_loose_loaded(l))
+        return true;             /* every entry without a period is in already */
     if (sqlite3_bind_text(s->loose_of_hash, 1, sha256_hex, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
         snprintf(err, errlen, "%s/state.sqlite: %s", s->archive, sqlite3_errmsg(s->db));
         return false;
@@ -398,10 +406,19 @@ static bool load_hash(void *ctx, ledger *l, const char *sha256_hex, char *err, s
     return restore_rows(s, l, s->loose_of_hash, err, errlen);
 }
 
+/* The entries without a period, through entries_period (NULLs are in the
+ * index too). */
+static bool load_loose(void *ctx, ledger *l, char *err, size_t errlen)
+{
+    state_store *s = ctx;
+    return restore_rows(s, l, s->loose, err, errlen);
+}
+
 void state_close(state_store *s)
 {
     if (!s)
         return;
+    sqlite3_finalize(s->loose);
     sqlite3_finalize(s->of_period);
     sqlite3_finalize(s->periods_of_hash);
     sqlite3_finalize(s->loose_of_hash);
@@ -461,13 +478,16 @@ int state_open(const char *archive, const char *run_id, const config *cfg, const
          sqlite3_prepare_v2(db, "SELECT DISTINCT period FROM entries INDEXED BY entries_sha256 WHERE "
                             "sha256 = ?1 AND period IS NOT NULL", -1, &s->periods_of_hash, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2(db, "SELECT seq, line FROM entries INDEXED BY entries_sha256 WHERE sha256 = ?1 "
-                            "AND period IS NULL ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK;
+                            "AND period IS NULL ORDER BY seq", -1, &s->loose_of_hash, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "SELECT seq, line, sha256 FROM entries INDEXED BY entries_period WHERE "
+                            "period IS NULL ORDER BY seq", -1, &s->loose, NULL) == SQLITE_OK;
     if (!ok) {
         fail(db, path, "læses; alle manifester læses i stedet", err, errlen);
         state_close(s);
         return -1;
     }
-    ledger_source src = {.ctx = s, .load_period = load_period, .load_hash = load_hash};
+    ledger_source src = {.ctx = s, .load_period = load_period, .load_hash = load_hash,
+                         .load_loose = load_loose};
     ledger_set_source(l, &src, s->base_seq);
     *out = s;
     return 1;

@@ -2,6 +2,8 @@
  * see build.h. */
 #include "build.h"
 
+#include "overview_rows.h"
+
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -354,16 +356,12 @@ static int build_period_carry(ledger *l, const config *cfg, sn_period period,
     if (make_reports(l, cfg, 1, period, true, carry, &pr, err, errlen) != 0)
         return -1;
     int rc = -1;
-    size_t n_rows = 0;
     bool every = true, failed = false;
-    period_summary *rows = calloc(pr.n, sizeof *rows);
-    if (!rows) {
+    strbuf rows = STRBUF_INIT;
+    if (o->on_rows && !overview_rows_of_period(&rows, cfg, l, pr.reports, pr.n)) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
-    for (size_t k = 0; k < pr.n; k++)
-        if (pr.reports[k])
-            rows[n_rows++] = aggregate_summary(pr.reports[k]);
     for (size_t i = 1; i <= pr.n; i++) {
         size_t k = i % pr.n;     /* the departments, then the municipality */
         const char *stem = k ? cfg->departments.items[k - 1].file_code : "statusredegoerelse";
@@ -386,29 +384,26 @@ static int build_period_carry(ledger *l, const config *cfg, sn_period period,
     }
     if (failed)
         goto done;
-    for (size_t k = 0; every && k < n_rows && o->on_summary; k++)
-        o->on_summary(o->summary_ctx, &rows[k]);
+    if (every && o->on_rows)
+        o->on_rows(o->rows_ctx, period, rows.buf ? rows.buf : "", rows.len);
     rc = 0;
 done:
-    free(rows);
+    strbuf_release(&rows);
     free_reports(&pr);
     return rc;
 }
 
 int build_summarize(ledger *l, const config *cfg, sn_period period,
-                    void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
-                    size_t errlen)
+                    strbuf *rows, char *err, size_t errlen)
 {
     period_reports pr;
     if (make_reports(l, cfg, 1, period, false, NULL, &pr, err, errlen) != 0)
         return -1;
-    for (size_t k = 0; k < pr.n; k++)
-        if (pr.reports[k]) {
-            period_summary row = aggregate_summary(pr.reports[k]);
-            each(ctx, &row);
-        }
+    bool ok = overview_rows_of_period(rows, cfg, l, pr.reports, pr.n);
     free_reports(&pr);
-    return 0;
+    if (!ok)
+        snprintf(err, errlen, "ikke nok hukommelse");
+    return ok ? 0 : -1;
 }
 
 unsigned build_default_jobs(void)
@@ -432,8 +427,7 @@ typedef struct {
     char load_error[1024];       /* why */
     period_reports pr;
     size_t n;                    /* workbooks' places: departments + 1 */
-    period_summary *rows;        /* as build_period_carry tells them */
-    size_t n_rows;
+    strbuf rows;                 /* as build_period_carry tells them */
     size_t next_k;               /* the next workbook to hand out */
     size_t unfinished;           /* workbooks not yet written or failed */
     bool *exists, *ok;
@@ -445,14 +439,13 @@ static void period_build_free(period_build *b)
     free_reports(&b->pr);
     for (size_t k = 0; b->error && k < b->n; k++)
         free(b->error[k]);
-    free(b->rows);
+    strbuf_release(&b->rows);
     free(b->exists);
     free(b->ok);
     free(b->error);
-    b->rows = NULL;
     b->exists = b->ok = NULL;
     b->error = NULL;
-    b->n = b->n_rows = 0;
+    b->n = 0;
 }
 
 /* The next workbook of b to hand out, or SIZE_MAX when none is left. */
@@ -490,11 +483,11 @@ static void load_period(ledger *l, const config *cfg, unsigned threads, sn_perio
         return;
     }
     size_t n = b->pr.n;
-    b->rows = calloc(n, sizeof *b->rows);
     b->exists = calloc(n, sizeof *b->exists);
     b->ok = calloc(n, sizeof *b->ok);
     b->error = calloc(n, sizeof *b->error);
-    if (!b->rows || !b->exists || !b->ok || !b->error) {
+    if (!b->exists || !b->ok || !b->error ||
+        (o->on_rows && !overview_rows_of_period(&b->rows, cfg, l, b->pr.reports, n))) {
         period_build_free(b);
         snprintf(b->load_error, sizeof b->load_error, "ikke nok hukommelse");
         b->load_failed = true;
@@ -505,7 +498,6 @@ static void load_period(ledger *l, const config *cfg, unsigned threads, sn_perio
     for (size_t k = 0; k < b->n; k++) {
         if (!b->pr.reports[k])
             continue;
-        b->rows[b->n_rows++] = aggregate_summary(b->pr.reports[k]);
         if (!wants(o, period, workbook_stem(cfg, k))) {
             b->every = false;
             arena_free(b->pr.arenas[k]);
@@ -561,8 +553,8 @@ static size_t tell_period(const config *cfg, sn_period period, const period_buil
         if (o->on_written && named)
             o->on_written(o->ctx, path);
     }
-    for (size_t r = 0; !error && b->every && r < b->n_rows && o->on_summary; r++)
-        o->on_summary(o->summary_ctx, &b->rows[r]);
+    if (!error && b->every && o->on_rows)
+        o->on_rows(o->rows_ctx, period, b->rows.buf ? b->rows.buf : "", b->rows.len);
     if (done)
         done(ctx, period, o->out_dir, error);
     return error != NULL;

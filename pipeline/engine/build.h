@@ -22,6 +22,7 @@ unsigned build_default_jobs(void);
 
 #include "aggregate.h"
 #include "ledger.h"
+#include "strbuf.h"
 
 typedef struct {
     const char *out_dir;
@@ -31,11 +32,11 @@ typedef struct {
     void (*on_written)(void *ctx, const char *path);
     void *ctx;
     unsigned jobs;               /* build_periods: threads writing workbooks (0 or 1: this one) */
-    /* Called with each overview row of a period built (may be NULL): the
-     * municipality's, then each department's, once the period's workbooks
-     * are all in place; with jobs > 1 like on_written. */
-    void (*on_summary)(void *ctx, const period_summary *row);
-    void *summary_ctx;
+    /* Called with the overview rows of each period built (may be NULL), as
+     * text (overview_rows.h), once the period's workbooks are all in place;
+     * with jobs > 1 like on_written. */
+    void (*on_rows)(void *ctx, sn_period period, const char *rows, size_t len);
+    void *rows_ctx;
     /* Called for each workbook that could not be written (may be NULL),
      * with its path and why; like on_written, then done() with the first
      * error. A workbook that fails costs only itself: the others of the
@@ -49,10 +50,9 @@ typedef struct {
     void *want_ctx;
 } build_options;
 
-/* The period's overview rows without writing anything (overview.h): each()
- * gets the municipality's, then each department's. 0, or -1 with a message. */
-int build_summarize(ledger *l, const config *cfg, sn_period period,
-                    void (*each)(void *ctx, const period_summary *row), void *ctx, char *err,
+/* The period's overview rows without writing anything (overview_rows.h),
+ * appended to rows. 0, or -1 with a message. */
+int build_summarize(ledger *l, const config *cfg, sn_period period, strbuf *rows, char *err,
                     size_t errlen);
 
 /* Builds each of the periods (only `only` when it is not NULL): a period

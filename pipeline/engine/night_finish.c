@@ -158,13 +158,14 @@ int night_finish_run(night *n, const run_manifest *m, size_t run_index, json_t *
     w.n_digests = n_digests;
     build_options bo = {.out_dir = n->out, .created = (time_t)m->recorded_time, .jobs = n->jobs,
                         .on_written = night_on_written, .on_failed = night_on_failed, .ctx = &w,
-                        .on_summary = overview_add, .summary_ctx = ov};
+                        .on_rows = overview_add_rows, .rows_ctx = ov};
     build_periods(n->l, n->cfg, m->periods, m->n_periods, NULL, &bo, night_period_done, &w);
-    if (m->n_periods) {
+    if (m->n_periods || night_run_has_loose(m)) {
         period_digest *all = night_copy_digests(digests, n_digests);
         if (!all)
             goto oom;
         overview_set_periods(ov, all, n_digests);
+        overview_set_archive(ov, n->archive, m->id);
         if (night_write_overviews(&w, ov, (time_t)m->recorded_time, NULL) != 0)
             overview_error = json_string(n->res->overview_error);
         if (overview_cache_error(ov)) {

@@ -138,6 +138,9 @@ void night_on_failed(void *ctx, const char *path, const char *error);
 period_digest *night_copy_digests(const period_digest *d, size_t n);
 bool night_need_periods(night *n, const run_manifest *m);
 size_t night_share_incomplete(const share *sh);
+/* Whether run m took a file whose period could not be read: it changes no
+ * period, but the overviews' Afviste. */
+bool night_run_has_loose(const run_manifest *m);
 void night_append(made_ctx *w, json_t *list, json_t *entry);
 
 /* night_finish.c: finishing a run, the outcome, the state */

@@ -260,6 +260,8 @@ void night_write_rewrites(made_ctx *w, const int64_t *created, const char *cache
             else
                 free(all);
             if (ov)
+                overview_set_archive(ov, n->archive, m->id);
+            if (ov)
                 night_write_overviews(w, ov, (time_t)created[i], want_rewrite);
             else
                 w->failed_to_record = true;
@@ -304,4 +306,12 @@ size_t night_share_incomplete(const share *sh)
     for (size_t i = 0; i < sh->n; i++)
         k += !sh->items[i].written;
     return k;
+}
+
+bool night_run_has_loose(const run_manifest *m)
+{
+    for (size_t i = 0; i < m->n_inputs; i++)
+        if (!m->inputs[i].id.has_period)
+            return true;
+    return false;
 }

@@ -1,6 +1,6 @@
-/* overview.c — the overview across periods: a row per period from this run's
- * builds, the cache or a fresh aggregation, then the workbooks; see
- * overview.h. */
+/* overview.c — the overview across periods: each period's rows from this
+ * run's builds, the cache or a fresh aggregation, put together block by block
+ * into the new cache, then the workbooks streamed from it; see overview.h. */
 #include "overview.h"
 
 #include <errno.h>
@@ -9,93 +9,119 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "archive.h"
 #include "build.h"
 #include "contained.h"
 #include "durable.h"
-#include "sha256.h"
 #include "emit.h"
-#include "version.h"
 #include "layout.h"
+#include "overview_rows.h"
+#include "sha256.h"
 #include "strbuf.h"
+#include "version.h"
 
-#define CACHE_FORMAT "statusnotat-oversigt/1"
+/* The cache: this line, then per period a line "=<TAB>key<TAB>bytes"
+ * followed by that many bytes of its rows (overview_rows.h). A block cut
+ * short is not used. */
+#define CACHE_FORMAT "statusnotat-oversigt/2"
+
+/* Where a built period's rows wait: [offset, offset + len) of the spool. */
+typedef struct {
+    sn_period period;
+    off_t offset;
+    size_t len;
+} spooled;
 
 struct overview {
     ledger *l;
     const config *cfg;
     const char *cache_path;
+    const char *archive, *run_id;
     char config_sha256[65];
-    period_summary *rows;        /* this run's builds, then everything written */
+    period_summary *rows;        /* every period's Perioder rows, once written */
     size_t n, cap;
-    bool failed;                 /* out of memory while adding */
+    FILE *spool;                 /* this run's builds' rows, one block after another */
+    spooled *built;
+    size_t n_built, cap_built;
+    bool failed;                 /* out of memory, or the spool could not be written */
     period_digest *periods;      /* every period present, ascending */
     size_t n_periods;
     bool has_periods;
     bool read_only;              /* verify: a damaged cache is told, not set aside */
+    bool any_rejections;         /* the municipality's overview shows rejections (even with no period) */
     char cache_error[512];       /* why the cache could not be written; "" */
 };
 
-/* ---- One row as text ------------------------------------------------------------ */
+/* ---- Reading lines of a file by offset --------------------------------------- */
 
-bool summary_format(const period_summary *row, const config *cfg, char *buf, size_t size)
+/* Reads lines from fd by pread (no shared offset: a forked child reads the
+ * same descriptor). */
+typedef struct {
+    int fd;
+    off_t pos, end;
+    char *buf;
+    size_t start, len, cap;
+    bool failed;
+} line_reader;
+
+static void reader_open(line_reader *r, int fd, off_t from, off_t to)
 {
-    char period[8];
-    period_format(&row->period, period);
-    int n = snprintf(buf, size, "%s\t%s\t%d\t%.17g\t%.17g\t%" PRId64 "\t%zu\t%zu\t%zu", period,
-                     row->department >= 0 ? cfg->departments.items[row->department].code : "",
-                     row->latest_year, row->granted, row->limited, row->frame, row->indsatser,
-                     row->accepted, row->rejected);
-    return n > 0 && (size_t)n < size;
+    *r = (line_reader){.fd = fd, .pos = from, .end = to};
 }
 
-static bool parse_size(const char *s, size_t *out)
+static void reader_close(line_reader *r)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = (size_t)v;
-    return *s && !*end && errno == 0;
+    free(r->buf);
+    r->buf = NULL;
 }
 
-bool summary_parse(char *line, const config *cfg, period_summary *row)
+/* The next line without its newline (NUL-terminated, valid until the next
+ * call), or NULL at the end (a last line without a newline is not a line)
+ * or on a read error (r->failed). */
+static char *reader_next(line_reader *r)
 {
-    char *f[9];
-    size_t n = 0;
-    for (char *p = line; n < 9;) {
-        f[n++] = p;
-        char *tab = strchr(p, '\t');
-        if (!tab)
-            break;
-        *tab = '\0';
-        p = tab + 1;
+    for (;;) {
+        char *nl = r->len ? memchr(r->buf + r->start, '\n', r->len) : NULL;
+        if (nl) {
+            char *line = r->buf + r->start;
+            *nl = '\0';
+            size_t used = (size_t)(nl - line) + 1;
+            r->start += used;
+            r->len -= used;
+            return line;
+        }
+        if (r->pos >= r->end)
+            return NULL;
+        if (r->start && r->len)
+            memmove(r->buf, r->buf + r->start, r->len);
+        r->start = 0;
+        if (r->cap - r->len < 65536) {
+            size_t cap = r->cap ? r->cap * 2 : 131072;
+            char *buf = realloc(r->buf, cap);
+            if (!buf) {
+                r->failed = true;
+                return NULL;
+            }
+            r->buf = buf;
+            r->cap = cap;
+        }
+        size_t want = r->cap - r->len;
+        if ((off_t)want > r->end - r->pos)
+            want = (size_t)(r->end - r->pos);
+        ssize_t got = pread(r->fd, r->buf + r->len, want, r->pos);
+        if (got <= 0) {
+            r->failed = got < 0;
+            return NULL;
+        }
+        r->pos += got;
+        r->len += (size_t)got;
     }
-    if (n != 9)
-        return false;
-    *row = (period_summary){0};
-    char *end;
-    if (!value_period(f[0], &row->period))
-        return false;
-    row->department = f[1][0] ? vocab_find_code(&cfg->departments, f[1]) : -1;
-    if (f[1][0] && row->department < 0)
-        return false;
-    row->latest_year = (int)strtol(f[2], &end, 10);
-    if (*end)
-        return false;
-    row->granted = strtod(f[3], &end);
-    if (*end)
-        return false;
-    row->limited = strtod(f[4], &end);
-    if (*end)
-        return false;
-    row->frame = strtoll(f[5], &end, 10);
-    return !*end && parse_size(f[6], &row->indsatser) && parse_size(f[7], &row->accepted) &&
-           parse_size(f[8], &row->rejected);
 }
 
-/* ---- The overview ------------------------------------------------------------- */
+/* ---- The overview -------------------------------------------------------------- */
 
 overview *overview_new(ledger *l, const config *cfg, const char *cache_path,
                        const char *config_sha256)
@@ -114,7 +140,10 @@ void overview_free(overview *ov)
 {
     if (!ov)
         return;
+    if (ov->spool)
+        fclose(ov->spool);
     free(ov->rows);
+    free(ov->built);
     free(ov->periods);
     free(ov);
 }
@@ -127,7 +156,45 @@ void overview_set_periods(overview *ov, period_digest *periods, size_t n)
     ov->has_periods = true;
 }
 
-static bool push(overview *ov, const period_summary *row)
+void overview_set_archive(overview *ov, const char *archive, const char *run_id)
+{
+    ov->archive = archive;
+    ov->run_id = run_id;
+}
+
+void overview_add_rows(void *ctx, sn_period period, const char *rows, size_t len)
+{
+    overview *ov = ctx;
+    if (ov->failed)
+        return;
+    if (!ov->spool && !(ov->spool = tmpfile())) {
+        ov->failed = true;
+        return;
+    }
+    if (ov->n_built == ov->cap_built) {
+        size_t cap = ov->cap_built ? ov->cap_built * 2 : 64;
+        spooled *built = realloc(ov->built, cap * sizeof *built);
+        if (!built) {
+            ov->failed = true;
+            return;
+        }
+        ov->built = built;
+        ov->cap_built = cap;
+    }
+    off_t at = ftello(ov->spool);
+    if (at < 0 || fwrite(rows, 1, len, ov->spool) != len) {
+        ov->failed = true;
+        return;
+    }
+    ov->built[ov->n_built++] = (spooled){period, at, len};
+}
+
+void overview_cache_path(const char *archive, char *buf, size_t size)
+{
+    archive_path(buf, size, archive, ARCHIVE_OVERVIEW_CACHE, NULL, NULL);
+}
+
+static bool push_row(overview *ov, const period_summary *row)
 {
     if (ov->n == ov->cap) {
         size_t cap = ov->cap ? ov->cap * 2 : 64;
@@ -139,18 +206,6 @@ static bool push(overview *ov, const period_summary *row)
     }
     ov->rows[ov->n++] = *row;
     return true;
-}
-
-void overview_add(void *ctx, const period_summary *row)
-{
-    overview *ov = ctx;
-    if (!push(ov, row))
-        ov->failed = true;
-}
-
-void overview_cache_path(const char *archive, char *buf, size_t size)
-{
-    archive_path(buf, size, archive, ARCHIVE_OVERVIEW_CACHE, NULL, NULL);
 }
 
 static int compare_rows(const void *a, const void *b)
@@ -173,8 +228,6 @@ static void period_key(const overview *ov, const char *digest, char key[65])
         sha256_hex_of(text, (size_t)n, key);
 }
 
-/* The periods present and their digests: as given (overview_set_periods),
- * or from the ledger. */
 static int ensure_periods(overview *ov)
 {
     if (ov->has_periods)
@@ -187,130 +240,366 @@ static int ensure_periods(overview *ov)
     return 0;
 }
 
-/* The cache: lines "key TAB row" after a format line. */
-typedef struct {
-    char key[65];
-    period_summary row;
-    size_t order;
-} cached_row;
+/* ---- The old cache: where each key's block is --------------------------------- */
 
 typedef struct {
-    cached_row *rows;
+    char key[65];
+    off_t offset;
+    size_t len;
+} cached_block;
+
+typedef struct {
+    int fd;                      /* -1: none */
+    cached_block *blocks;
     size_t n;
 } cache;
 
-static int compare_cached(const void *a, const void *b)
+static int compare_blocks(const void *a, const void *b)
 {
-    const cached_row *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->order > y->order) - (x->order < y->order);
+    return strcmp(((const cached_block *)a)->key, ((const cached_block *)b)->key);
 }
 
-/* Reads what it can; an unreadable or foreign cache is an empty one. It is
- * read the way a delivery is (no link followed, no FIFO waited on, at most
- * ARCHIVE_FILE_LIMIT bytes): anything but a regular file in its place is set
- * aside, and the cache is made again. */
-static void cache_read(const overview *ov, cache *c)
+/* Opens the cache and finds its blocks (their headers only; the rows are
+ * read when used). It is opened the way a delivery is (no link followed, no
+ * FIFO waited on): anything but a regular file in its place is set aside,
+ * and the cache is made again. An unreadable or foreign cache is an empty
+ * one. */
+static void cache_open(const overview *ov, cache *c)
 {
-    *c = (cache){0};
-    char *data;
-    size_t len, room = 0;
+    *c = (cache){.fd = -1};
     if (!ov->cache_path)
         return;
-    if (durable_read_file(ov->cache_path, ARCHIVE_FILE_LIMIT, &data, &len) != 0) {
+    struct stat st;
+    int fd = durable_open_delivery(ov->cache_path, &st);
+    if (fd < 0) {
         if (errno != ENOENT && errno != ENOMEM && !ov->read_only)
             durable_set_aside(ov->cache_path);
         return;
     }
-    char *line = data, *end = data + len;
-    char *nl = memchr(line, '\n', len);
-    bool ok = nl && strncmp(line, CACHE_FORMAT "\n", (size_t)(nl - line + 1)) == 0 &&
-              (size_t)(nl - line) == strlen(CACHE_FORMAT);
-    for (line = nl ? nl + 1 : end; ok && line < end; line = nl + 1) {
-        nl = memchr(line, '\n', (size_t)(end - line));
-        if (!nl)
-            break;               /* a last line cut off: not used */
-        *nl = '\0';
-        char *tab = strchr(line, '\t');
-        if (!tab || tab - line != 64)
-            continue;
+    line_reader r;
+    reader_open(&r, fd, 0, st.st_size);
+    char *line = reader_next(&r);
+    bool ok = line && strcmp(line, CACHE_FORMAT) == 0;
+    off_t at = ok ? (off_t)strlen(CACHE_FORMAT) + 1 : 0;
+    size_t room = 0;
+    while (ok) {
+        /* each header read on its own: the reader starts at the header */
+        reader_close(&r);
+        reader_open(&r, fd, at, st.st_size);
+        char *header = reader_next(&r);
+        char key[65];
+        unsigned long long len;
+        int used = 0;
+        if (!header || sscanf(header, "=\t%64[0-9a-f]\t%llu%n", key, &len, &used) != 2 || header[used] ||
+            strlen(key) != 64)
+            break;
+        off_t rows_at = at + (off_t)strlen(header) + 1;
+        if ((unsigned long long)(st.st_size - rows_at) < len)
+            break;               /* cut short: not used */
         if (c->n == room) {
             room = room ? room * 2 : 256;
-            cached_row *rows = realloc(c->rows, room * sizeof *rows);
-            if (!rows)
+            cached_block *blocks = realloc(c->blocks, room * sizeof *blocks);
+            if (!blocks)
                 break;
-            c->rows = rows;
+            c->blocks = blocks;
         }
-        cached_row *r = &c->rows[c->n];
-        memcpy(r->key, line, 64);
-        r->key[64] = '\0';
-        r->order = c->n;
-        if (summary_parse(tab + 1, ov->cfg, &r->row))
-            c->n++;
+        cached_block *b = &c->blocks[c->n++];
+        memcpy(b->key, key, 65);
+        b->offset = rows_at;
+        b->len = (size_t)len;
+        at = rows_at + (off_t)len;
     }
-    free(data);
+    reader_close(&r);
     if (c->n)
-        qsort(c->rows, c->n, sizeof *c->rows, compare_cached);
+        qsort(c->blocks, c->n, sizeof *c->blocks, compare_blocks);
+    c->fd = fd;
 }
 
-/* The cached rows of a key: *first and the count. */
-static size_t cache_find(const cache *c, const char *key, size_t *first)
+static void cache_close(cache *c)
 {
-    size_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->rows[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->blocks);
+    *c = (cache){.fd = -1};
+}
+
+static const cached_block *cache_find(const cache *c, const char *key)
+{
+    if (!key[0] || !c->n)
+        return NULL;
+    cached_block probe;
+    memcpy(probe.key, key, 65);
+    return bsearch(&probe, c->blocks, c->n, sizeof *c->blocks, compare_blocks);
+}
+
+/* ---- Putting the rows together --------------------------------------------------- */
+
+/* The overview's rows as they are put together: the new cache file (or a
+ * temporary one), with where its rows start; the initiatives counted per
+ * department; the rejected deliveries. */
+typedef struct {
+    int fd;
+    FILE *f;
+    char tmp[4200];              /* the new cache's temporary name; "" for an unnamed file */
+    off_t rows_from;
+    size_t *initiatives;         /* per department, then [departments.n] all */
+    overview_rejection *rejections;
+    size_t *rejection_runs;      /* each one's run index */
+    size_t n_rejections, cap_rejections;
+    arena *texts;                /* the rejections' texts */
+} assembly;
+
+/* Reads a block's rows: Perioder rows into ov->rows, initiatives counted,
+ * rejections kept. false when a line does not parse or memory is out. */
+static bool take_rows(overview *ov, assembly *as, char *data, size_t len)
+{
+    const config *cfg = ov->cfg;
+    char *end = data + len;
+    for (char *line = data; line < end;) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            return false;
+        *nl = '\0';
+        char kind = overview_row_kind(line);
+        if (kind == 'S') {
+            period_summary row;
+            if (!overview_parse_summary(line, cfg, &row) || !push_row(ov, &row))
+                return false;
+        } else if (kind == 'I') {
+            overview_initiative x;
+            if (!overview_parse_initiative(line, cfg, &x))
+                return false;
+            as->initiatives[x.department]++;
+            as->initiatives[cfg->departments.n]++;
+        } else if (kind == 'R') {
+            overview_rejection x;
+            size_t run;
+            if (!overview_parse_rejection(line, cfg, &x, &run))
+                return false;
+            if (as->n_rejections == as->cap_rejections) {
+                size_t cap = as->cap_rejections ? as->cap_rejections * 2 : 64;
+                overview_rejection *list = realloc(as->rejections, cap * sizeof *list);
+                size_t *runs = list ? realloc(as->rejection_runs, cap * sizeof *runs) : NULL;
+                if (list)
+                    as->rejections = list;
+                if (!runs)
+                    return false;
+                as->rejection_runs = runs;
+                as->cap_rejections = cap;
+            }
+            x.file = arena_strdup(as->texts, x.file);
+            x.received = x.received ? arena_strdup(as->texts, x.received) : NULL;
+            x.code = arena_strdup(as->texts, x.code);
+            x.message = arena_strdup(as->texts, x.message);
+            if (!x.file || !x.code || !x.message)
+                return false;
+            as->rejection_runs[as->n_rejections] = run;
+            as->rejections[as->n_rejections++] = x;
+        } else {
+            return false;
+        }
+        line = nl + 1;
     }
-    size_t n = 0;
-    while (lo + n < c->n && strcmp(c->rows[lo + n].key, key) == 0)
-        n++;
-    *first = lo;
-    return n;
+    return true;
 }
 
-/* Writes the cache; a failure is no error (the next night aggregates
- * again), but it is said: ov->cache_error. */
-static void cache_write(overview *ov)
+/* Writes a period's block to the assembly and takes its rows. */
+static bool add_block(overview *ov, assembly *as, const char *key, const char *rows, size_t len)
 {
-    char tmp[4200], line[512], key[65];
-    if (!ov->cache_path || !durable_temp_name(ov->cache_path, tmp, sizeof tmp))
-        return;
-    ov->cache_error[0] = '\0';
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
-                 errno_text(errno));
+    if (fprintf(as->f, "=\t%s\t%zu\n", key[0] ? key : "0000000000000000000000000000000000000000000000000000000000000000",
+                len) < 0 ||
+        fwrite(rows, 1, len, as->f) != len)
+        return false;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return false;
+    memcpy(copy, rows, len);
+    copy[len] = '\0';
+    bool ok = take_rows(ov, as, copy, len);
+    free(copy);
+    return ok;
+}
+
+/* [offset, offset + len) of fd, read whole (one period's rows). NULL on
+ * failure. */
+static char *read_range(int fd, off_t offset, size_t len)
+{
+    char *data = malloc(len + 1);
+    size_t got = 0;
+    while (data && got < len) {
+        ssize_t n = pread(fd, data + got, len - got, offset + (off_t)got);
+        if (n <= 0) {
+            free(data);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    if (data)
+        data[len] = '\0';
+    return data;
+}
+
+static int compare_rejections(const void *a, const void *b)
+{
+    const overview_rejection *x = a, *y = b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Afviste's Kørsel: each rejection's run by its index among the runs. */
+static void name_runs(const overview *ov, assembly *as, name_list *runs)
+{
+    char why[256];
+    if (ov->archive && archive_list_runs(ov->archive, runs, why, sizeof why) != 0)
+        *runs = (name_list){0};
+    for (size_t i = 0; i < as->n_rejections; i++) {
+        size_t k = as->rejection_runs[i];
+        as->rejections[i].run = k < runs->n ? runs->names[k] : ov->run_id && k == runs->n ? ov->run_id : NULL;
+    }
+}
+
+static void assembly_free(assembly *as)
+{
+    if (as->f)
+        fclose(as->f);
+    if (as->tmp[0])
+        unlink(as->tmp);
+    free(as->initiatives);
+    free(as->rejections);
+    free(as->rejection_runs);
+    arena_free(as->texts);
+}
+
+/* The new cache (or, without one, a temporary file): every period's block
+ * in order — built in this run, else cached under its key, else aggregated
+ * now (its entries brought into the ledger first) — and the rows taken. 0,
+ * or -1 with a message. */
+static int assemble(overview *ov, assembly *as, char *err, size_t errlen)
+{
+    const config *cfg = ov->cfg;
+    cache c = {.fd = -1};
+    strbuf fresh = STRBUF_INIT;
+    int rc = -1;
+    as->initiatives = calloc(cfg->departments.n + 1, sizeof *as->initiatives);
+    as->texts = arena_new();
+    if (!as->initiatives || !as->texts) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        return -1;
+    }
+    int fd = -1;
+    if (ov->cache_path && durable_temp_name(ov->cache_path, as->tmp, sizeof as->tmp)) {
+        unlink(as->tmp);
+        fd = open(as->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
+                     errno_text(errno));
+            as->tmp[0] = '\0';
+        }
+    } else {
+        as->tmp[0] = '\0';
+    }
+    if (fd < 0) {
+        FILE *t = tmpfile();
+        fd = t ? dup(fileno(t)) : -1;
+        if (t)
+            fclose(t);
+    }
+    if (fd < 0 || !(as->f = fdopen(fd, "w+b"))) {
+        snprintf(err, errlen, "oversigtens rækker kan ikke skrives i en midlertidig fil: %s", errno_text(errno));
         if (fd >= 0)
             close(fd);
-        return;
+        return -1;
     }
-    bool ok = fputs(CACHE_FORMAT "\n", f) >= 0;
-    size_t r = 0;
-    for (size_t p = 0; ok && p < ov->n_periods; p++) {
+    as->fd = fd;
+    if (fprintf(as->f, CACHE_FORMAT "\n") < 0)
+        goto io;
+    as->rows_from = (off_t)strlen(CACHE_FORMAT) + 1;
+    if (ov->spool && fflush(ov->spool) != 0)
+        goto io;
+    cache_open(ov, &c);
+    for (size_t p = 0; p < ov->n_periods; p++) {
+        sn_period period = ov->periods[p].period;
+        char key[65] = "";
         period_key(ov, ov->periods[p].digest, key);
-        for (; r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p].period) < 0; r++)
-            ;
-        for (; ok && r < ov->n && period_compare(&ov->rows[r].period, &ov->periods[p].period) == 0; r++)
-            ok = !key[0] || (summary_format(&ov->rows[r], ov->cfg, line, sizeof line) &&
-                             fprintf(f, "%s\t%s\n", key, line) > 0);
+        const spooled *b = NULL;
+        for (size_t k = ov->n_built; k-- > 0 && !b;)   /* the last build of it */
+            if (period_compare(&ov->built[k].period, &period) == 0)
+                b = &ov->built[k];
+        const cached_block *cb = b ? NULL : cache_find(&c, key);
+        char *rows = NULL;
+        size_t len = 0;
+        if (b) {
+            rows = read_range(fileno(ov->spool), b->offset, b->len);
+            len = b->len;
+        } else if (cb) {
+            rows = read_range(c.fd, cb->offset, cb->len);
+            len = cb->len;
+        }
+        if ((b || cb) && !rows) {
+            if (b)
+                goto io;
+            cb = NULL;           /* a cache that cannot be read: aggregated instead */
+        }
+        if (!b && !cb) {
+            strbuf_reset(&fresh);
+            if (!ledger_need_period(ov->l, period)) {
+                snprintf(err, errlen, "%s", ledger_error(ov->l));
+                goto out;
+            }
+            if (build_summarize(ov->l, cfg, period, &fresh, err, errlen) != 0)
+                goto out;
+            if (!add_block(ov, as, key, fresh.buf ? fresh.buf : "", fresh.len))
+                goto bad;
+            continue;
+        }
+        bool ok = add_block(ov, as, key, rows, len);
+        free(rows);
+        if (!ok)
+            goto bad;
     }
-    ok &= fclose(f) == 0;
-    if (!ok || durable_commit(tmp, ov->cache_path) != 0) {
+    /* The rejected deliveries without a period: the ledger's, every time. */
+    strbuf_reset(&fresh);
+    if (!ledger_need_loose(ov->l)) {
+        snprintf(err, errlen, "%s", ledger_error(ov->l));
+        goto out;
+    }
+    if (!overview_rows_without_period(&fresh, cfg, ov->l) || !take_rows(ov, as, fresh.buf ? fresh.buf : "", fresh.len))
+        goto bad;
+    if (fflush(as->f) != 0)
+        goto io;
+    rc = 0;
+    goto out;
+io:
+    snprintf(err, errlen, "oversigtens rækker kan ikke skrives: %s", errno_text(errno));
+    goto out;
+bad:
+    snprintf(err, errlen, "oversigtens rækker kan ikke læses (ikke nok hukommelse, eller en række, "
+             "der ikke er, som den skal være)");
+out:
+    strbuf_release(&fresh);
+    cache_close(&c);
+    return rc;
+}
+
+/* Commits the assembled rows as the new cache; a failure is no error (the
+ * next night aggregates again), but it is said: ov->cache_error. */
+static void commit_cache(overview *ov, assembly *as)
+{
+    if (!as->tmp[0])
+        return;
+    if (fflush(as->f) != 0 || durable_commit(as->tmp, ov->cache_path) != 0) {
         snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
                  errno_text(errno));
-        unlink(tmp);
+        return;
     }
+    as->tmp[0] = '\0';           /* it is the cache now */
 }
 
 const char *overview_cache_error(const overview *ov)
 {
     return ov->cache_error[0] ? ov->cache_error : NULL;
 }
+
+/* ---- The workbooks ---------------------------------------------------------------- */
 
 /* The file name of department's overview (-1: the municipality's). */
 static void overview_name(const config *c, int department, char name[64])
@@ -321,6 +610,8 @@ static void overview_name(const config *c, int department, char name[64])
 
 static bool has_rows(const overview *ov, int department)
 {
+    if (department < 0 && ov->any_rejections)
+        return true;
     for (size_t i = 0; i < ov->n; i++)
         if (ov->rows[i].department == department)
             return true;
@@ -341,11 +632,42 @@ void overview_files(const overview *ov, void (*each)(void *ctx, const char *file
     }
 }
 
+/* overview_data.next_initiative: the I lines of the assembly, one
+ * department's or all. */
+typedef struct {
+    line_reader r;
+    const config *cfg;
+    int department;              /* -1: all */
+} initiative_reader;
+
+static int next_initiative(void *ctx, overview_initiative *out, char *err, size_t errlen)
+{
+    initiative_reader *ir = ctx;
+    char *line;
+    while ((line = reader_next(&ir->r))) {
+        if (overview_row_kind(line) != 'I')
+            continue;
+        if (!overview_parse_initiative(line, ir->cfg, out)) {
+            snprintf(err, errlen, "oversigtens indsatser kan ikke læses");
+            return -1;
+        }
+        if (ir->department < 0 || out->department == ir->department)
+            return 1;
+    }
+    if (ir->r.failed) {
+        snprintf(err, errlen, "oversigtens indsatser kan ikke læses: %s", errno_text(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* An overview is written in a child process like a period's workbook
  * (contained.h); the build's threads are done by then. */
 typedef struct {
     const period_summary *rows;
     size_t n;
+    overview_data *data;
+    initiative_reader *reader;
     const config *cfg;
     const char *scope;
     const emit_options *options;
@@ -354,31 +676,45 @@ typedef struct {
 static int emit_overview_contained(void *ctx, char *err, size_t errlen)
 {
     const overview_job *job = ctx;
-    return emit_overview(job->rows, job->n, job->cfg, job->scope, job->options, err, errlen);
+    return emit_overview(job->rows, job->n, job->data, job->cfg, job->scope, job->options, err, errlen);
 }
 
 /* One overview, when it has rows and is wanted: 0, or -1 with a message
  * (told to on_failed too). */
-static int write_one(const overview *ov, int department, const build_options *o, char *err,
-                     size_t errlen)
+static int write_one(const overview *ov, const assembly *as, int department, const build_options *o,
+                     char *err, size_t errlen)
 {
     const config *c = ov->cfg;
     char name[64], path[4200];
     overview_name(c, department, name);
     if (!has_rows(ov, department) || (o->want && !o->want(o->want_ctx, name)))
         return 0;
-    size_t n = 0;
+    size_t n = 0, n_rejections = 0, omitted = 0;
     period_summary *rows = malloc(ov->n * sizeof *rows);
+    overview_rejection *rejections = malloc((as->n_rejections ? as->n_rejections : 1) * sizeof *rejections);
     snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
     int rc = -1;
-    if (!rows) {
+    initiative_reader reader = {.cfg = c, .department = department};
+    reader_open(&reader.r, as->fd, as->rows_from, lseek(as->fd, 0, SEEK_END));
+    if (!rows || !rejections) {
         text_printf_cut(err, errlen, "%s: ikke nok hukommelse", path);
     } else {
         for (size_t i = 0; i < ov->n; i++)
             if (ov->rows[i].department == department)
                 rows[n++] = ov->rows[i];
+        for (size_t i = 0; i < as->n_rejections; i++)
+            if (department < 0 || as->rejections[i].department == department) {
+                if (n_rejections < c->max_sheet_rows)
+                    rejections[n_rejections++] = as->rejections[i];
+                else
+                    omitted++;
+            }
+        overview_data data = {.next_initiative = next_initiative, .ctx = &reader,
+                              .n_initiatives = as->initiatives[department >= 0 ? (size_t)department : c->departments.n],
+                              .rejections = rejections, .n_rejections = n_rejections,
+                              .rejections_omitted = omitted};
         emit_options eo = {.path = path, .created = o->created};
-        overview_job job = {rows, n, c,
+        overview_job job = {rows, n, &data, &reader, c,
                             department >= 0 ? c->departments.items[department].label : "Alle forvaltninger",
                             &eo};
         char why[1024];
@@ -388,88 +724,49 @@ static int write_one(const overview *ov, int department, const build_options *o,
         else if (rc != 0)
             text_printf_cut(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
     }
+    reader_close(&reader.r);
     if (rc == 0 && o->on_written)
         o->on_written(o->ctx, path);
     if (rc != 0 && o->on_failed)
         o->on_failed(o->ctx, path, err);
     free(rows);
+    free(rejections);
     return rc;
 }
 
 int overview_write(overview *ov, const build_options *o, char *err, size_t errlen)
 {
-    size_t built = ov->n;
-    cache c = {0};
+    assembly as = {.fd = -1};
+    name_list runs = {0};
     int rc = -1;
     if (ov->failed || ensure_periods(ov) != 0) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
-    cache_read(ov, &c);
-    /* Each period's rows: built in this run, else cached under its key, else
-     * aggregated now (its entries brought into the ledger first). */
+    ov->n = 0;                   /* every period's rows come from the assembly */
+    if (assemble(ov, &as, err, errlen) != 0)
+        goto done;
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
-    for (size_t p = 0; p < ov->n_periods; p++) {
-        sn_period period = ov->periods[p].period;
-        bool have = false;
-        for (size_t r = 0; r < built && !have; r++)
-            have = period_compare(&ov->rows[r].period, &period) == 0;
-        if (have)
-            continue;
-        char key[65] = "";
-        if (ov->cache_path)
-            period_key(ov, ov->periods[p].digest, key);
-        size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
-        for (size_t k = 0; k < n; k++)
-            if (!push(ov, &c.rows[first + k].row))
-                ov->failed = true;
-        if (n == 0) {
-            if (!ledger_need_period(ov->l, period)) {
-                snprintf(err, errlen, "%s", ledger_error(ov->l));
-                goto done;
-            }
-            if (build_summarize(ov->l, ov->cfg, period, overview_add, ov, err, errlen) != 0)
-                goto done;
-        }
-        if (ov->failed) {
-            snprintf(err, errlen, "ikke nok hukommelse");
-            goto done;
-        }
-    }
-    if (ov->n)
-        qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
+    name_runs(ov, &as, &runs);   /* before the sort: the run indexes are beside, in this order */
+    qsort(as.rejections, as.n_rejections, sizeof *as.rejections, compare_rejections);
+    ov->any_rejections = as.n_rejections > 0;
     /* The departments' overviews, then the municipality's; one that fails
      * costs only itself. */
     rc = 0;
     char why[1024];
     for (int d = 0; d <= (int)ov->cfg->departments.n; d++) {
         int department = d < (int)ov->cfg->departments.n ? d : -1;
-        if (write_one(ov, department, o, why, sizeof why) != 0 && rc == 0) {
+        if (write_one(ov, &as, department, o, why, sizeof why) != 0 && rc == 0) {
             snprintf(err, errlen, "%s", why);
             rc = -1;
         }
     }
-    cache_write(ov);
+    commit_cache(ov, &as);
 done:
-    free(c.rows);
+    name_list_free(&runs);
+    assembly_free(&as);
     return rc;
-}
-
-/* Collects a period's freshly aggregated rows (overview_verify_cache). */
-typedef struct {
-    period_summary *rows;        /* room for the municipality and every department */
-    size_t n, cap;
-    bool overflow;
-} fresh_rows;
-
-static void collect_fresh(void *ctx, const period_summary *row)
-{
-    fresh_rows *f = ctx;
-    if (f->n < f->cap)
-        f->rows[f->n++] = *row;
-    else
-        f->overflow = true;
 }
 
 long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
@@ -478,48 +775,43 @@ long overview_verify_cache(ledger *l, const config *cfg, const char *cache_path,
                            char *err, size_t errlen)
 {
     overview *ov = overview_new(l, cfg, cache_path, config_sha256);
-    cache c = {0};
+    cache c = {.fd = -1};
+    strbuf fresh = STRBUF_INIT;
     long problems = -1;
     if (ov)
         ov->read_only = true;
-    fresh_rows fresh = {.cap = cfg->departments.n + 1};
-    fresh.rows = calloc(fresh.cap, sizeof *fresh.rows);
-    if (!ov || !fresh.rows || ensure_periods(ov) != 0) {
+    if (!ov || ensure_periods(ov) != 0) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
     }
-    cache_read(ov, &c);
+    cache_open(ov, &c);
     problems = 0;
     for (size_t p = 0; p < ov->n_periods; p++) {
         char key[65];
         period_key(ov, ov->periods[p].digest, key);
-        size_t first, n = key[0] ? cache_find(&c, key, &first) : 0;
-        if (n == 0)
+        const cached_block *cb = cache_find(&c, key);
+        if (!cb)
             continue;   /* not cached under what the period is now: never used */
-        fresh.n = 0;
-        fresh.overflow = false;
-        if (build_summarize(l, cfg, ov->periods[p].period, collect_fresh, &fresh, err, errlen) != 0) {
+        strbuf_reset(&fresh);
+        if (build_summarize(l, cfg, ov->periods[p].period, &fresh, err, errlen) != 0) {
             problems = -1;
             goto done;
         }
-        bool same = !fresh.overflow && fresh.n == n;
-        for (size_t k = 0; same && k < n; k++) {
-            char a[512], b[512];
-            same = summary_format(&fresh.rows[k], cfg, a, sizeof a) &&
-                   summary_format(&c.rows[first + k].row, cfg, b, sizeof b) && strcmp(a, b) == 0;
-        }
+        char *cached = read_range(c.fd, cb->offset, cb->len);
+        bool same = cached && fresh.len == cb->len && memcmp(cached, fresh.buf ? fresh.buf : "", cb->len) == 0;
+        free(cached);
         if (!same) {
-            char pt[8], what[256];
+            char pt[8], what[320];
             period_format(&ov->periods[p].period, pt);
-            snprintf(what, sizeof what, "oversigtens tal for %s svarer ikke til arkivet (filen er ændret); "
-                     "slet den, så regner næste nat dem ud igen", pt);
+            snprintf(what, sizeof what, "oversigtens rækker for %s (Perioder, AlleIndsatser, Afviste) svarer "
+                     "ikke til arkivet (filen er ændret); slet den, så regner næste nat dem ud igen", pt);
             problem(ctx, "oversigt.tsv", what);
             problems++;
         }
     }
 done:
-    free(fresh.rows);
-    free(c.rows);
+    strbuf_release(&fresh);
+    cache_close(&c);
     overview_free(ov);
     return problems;
 }

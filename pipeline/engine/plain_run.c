@@ -137,12 +137,13 @@ void plain_run(const plain_run_options *o, const plain_run_events *ev, plain_run
         goto oom;
     build_ctx bc = {.ev = ev, .res = res};
     build_options bo = {.out_dir = o->out, .created = o->created, .jobs = o->jobs, .on_written = on_written,
-                        .ctx = &bc, .on_summary = overview_add, .summary_ctx = ov};
+                        .ctx = &bc, .on_rows = overview_add_rows, .rows_ctx = ov};
     /* One period's failure is that period's: the others are written. */
     size_t failed = build_periods(l, o->cfg, periods, n_periods, NULL, &bo, on_period, &bc);
     /* The overview across the periods, when there are any. */
     char why[1024];
-    if (n_periods && overview_write(ov, &bo, why, sizeof why) != 0) {
+    bool any_rejected = res->counts[SOURCE_REJECTED] > 0;
+    if ((n_periods || any_rejected) && overview_write(ov, &bo, why, sizeof why) != 0) {
         if (ev->overview_failed)
             ev->overview_failed(ev->ctx, why);
         failed++;

@@ -291,11 +291,14 @@ void night_rerun(const char *archive, const char *run_id, const sn_period *perio
             overview *ov = overview_new(n.l, cfg, NULL, NULL);
             build_options bo = {.out_dir = out, .created = (time_t)m->recorded_time, .jobs = jobs,
                                 .on_written = night_on_written, .on_failed = night_on_failed, .ctx = &w,
-                                .on_summary = overview_add, .summary_ctx = ov};
+                                .on_rows = overview_add_rows, .rows_ctx = ov};
             rc = ov ? 0 : -1;
             if (rc == 0)
                 build_periods(n.l, cfg, m->periods, m->n_periods, period, &bo, night_period_done, &w);
-            if (rc == 0 && !period && m->n_periods && report && json_object_get(report, "overview_error"))
+            if (ov)
+                overview_set_archive(ov, archive, m->id);
+            if (rc == 0 && !period && (m->n_periods || night_run_has_loose(m)) && report &&
+                json_object_get(report, "overview_error"))
                 night_write_overviews(&w, ov, (time_t)m->recorded_time, NULL);
             overview_free(ov);
             /* Earlier runs' workbooks it wrote again, as those runs made them. */

@@ -101,6 +101,8 @@ static void add_indsats(builder *b, const document *doc, const indsats *x, const
     period_report *r = b->r;
     indsats_row *row = &r->indsatser[r->n_indsatser++];
     row->department = c->departments.items[doc->department].label;
+    row->department_index = doc->department;
+    row->limited = c->effect_limited[x->effect];
     row->id = x->id;
     row->title = x->title;
     row->theme = x->theme >= 0 ? c->themes.items[x->theme].label : c->other_theme;

@@ -86,6 +86,8 @@ typedef struct {
 typedef struct {
     const char *department, *id, *title, *theme, *status, *effect, *anbefaling, *source;
     bool effect_derived;
+    int department_index;        /* into config.departments */
+    bool limited;                /* its effect is one of the limited-effect categories */
     year_amounts bevilling;
 } indsats_row;
 

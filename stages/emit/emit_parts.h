@@ -72,7 +72,15 @@ typedef struct {
     double width[MAX_COLS];
     lxw_row_t tall_row;          /* the last row given a height for wrapped text */
     unsigned tall_lines;         /* its lines */
+    unsigned tall_rows;          /* Overblik: rows of two lines (their height, for the page plan) */
 } sheet;
+
+/* A chart's size and place on its sheet (libxlsxwriter's 480 x 288 pixels
+ * scaled, offsets in pixels from the cell it is anchored to). */
+#define CHART_X_SCALE 1.3   /* 634 pixels with its offset: within Overblik's columns A–C (659) */
+#define CHART_Y_SCALE 1.1
+#define CHART_X_OFFSET 10
+#define CHART_Y_OFFSET 4
 
 
 /* Excel's last row is 1 048 576; every table has a header row and a total or
@@ -139,9 +147,13 @@ void emit_sheet_kilder(emitter *e);
 /* overblik.c */
 const char *emit_limited_labels(emitter *e);
 void emit_overview_chart(emitter *e, lxw_worksheet *ws, lxw_row_t at, uint8_t type,
-                           const char *title, const char *categories, const char *const *values,
-                           const char *const *names, size_t n_series, const char *num_format,
-                           const bool *limited, size_t n_points);
+                           const char *title, const char *description, const char *categories,
+                           const char *const *values, const char *const *names, size_t n_series,
+                           const char *num_format, const bool *limited, size_t n_points);
+/* "12.400.000" (buf of 40). */
+const char *emit_kroner_text(emitter *e, double kroner);
+/* "34 %" */
+const char *emit_percent_text(emitter *e, double fraction);
 void emit_sheet_overblik(emitter *e);
 
 /* workbook.c */

@@ -10,7 +10,7 @@
 
 #include "aggregate.h"
 #include "ledger.h"
-#include "overview.h"
+#include "overview_rows.h"
 #include "support.h"
 #include "strbuf.h"
 
@@ -153,16 +153,19 @@ static void sums_past_64_bits(void **state)
     arena_free(a);
 }
 
-/* A period's row in the overview across periods is its Overblik's figures,
- * and it comes back from its text (the cache, a worker's pipe) exactly, sums
- * past 2^53 included. */
+/* A period's rows in the overview across periods (overview_rows.h): its
+ * Overblik's figures, every initiative of its Indsatser by department and
+ * id whose amounts sum to those figures, its rejected deliveries — and they
+ * come back from their text (the cache) exactly, sums past 2^53 included. */
 static void a_period_in_the_overview(void **state)
 {
     (void)state;
     period_fixture pf = {0};
     load_fixtures(&pf);
     arena *a = arena_new();
-    period_summary row = aggregate_summary(report(&pf, -1, a));
+    const config *cfg = test_config();
+    period_report *city = (period_report *)report(&pf, -1, a);
+    period_summary row = aggregate_summary(city);
     assert_int_equal(row.department, -1);
     assert_int_equal(row.latest_year, 2009);
     assert_double_equal(row.granted, 20300000, 0);
@@ -171,29 +174,107 @@ static void a_period_in_the_overview(void **state)
     assert_int_equal(row.indsatser, 16);
     assert_int_equal(row.accepted, 5);
     assert_int_equal(row.rejected, 1);
-    int sof = vocab_find_code(&test_config()->departments, "SOF");
-    period_summary dep = aggregate_summary(report(&pf, sof, a));
+    int sof = vocab_find_code(&cfg->departments, "SOF");
+    period_report *sof_report = (period_report *)report(&pf, sof, a);
+    period_summary dep = aggregate_summary(sof_report);
     assert_int_equal(dep.department, sof);
     assert_double_equal(dep.granted, 6000000, 0);
     assert_int_equal(dep.frame, -1);                     /* the frame is the municipality's */
 
-    dep.granted = 2e19 + 4096;                           /* a sum of 10^15 amounts */
-    dep.limited = 123456789012345678.0;
-    char line[512];
-    assert_true(summary_format(&dep, test_config(), line, sizeof line));
-    assert_non_null(strstr(line, "2008-H2\tSOF\t2009\t"));
+    sof_report->latest_total = 2e19 + 4096;              /* a sum of 10^15 amounts */
+    sof_report->latest_limited = 123456789012345678.0;
+    period_report *reports[] = {city, sof_report};
+    strbuf text = STRBUF_INIT;
+    assert_true(overview_rows_of_period(&text, cfg, pf.l, reports, 2));
+    size_t summaries = 0, initiatives = 0, rejections = 0;
+    double granted = 0, limited = 0;
+    int last_department = -1;
+    char last_id[64] = "";
+    for (char *line = text.buf, *nl; line && (nl = strchr(line, '\n')); line = nl + 1) {
+        *nl = '\0';
+        period_summary back;
+        overview_initiative x;
+        overview_rejection r;
+        size_t run;
+        switch (overview_row_kind(line)) {
+        case 'S':
+            assert_true(overview_parse_summary(line, cfg, &back));
+            if (summaries++ == 1) {
+                assert_int_equal(back.department, sof);
+                assert_true(back.granted == 2e19 + 4096 && back.limited == 123456789012345678.0);
+                assert_int_equal(back.frame, -1);
+            } else {
+                assert_true(back.granted == row.granted && back.frame == row.frame);
+            }
+            break;
+        case 'I':
+            assert_true(overview_parse_initiative(line, cfg, &x));
+            assert_int_equal(x.latest_year, 2009);
+            /* by department, then id */
+            assert_true(x.department > last_department ||
+                        (x.department == last_department && strcmp(x.id, last_id) > 0));
+            last_department = x.department;
+            snprintf(last_id, sizeof last_id, "%s", x.id);
+            granted += x.amount;
+            limited += x.limited ? x.amount : 0;
+            initiatives++;
+            break;
+        case 'R':
+            assert_true(overview_parse_rejection(line, cfg, &r, &run));
+            assert_non_null(r.code);
+            assert_true(r.code[0] != '\0');
+            rejections++;
+            break;
+        default:
+            fail_msg("not a row: %s", line);
+        }
+    }
+    assert_int_equal(summaries, 2);
+    assert_int_equal(initiatives, row.indsatser);
+    assert_double_equal(granted, row.granted, 0);        /* Bevilget in Perioder */
+    assert_double_equal(limited, row.limited, 0);        /* Heraf begrænset effekt */
+    assert_int_equal(rejections, row.rejected);
+    strbuf_release(&text);
+
+    char bad[] = "S\t2008-H2\tXYZ\t2009\t1\t1\t-1\t1\t1\t0";   /* no such department */
     period_summary back;
-    assert_true(summary_parse(line, test_config(), &back));
-    assert_int_equal(back.department, sof);
-    assert_true(back.granted == dep.granted && back.limited == dep.limited);
-    assert_int_equal(back.indsatser, dep.indsatser);
-    assert_int_equal(back.frame, -1);
-    char bad[] = "2008-H2\tXYZ\t2009\t1\t1\t-1\t1\t1\t0";   /* no such department */
-    assert_false(summary_parse(bad, test_config(), &back));
-    char short_line[] = "2008-H2\tSOF\t2009";
-    assert_false(summary_parse(short_line, test_config(), &back));
+    assert_false(overview_parse_summary(bad, cfg, &back));
+    char short_line[] = "S\t2008-H2\tSOF\t2009";
+    assert_false(overview_parse_summary(short_line, cfg, &back));
     arena_free(a);
     free_fixtures(&pf);
+}
+
+/* A text with TABs, line breaks and backslashes comes back as it was. */
+static void initiative_texts_round_trip(void **state)
+{
+    (void)state;
+    const config *cfg = test_config();
+    kroner_sum kroner[8] = {0};
+    bool has[8] = {0};
+    indsats_row x = {.department = cfg->departments.items[0].label, .id = "A\\1",
+                     .title = "Linje et\tTAB\nlinje to \\n ikke et linjeskift", .theme = "Bolig",
+                     .status = "Igangsat", .effect = "Ingen effekt", .source = "fil\tnavn.xml",
+                     .department_index = 0, .limited = true, .bevilling = {kroner, has}};
+    period_report r = {.cfg = cfg, .period = {2009, 1}, .department = -1, .latest_year_index = -1,
+                       .indsatser = &x, .n_indsatser = 1};
+    period_report *reports[] = {&r};
+    strbuf text = STRBUF_INIT;
+    ledger *l = ledger_new(cfg, 0);
+    assert_true(overview_rows_of_period(&text, cfg, l, reports, 1));
+    char *i_line = strstr(text.buf, "\nI\t");
+    assert_non_null(i_line);
+    i_line++;
+    *strchr(i_line, '\n') = '\0';                        /* one line: nothing unescaped in it */
+    overview_initiative back;
+    assert_true(overview_parse_initiative(i_line, cfg, &back));
+    assert_string_equal(back.title, x.title);
+    assert_string_equal(back.id, x.id);
+    assert_string_equal(back.source, x.source);
+    assert_int_equal(back.latest_year, 0);                /* nothing granted */
+    assert_true(back.amount == 0 && back.limited && !back.effect_derived);
+    strbuf_release(&text);
+    ledger_free(l);
 }
 
 int main(void)
@@ -203,6 +284,7 @@ int main(void)
         cmocka_unit_test(a_department_against_the_municipality),
         cmocka_unit_test(sums_past_64_bits),
         cmocka_unit_test(a_period_in_the_overview),
+        cmocka_unit_test(initiative_texts_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

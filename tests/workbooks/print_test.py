@@ -13,11 +13,17 @@ pdftotext -bbox:
 - every table's header is on paper (each header cell's words are in the PDF);
 - long titles, validation messages and their fix hints are not cut off by the
   next cell (every word of every Titel and Besked is in the PDF);
-- Overblik names the period as people say it ("2. halvår 2008");
-- an overview across periods prints on one page with its periods.
+- Overblik names the period as people say it ("2. halvår 2008"), and prints
+  on at most two pages;
+- charts print whole: every chart's frame is read from the PDF (PyMuPDF's
+  vector drawings: the thin grey box the program draws round each chart) —
+  as many frames as the workbook has charts, each of full height and inside
+  its page; a chart cut by a page break would show as two short pieces;
+- an overview across periods prints its Oversigt (the chart and every
+  period) on its first page.
 
-Exits 77 (CTest: skipped) where LibreOffice or pdftotext is not installed; CI
-installs both (scripts/install-deps.sh --office)."""
+Exits 77 (CTest: skipped) where LibreOffice, pdftotext or PyMuPDF is not
+installed; CI installs them (scripts/install-deps.sh --office)."""
 import glob
 import os
 import re
@@ -33,6 +39,13 @@ if not shutil.which("soffice") or not shutil.which("pdftotext"):
     sys.exit(SKIP)
 
 import openpyxl  # noqa: E402
+import zipfile  # noqa: E402
+
+try:
+    import fitz  # noqa: E402  (Debian's python3-fitz: PyMuPDF)
+except ImportError:
+    print("SKIPPED: PyMuPDF is not installed; scripts/install-deps.sh --office installs it")
+    sys.exit(SKIP)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -58,6 +71,49 @@ def pages(pdf):
                  re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)]
         out.append(words)
     return out
+
+
+FRAME_GREY = 0xA6 / 255
+
+
+def chart_frames(pdf):
+    """Per page: (page rect, [frame rects]) — the charts' grey frames."""
+    out = []
+    with fitz.open(pdf) as doc:
+        for page in doc:
+            frames = []
+            for d in page.get_drawings():
+                r, color = d["rect"], d.get("color")
+                if (color and all(abs(c - FRAME_GREY) < 0.02 for c in color) and r.width > 100
+                        and r.height > 60):
+                    frames.append(r)
+            out.append((page.rect, frames, page.get_text()))
+    return out
+
+
+def check_charts(name, book, pdf):
+    """Every chart of the workbook on paper whole: one frame per chart, all of
+    the same (full) height, each inside its page; and Overblik on at most two
+    pages."""
+    with zipfile.ZipFile(book) as z:
+        n_charts = sum(1 for n in z.namelist() if n.startswith("xl/charts/chart"))
+    pages = chart_frames(pdf)
+    frames = [(i, page, r) for i, (page, rs, _) in enumerate(pages) for r in rs]
+    check(len(frames) == n_charts, f"{name}: {n_charts} charts, {len(frames)} chart frames on paper "
+          f"(a chart cut by a page break shows as two pieces): {[(i, tuple(round(v) for v in r)) for i, _, r in frames]}")
+    if frames:
+        tallest = max(r.height for _, _, r in frames)
+        for i, page, r in frames:
+            check(r.height > 0.95 * tallest and r.y0 >= page.y0 and r.y1 <= page.y1 and r.x0 >= page.x0
+                  and r.x1 <= page.x1,
+                  f"{name}: the chart on page {i + 1} is whole and on its page: {tuple(round(v) for v in r)} "
+                  f"in {tuple(round(v) for v in page)}")
+    if not name.endswith("-oversigt.xlsx"):
+        # Overblik is the first sheet and has no footer; the next sheet's
+        # pages start with their footer ("Indsatser", "1 / N").
+        overblik = next((i for i, (_, _, text) in enumerate(pages) if text.startswith("Indsatser\n")),
+                        len(pages))
+        check(1 <= overblik <= 2, f"{name}: Overblik prints on {overblik} pages (at most two)")
 
 
 def unescape(s):
@@ -106,11 +162,13 @@ def main():
                         missing = [w for w in header.split() if w not in on_paper]
                         check(not missing, f"{name}: the header {header!r} of table {table.name} "
                               f"is on paper (missing {missing})")
+            check_charts(name, book, os.path.join(root, os.path.splitext(name)[0] + ".pdf"))
             if name.endswith("-oversigt.xlsx"):
-                # The overview across periods: its title and every period on paper.
+                # The overview across periods: its title and every period on
+                # its first page.
                 text = " ".join(w for w, _ in pdf_pages[0])
-                check("alle perioder" in text and "2008-H2" in text and len(pdf_pages) == 1,
-                      f"{name}: one page naming the periods: {text[:120]}")
+                check("alle perioder" in text and "2008-H2" in text,
+                      f"{name}: the first page names the periods: {text[:120]}")
                 continue
             for sheet, table, column in (("Indsatser", "Indsatser", "Titel"),
                                          ("Validering", "Fund", "Besked")):
