@@ -180,7 +180,7 @@ int night_write_overviews(made_ctx *w, overview *ov, time_t created,
 {
     night *n = w->n;
     char why[1024];
-    build_options bo = {.out_dir = n->out, .created = created, .on_written = night_on_written,
+    build_options bo = {.out_dir = n->out, .created = created, .jobs = n->jobs, .on_written = night_on_written,
                         .on_failed = night_on_failed, .ctx = w, .want = want, .want_ctx = w};
     w->told = 0;
     int rc = overview_write(ov, &bo, why, sizeof why);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,7 +342,7 @@ typedef struct {
     int fd;
     FILE *f;
     char tmp[4200];              /* the new cache's temporary name; "" for an unnamed file */
-    off_t rows_from;
+    off_t rows_from, rows_to;    /* the rows: after the format line, to the end */
     size_t *initiatives;         /* per department, then [departments.n] all */
     overview_rejection *rejections;
     size_t *rejection_runs;      /* each one's run index */
@@ -566,6 +567,9 @@ static int assemble(overview *ov, assembly *as, char *err, size_t errlen)
         goto bad;
     if (fflush(as->f) != 0)
         goto io;
+    as->rows_to = lseek(as->fd, 0, SEEK_END);
+    if (as->rows_to < 0)
+        goto io;
     rc = 0;
     goto out;
 io:
@@ -644,9 +648,16 @@ static int next_initiative(void *ctx, overview_initiative *out, char *err, size_
 {
     initiative_reader *ir = ctx;
     char *line;
+    size_t code_len = ir->department >= 0 ? strlen(ir->cfg->departments.items[ir->department].file_code) : 0;
     while ((line = reader_next(&ir->r))) {
         if (overview_row_kind(line) != 'I')
             continue;
+        if (ir->department >= 0) {   /* "I<TAB>period<TAB>code<TAB>…": another department's, unparsed */
+            const char *code = strchr(line + 2, '\t');
+            if (!code || strncmp(code + 1, ir->cfg->departments.items[ir->department].file_code, code_len) != 0 ||
+                code[1 + code_len] != '\t')
+                continue;
+        }
         if (!overview_parse_initiative(line, ir->cfg, out)) {
             snprintf(err, errlen, "oversigtens indsatser kan ikke læses");
             return -1;
@@ -679,25 +690,34 @@ static int emit_overview_contained(void *ctx, char *err, size_t errlen)
     return emit_overview(job->rows, job->n, job->data, job->cfg, job->scope, job->options, err, errlen);
 }
 
-/* One overview, when it has rows and is wanted: 0, or -1 with a message
- * (told to on_failed too). */
-static int write_one(const overview *ov, const assembly *as, int department, const build_options *o,
-                     char *err, size_t errlen)
+/* One overview to write: which, and how it went. */
+typedef struct {
+    const overview *ov;
+    const assembly *as;
+    int department;              /* -1: the municipality's */
+    const build_options *o;
+    bool alone;                  /* no other thread of the program runs (contained.h) */
+    bool wanted;                 /* it has rows and is wanted */
+    int rc;
+    char path[4200];
+    char err[1024];
+} overview_task;
+
+/* Writes one overview (tells nothing): task->rc, and task->err. */
+static void write_overview(overview_task *t)
 {
+    const overview *ov = t->ov;
+    const assembly *as = t->as;
     const config *c = ov->cfg;
-    char name[64], path[4200];
-    overview_name(c, department, name);
-    if (!has_rows(ov, department) || (o->want && !o->want(o->want_ctx, name)))
-        return 0;
+    int department = t->department;
     size_t n = 0, n_rejections = 0, omitted = 0;
-    period_summary *rows = malloc(ov->n * sizeof *rows);
+    period_summary *rows = malloc((ov->n ? ov->n : 1) * sizeof *rows);
     overview_rejection *rejections = malloc((as->n_rejections ? as->n_rejections : 1) * sizeof *rejections);
-    snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
-    int rc = -1;
     initiative_reader reader = {.cfg = c, .department = department};
-    reader_open(&reader.r, as->fd, as->rows_from, lseek(as->fd, 0, SEEK_END));
+    reader_open(&reader.r, as->fd, as->rows_from, as->rows_to);
+    t->rc = -1;
     if (!rows || !rejections) {
-        text_printf_cut(err, errlen, "%s: ikke nok hukommelse", path);
+        text_printf_cut(t->err, sizeof t->err, "%s: ikke nok hukommelse", t->path);
     } else {
         for (size_t i = 0; i < ov->n; i++)
             if (ov->rows[i].department == department)
@@ -713,32 +733,35 @@ static int write_one(const overview *ov, const assembly *as, int department, con
                               .n_initiatives = as->initiatives[department >= 0 ? (size_t)department : c->departments.n],
                               .rejections = rejections, .n_rejections = n_rejections,
                               .rejections_omitted = omitted};
-        emit_options eo = {.path = path, .created = o->created};
+        emit_options eo = {.path = t->path, .created = t->o->created};
         overview_job job = {rows, n, &data, &reader, c,
                             department >= 0 ? c->departments.items[department].label : "Alle forvaltninger",
                             &eo};
         char why[1024];
-        rc = contained_run(emit_overview_contained, &job, true, why, sizeof why);
-        if (rc != 0 && strstr(why, path))
-            snprintf(err, errlen, "%s", why);
-        else if (rc != 0)
-            text_printf_cut(err, errlen, "%s: regnearket kan ikke skrives: %s", path, why);
+        t->rc = contained_run(emit_overview_contained, &job, t->alone, why, sizeof why);
+        if (t->rc != 0 && strstr(why, t->path))
+            snprintf(t->err, sizeof t->err, "%s", why);
+        else if (t->rc != 0)
+            text_printf_cut(t->err, sizeof t->err, "%s: regnearket kan ikke skrives: %s", t->path, why);
     }
     reader_close(&reader.r);
-    if (rc == 0 && o->on_written)
-        o->on_written(o->ctx, path);
-    if (rc != 0 && o->on_failed)
-        o->on_failed(o->ctx, path, err);
     free(rows);
     free(rejections);
-    return rc;
+}
+
+static void *write_overview_thread(void *arg)
+{
+    write_overview(arg);
+    return NULL;
 }
 
 int overview_write(overview *ov, const build_options *o, char *err, size_t errlen)
 {
     assembly as = {.fd = -1};
     name_list runs = {0};
+    overview_task *tasks = NULL;
     int rc = -1;
+    const config *c = ov->cfg;
     if (ov->failed || ensure_periods(ov) != 0) {
         snprintf(err, errlen, "ikke nok hukommelse");
         goto done;
@@ -751,19 +774,52 @@ int overview_write(overview *ov, const build_options *o, char *err, size_t errle
     name_runs(ov, &as, &runs);   /* before the sort: the run indexes are beside, in this order */
     qsort(as.rejections, as.n_rejections, sizeof *as.rejections, compare_rejections);
     ov->any_rejections = as.n_rejections > 0;
-    /* The departments' overviews, then the municipality's; one that fails
-     * costs only itself. */
+    /* The departments' overviews, then the municipality's (as many rows as
+     * all of theirs together): with more than one job the municipality's is
+     * written in a thread of its own beside the departments'. What is told
+     * (written, failed) is told here, in this order, either way; one that
+     * fails costs only itself. */
+    size_t n_tasks = c->departments.n + 1;
+    tasks = calloc(n_tasks, sizeof *tasks);
+    if (!tasks) {
+        snprintf(err, errlen, "ikke nok hukommelse");
+        goto done;
+    }
+    bool parallel = o->jobs > 1;
+    for (size_t k = 0; k < n_tasks; k++) {
+        overview_task *t = &tasks[k];
+        char name[64];
+        *t = (overview_task){.ov = ov, .as = &as, .department = k < c->departments.n ? (int)k : -1, .o = o,
+                             .alone = !parallel};
+        overview_name(c, t->department, name);
+        snprintf(t->path, sizeof t->path, "%s/%s", o->out_dir, name);
+        t->wanted = has_rows(ov, t->department) && (!o->want || o->want(o->want_ctx, name));
+    }
+    overview_task *city = &tasks[n_tasks - 1];
+    pthread_t thread;
+    bool threaded = parallel && city->wanted && pthread_create(&thread, NULL, write_overview_thread, city) == 0;
+    for (size_t k = 0; k < n_tasks; k++)
+        if (tasks[k].wanted && (&tasks[k] != city || !threaded))
+            write_overview(&tasks[k]);
+    if (threaded)
+        pthread_join(thread, NULL);
     rc = 0;
-    char why[1024];
-    for (int d = 0; d <= (int)ov->cfg->departments.n; d++) {
-        int department = d < (int)ov->cfg->departments.n ? d : -1;
-        if (write_one(ov, &as, department, o, why, sizeof why) != 0 && rc == 0) {
-            snprintf(err, errlen, "%s", why);
+    for (size_t k = 0; k < n_tasks; k++) {
+        overview_task *t = &tasks[k];
+        if (!t->wanted)
+            continue;
+        if (t->rc == 0 && o->on_written)
+            o->on_written(o->ctx, t->path);
+        if (t->rc != 0 && o->on_failed)
+            o->on_failed(o->ctx, t->path, t->err);
+        if (t->rc != 0 && rc == 0) {
+            snprintf(err, errlen, "%s", t->err);
             rc = -1;
         }
     }
     commit_cache(ov, &as);
 done:
+    free(tasks);
     name_list_free(&runs);
     assembly_free(&as);
     return rc;

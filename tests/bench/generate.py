@@ -1,11 +1,16 @@
 #!/usr/bin/python3
-"""generate.py DIR PERIODS INDSATSER — a night's worth of valid statusnotater
-for the benchmark: every department, PERIODS half years, INDSATSER initiatives
-(each with two bevillinger and two indicators) per document."""
+"""generate.py DIR PERIODS INDSATSER [FIRST_YEAR [CORRECTIONS]] — a night's
+worth of valid statusnotater for the benchmark: every department, PERIODS half
+years from FIRST_YEAR (default 2008), INDSATSER initiatives (each with two
+bevillinger and two indicators) per document; and CORRECTIONS more documents
+(default 0), each a later note for one of the first (period, department)
+pairs, that supersedes it (…-rettet.xml)."""
 import os
 import sys
 
 out, periods, per_doc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+first_year = int(sys.argv[4]) if len(sys.argv) > 4 else 2008
+corrections = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 DEPS = [("ØKF", "Økonomiforvaltningen"), ("KFF", "Kultur- og Fritidsforvaltningen"),
         ("BUF", "Børne- og Ungdomsforvaltningen"), ("SUF", "Sundheds- og Omsorgsforvaltningen"),
         ("SOF", "Socialforvaltningen"), ("TMF", "Teknik- og Miljøforvaltningen"),
@@ -22,8 +27,9 @@ def amount_2009(k):
     return f"{v}.000 kr." if v else "0 kr."
 
 
+written = 0
 for p in range(periods):
-    year, half = 2008 + p // 2, 1 + p % 2
+    year, half = first_year + p // 2, 1 + p % 2
     for code, name in DEPS:
         ascii_code = code.replace("Ø", "OE")
         parts = []
@@ -42,3 +48,9 @@ for p in range(periods):
                '</indsatser></statusnotat>\n')
         with open(os.path.join(out, f"{ascii_code}-{year}-H{half}.xml"), "w", encoding="utf-8") as f:
             f.write(doc)
+        if written < corrections:   # the same note sent again a day later, one amount changed
+            written += 1
+            again = doc.replace(f"<indsendt>1.1.{year + 1}<", f"<indsendt>2.1.{year + 1}<").replace(
+                'aar="2008">', 'aar="2008">1', 1)
+            with open(os.path.join(out, f"{ascii_code}-{year}-H{half}-rettet.xml"), "w", encoding="utf-8") as f:
+                f.write(again)
