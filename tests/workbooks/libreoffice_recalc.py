@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 BIN, FIXTURES = sys.argv[1], sys.argv[2]
 SKIP = 77
@@ -19,7 +18,6 @@ SKIP = 77
 soffice = shutil.which("soffice")
 try:
     import uno  # noqa: F401  (Debian's python3-uno)
-    from com.sun.star.beans import PropertyValue
 except ImportError:
     uno = None
 if not soffice or uno is None:
@@ -32,36 +30,7 @@ import openpyxl  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import both_half_years, check, finish  # noqa: E402
-
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(tmp):
-    pipe = f"statusnotat{os.getpid()}"
-    proc = subprocess.Popen(
-        [soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-         "--nolockcheck", f"-env:UserInstallation=file://{tmp}/profile",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.time() + 120
-    while True:
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except Exception:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("LibreOffice did not start")
-            time.sleep(0.25)
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    return proc, desktop
+from office import connect, prop  # noqa: E402
 
 
 def close_enough(a, b):

@@ -35,7 +35,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 BIN, FIXTURES, GENERATOR = sys.argv[1], sys.argv[2], sys.argv[3]
 PIVOT = "--pivot" in sys.argv[4:]
@@ -254,35 +253,16 @@ def pivot(root, path):
     """LibreOffice's DataPilot over AlleIndsatser gives Perioder's figures."""
     try:
         import uno  # noqa: F401
-        from com.sun.star.beans import PropertyValue
         from com.sun.star.table import CellAddress
     except ImportError:
         print("SKIPPED: LibreOffice's Python bridge (python3-uno) is not installed")
         sys.exit(SKIP)
-    from com.sun.star.sheet.DataPilotFieldOrientation import ROW, DATA, PAGE
+    from com.sun.star.sheet.DataPilotFieldOrientation import ROW, DATA
     from com.sun.star.sheet.GeneralFunction import SUM
-    pipe = f"statusnotatpivot{os.getpid()}"
-    proc = subprocess.Popen(
-        [shutil.which("soffice"), "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-         "--nolockcheck", f"-env:UserInstallation=file://{root}/profile",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from office import connect, prop
+    proc, desktop = connect(root)
     try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.time() + 120
-        while True:
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("LibreOffice did not start")
-                time.sleep(0.25)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        hidden = PropertyValue()
-        hidden.Name, hidden.Value = "Hidden", True
-        doc = desktop.loadComponentFromURL("file://" + path, "_blank", 0, (hidden,))
+        doc = desktop.loadComponentFromURL("file://" + path, "_blank", 0, (prop("Hidden", True),))
         try:
             wb = openpyxl.load_workbook(path, data_only=True)
             perioder = {r["Periode"]: r for r in records(wb, "Perioder")}
