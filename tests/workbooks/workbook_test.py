@@ -117,6 +117,29 @@ def test_contract(wb, path):
               f"({fits}, {ws.page_setup.scale}, {ws.print_title_cols})")
 
 
+def test_alt_texts(out):
+    """Every chart has an alternative text that says what it shows with its
+    headline figures (its title, then the figures): for screen readers."""
+    import re
+    n = 0
+    for name in sorted(os.listdir(out)):
+        with zipfile.ZipFile(os.path.join(out, name)) as z:
+            for part in (p for p in z.namelist() if p.startswith("xl/drawings/drawing")):
+                xml = z.read(part).decode()
+                frames = re.findall(r"<xdr:graphicFrame.*?</xdr:graphicFrame>", xml, re.S)
+                for frame in frames:
+                    descr = re.search(r'<xdr:cNvPr [^>]*descr="([^"]*)"', frame)
+                    n += 1
+                    check(descr and ": " in descr.group(1) and re.search(r"\d", descr.group(1)),
+                          f"{name}: a chart with an alternative text and its figures: {frame[:160]}")
+    check(n >= 15, f"the charts of the fixtures' workbooks: {n}")
+    with zipfile.ZipFile(os.path.join(out, "statusredegoerelse-2008-H2.xlsx")) as z:
+        xml = z.read("xl/drawings/drawing1.xml").decode()
+    check('descr="Bevilling 2009 efter effekt: 12.400.000 af 20.300.000 kr. på begrænset effekt, minimal '
+          'effekt, ingen effekt eller ikke dokumenteret"' in xml,
+          "the budget-by-effect chart says its headline figures (test_aggregate's 12,4 of 20,3 mio. kr.)")
+
+
 def test_combined(out):
     path = os.path.join(out, "statusredegoerelse-2008-H2.xlsx")
     wb, wf = load(path)
@@ -535,6 +558,7 @@ def main():
         p = run(FIXTURES, out, expect_exit=1)
         check("AMOUNT_INVALID" in p.stderr, "rejections on stderr")
         test_combined(out)
+        test_alt_texts(out)
         test_departments(out)
         test_jobs_give_the_same_bytes(tmp)
         test_oversigt(test_udvikling(tmp))
