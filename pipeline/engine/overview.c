@@ -772,7 +772,8 @@ int overview_write(overview *ov, const build_options *o, char *err, size_t errle
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
     name_runs(ov, &as, &runs);   /* before the sort: the run indexes are beside, in this order */
-    qsort(as.rejections, as.n_rejections, sizeof *as.rejections, compare_rejections);
+    if (as.n_rejections)
+        qsort(as.rejections, as.n_rejections, sizeof *as.rejections, compare_rejections);
     ov->any_rejections = as.n_rejections > 0;
     /* The departments' overviews, then the municipality's (as many rows as
      * all of theirs together): with more than one job the municipality's is
