@@ -27,7 +27,7 @@
 /* The cache: this line, then per period a line "=<TAB>key<TAB>bytes"
  * followed by that many bytes of its rows (overview_rows.h). A block cut
  * short is not used. */
-#define CACHE_FORMAT "statusnotat-oversigt/2"
+#define CACHE_FORMAT "statusnotat-oversigt/3"
 
 /* Where a built period's rows wait: [offset, offset + len) of the spool. */
 typedef struct {
@@ -260,6 +260,21 @@ static int compare_blocks(const void *a, const void *b)
     return strcmp(((const cached_block *)a)->key, ((const cached_block *)b)->key);
 }
 
+/* The line at offset `at` of fd into buf (without its newline); false when
+ * there is none that fits. */
+static bool read_line_at(int fd, off_t at, char *buf, size_t size)
+{
+    ssize_t got = pread(fd, buf, size - 1, at);
+    if (got <= 0)
+        return false;
+    buf[got] = '\0';
+    char *nl = strchr(buf, '\n');
+    if (!nl)
+        return false;
+    *nl = '\0';
+    return true;
+}
+
 /* Opens the cache and finds its blocks (their headers only; the rows are
  * read when used). It is opened the way a delivery is (no link followed, no
  * FIFO waited on): anything but a regular file in its place is set aside,
@@ -277,22 +292,18 @@ static void cache_open(const overview *ov, cache *c)
             durable_set_aside(ov->cache_path);
         return;
     }
-    line_reader r;
-    reader_open(&r, fd, 0, st.st_size);
-    char *line = reader_next(&r);
-    bool ok = line && strcmp(line, CACHE_FORMAT) == 0;
-    off_t at = ok ? (off_t)strlen(CACHE_FORMAT) + 1 : 0;
+    /* Each line read is a header ("=<TAB>key<TAB>bytes", under 100
+     * bytes); the rows after it are skipped. */
+    char header[128];
+    off_t at = 0;
+    bool ok = read_line_at(fd, at, header, sizeof header) && strcmp(header, CACHE_FORMAT) == 0;
+    at = (off_t)strlen(CACHE_FORMAT) + 1;
     size_t room = 0;
-    while (ok) {
-        /* each header read on its own: the reader starts at the header */
-        reader_close(&r);
-        reader_open(&r, fd, at, st.st_size);
-        char *header = reader_next(&r);
+    while (ok && read_line_at(fd, at, header, sizeof header)) {
         char key[65];
         unsigned long long len;
         int used = 0;
-        if (!header || sscanf(header, "=\t%64[0-9a-f]\t%llu%n", key, &len, &used) != 2 || header[used] ||
-            strlen(key) != 64)
+        if (sscanf(header, "=\t%64[0-9a-f]\t%llu%n", key, &len, &used) != 2 || header[used] || strlen(key) != 64)
             break;
         off_t rows_at = at + (off_t)strlen(header) + 1;
         if ((unsigned long long)(st.st_size - rows_at) < len)
@@ -310,7 +321,6 @@ static void cache_open(const overview *ov, cache *c)
         b->len = (size_t)len;
         at = rows_at + (off_t)len;
     }
-    reader_close(&r);
     if (c->n)
         qsort(c->blocks, c->n, sizeof *c->blocks, compare_blocks);
     c->fd = fd;
@@ -344,13 +354,20 @@ typedef struct {
     char tmp[4200];              /* the new cache's temporary name; "" for an unnamed file */
     off_t rows_from, rows_to;    /* the rows: after the format line, to the end */
     size_t *initiatives;         /* per department, then [departments.n] all */
-    overview_rejection *rejections;
-    size_t *rejection_runs;      /* each one's run index */
-    size_t n_rejections, cap_rejections;
-    arena *texts;                /* the rejections' texts */
+    arena *texts;                /* the rejections and their texts */
+    arena_vec rejections;        /* of overview_rejection */
+    name_list runs;              /* the archive's runs, for each rejection's Kørsel */
 } assembly;
 
-/* Reads a block's rows: Perioder rows into ov->rows, initiatives counted,
+/* Afviste's Kørsel: a run by its index among the archive's runs (the run
+ * being made may not be listed yet). */
+static const char *run_name(const overview *ov, const assembly *as, size_t k)
+{
+    return k < as->runs.n ? as->runs.names[k] : ov->run_id && k == as->runs.n ? ov->run_id : NULL;
+}
+
+/* Reads a block's rows (in place): Perioder rows into ov->rows,
+ * initiatives counted (by their department; they are parsed when written),
  * rejections kept. false when a line does not parse or memory is out. */
 static bool take_rows(overview *ov, assembly *as, char *data, size_t len)
 {
@@ -367,35 +384,24 @@ static bool take_rows(overview *ov, assembly *as, char *data, size_t len)
             if (!overview_parse_summary(line, cfg, &row) || !push_row(ov, &row))
                 return false;
         } else if (kind == 'I') {
-            overview_initiative x;
-            if (!overview_parse_initiative(line, cfg, &x))
+            int department = overview_initiative_department(line, cfg);
+            if (department < 0)
                 return false;
-            as->initiatives[x.department]++;
+            as->initiatives[department]++;
             as->initiatives[cfg->departments.n]++;
         } else if (kind == 'R') {
-            overview_rejection x;
+            overview_rejection x, *kept = arena_vec_push(as->texts, &as->rejections, sizeof *kept);
             size_t run;
-            if (!overview_parse_rejection(line, cfg, &x, &run))
+            if (!kept || !overview_parse_rejection(line, cfg, &x, &run))
                 return false;
-            if (as->n_rejections == as->cap_rejections) {
-                size_t cap = as->cap_rejections ? as->cap_rejections * 2 : 64;
-                overview_rejection *list = realloc(as->rejections, cap * sizeof *list);
-                size_t *runs = list ? realloc(as->rejection_runs, cap * sizeof *runs) : NULL;
-                if (list)
-                    as->rejections = list;
-                if (!runs)
-                    return false;
-                as->rejection_runs = runs;
-                as->cap_rejections = cap;
-            }
             x.file = arena_strdup(as->texts, x.file);
             x.received = x.received ? arena_strdup(as->texts, x.received) : NULL;
             x.code = arena_strdup(as->texts, x.code);
             x.message = arena_strdup(as->texts, x.message);
+            x.run = run_name(ov, as, run);
             if (!x.file || !x.code || !x.message)
                 return false;
-            as->rejection_runs[as->n_rejections] = run;
-            as->rejections[as->n_rejections++] = x;
+            *kept = x;
         } else {
             return false;
         }
@@ -404,21 +410,13 @@ static bool take_rows(overview *ov, assembly *as, char *data, size_t len)
     return true;
 }
 
-/* Writes a period's block to the assembly and takes its rows. */
-static bool add_block(overview *ov, assembly *as, const char *key, const char *rows, size_t len)
+/* Writes a period's block to the assembly, then takes its rows (rows is
+ * the caller's, changed in place). */
+static bool add_block(overview *ov, assembly *as, const char *key, char *rows, size_t len)
 {
-    if (fprintf(as->f, "=\t%s\t%zu\n", key[0] ? key : "0000000000000000000000000000000000000000000000000000000000000000",
-                len) < 0 ||
-        fwrite(rows, 1, len, as->f) != len)
-        return false;
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return false;
-    memcpy(copy, rows, len);
-    copy[len] = '\0';
-    bool ok = take_rows(ov, as, copy, len);
-    free(copy);
-    return ok;
+    return fprintf(as->f, "=\t%s\t%zu\n", key[0] ? key : "0000000000000000000000000000000000000000000000000000000000000000",
+                   len) >= 0 &&
+           fwrite(rows, 1, len, as->f) == len && take_rows(ov, as, rows, len);
 }
 
 /* [offset, offset + len) of fd, read whole (one period's rows). NULL on
@@ -446,18 +444,6 @@ static int compare_rejections(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Afviste's Kørsel: each rejection's run by its index among the runs. */
-static void name_runs(const overview *ov, assembly *as, name_list *runs)
-{
-    char why[256];
-    if (ov->archive && archive_list_runs(ov->archive, runs, why, sizeof why) != 0)
-        *runs = (name_list){0};
-    for (size_t i = 0; i < as->n_rejections; i++) {
-        size_t k = as->rejection_runs[i];
-        as->rejections[i].run = k < runs->n ? runs->names[k] : ov->run_id && k == runs->n ? ov->run_id : NULL;
-    }
-}
-
 static void assembly_free(assembly *as)
 {
     if (as->f)
@@ -465,9 +451,8 @@ static void assembly_free(assembly *as)
     if (as->tmp[0])
         unlink(as->tmp);
     free(as->initiatives);
-    free(as->rejections);
-    free(as->rejection_runs);
     arena_free(as->texts);
+    name_list_free(&as->runs);
 }
 
 /* The new cache (or, without one, a temporary file): every period's block
@@ -486,31 +471,32 @@ static int assemble(overview *ov, assembly *as, char *err, size_t errlen)
         snprintf(err, errlen, "ikke nok hukommelse");
         return -1;
     }
+    char why[256];
+    if (ov->archive && archive_list_runs(ov->archive, &as->runs, why, sizeof why) != 0)
+        as->runs = (name_list){0};   /* Kørsel left empty */
+    /* The new cache's temporary name beside it; without a cache (or where
+     * it cannot be made) an unnamed temporary file. */
     int fd = -1;
     if (ov->cache_path && durable_temp_name(ov->cache_path, as->tmp, sizeof as->tmp)) {
         unlink(as->tmp);
         fd = open(as->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0) {
+        if (fd < 0)
             snprintf(ov->cache_error, sizeof ov->cache_error, "%s: kan ikke skrives: %s", ov->cache_path,
                      errno_text(errno));
-            as->tmp[0] = '\0';
-        }
-    } else {
-        as->tmp[0] = '\0';
-    }
-    if (fd < 0) {
-        FILE *t = tmpfile();
-        fd = t ? dup(fileno(t)) : -1;
-        if (t)
-            fclose(t);
-    }
-    if (fd < 0 || !(as->f = fdopen(fd, "w+b"))) {
-        snprintf(err, errlen, "oversigtens rækker kan ikke skrives i en midlertidig fil: %s", errno_text(errno));
-        if (fd >= 0)
+        else if (!(as->f = fdopen(fd, "w+b")))
             close(fd);
+    }
+    if (!as->f) {
+        if (fd >= 0)
+            unlink(as->tmp);
+        as->tmp[0] = '\0';
+        as->f = tmpfile();
+    }
+    if (!as->f) {
+        snprintf(err, errlen, "oversigtens rækker kan ikke skrives i en midlertidig fil: %s", errno_text(errno));
         return -1;
     }
-    as->fd = fd;
+    as->fd = fileno(as->f);
     if (fprintf(as->f, CACHE_FORMAT "\n") < 0)
         goto io;
     as->rows_from = (off_t)strlen(CACHE_FORMAT) + 1;
@@ -548,7 +534,8 @@ static int assemble(overview *ov, assembly *as, char *err, size_t errlen)
             }
             if (build_summarize(ov->l, cfg, period, &fresh, err, errlen) != 0)
                 goto out;
-            if (!add_block(ov, as, key, fresh.buf ? fresh.buf : "", fresh.len))
+            char none[1] = "";   /* a period of no rows (strbuf_str's "" is not ours to change) */
+            if (!add_block(ov, as, key, fresh.len ? fresh.buf : none, fresh.len))
                 goto bad;
             continue;
         }
@@ -563,7 +550,7 @@ static int assemble(overview *ov, assembly *as, char *err, size_t errlen)
         snprintf(err, errlen, "%s", ledger_error(ov->l));
         goto out;
     }
-    if (!overview_rows_without_period(&fresh, cfg, ov->l) || !take_rows(ov, as, fresh.buf ? fresh.buf : "", fresh.len))
+    if (!overview_rows_without_period(&fresh, cfg, ov->l) || (fresh.len && !take_rows(ov, as, fresh.buf, fresh.len)))
         goto bad;
     if (fflush(as->f) != 0)
         goto io;
@@ -648,22 +635,15 @@ static int next_initiative(void *ctx, overview_initiative *out, char *err, size_
 {
     initiative_reader *ir = ctx;
     char *line;
-    size_t code_len = ir->department >= 0 ? strlen(ir->cfg->departments.items[ir->department].file_code) : 0;
     while ((line = reader_next(&ir->r))) {
-        if (overview_row_kind(line) != 'I')
-            continue;
-        if (ir->department >= 0) {   /* "I<TAB>period<TAB>code<TAB>…": another department's, unparsed */
-            const char *code = strchr(line + 2, '\t');
-            if (!code || strncmp(code + 1, ir->cfg->departments.items[ir->department].file_code, code_len) != 0 ||
-                code[1 + code_len] != '\t')
-                continue;
-        }
+        if (overview_row_kind(line) != 'I' ||
+            (ir->department >= 0 && overview_initiative_department(line, ir->cfg) != ir->department))
+            continue;            /* another department's: not parsed */
         if (!overview_parse_initiative(line, ir->cfg, out)) {
             snprintf(err, errlen, "oversigtens indsatser kan ikke læses");
             return -1;
         }
-        if (ir->department < 0 || out->department == ir->department)
-            return 1;
+        return 1;
     }
     if (ir->r.failed) {
         snprintf(err, errlen, "oversigtens indsatser kan ikke læses: %s", errno_text(errno));
@@ -673,12 +653,11 @@ static int next_initiative(void *ctx, overview_initiative *out, char *err, size_
 }
 
 /* An overview is written in a child process like a period's workbook
- * (contained.h); the build's threads are done by then. */
+ * (contained.h). */
 typedef struct {
     const period_summary *rows;
     size_t n;
     overview_data *data;
-    initiative_reader *reader;
     const config *cfg;
     const char *scope;
     const emit_options *options;
@@ -712,7 +691,8 @@ static void write_overview(overview_task *t)
     int department = t->department;
     size_t n = 0, n_rejections = 0, omitted = 0;
     period_summary *rows = malloc((ov->n ? ov->n : 1) * sizeof *rows);
-    overview_rejection *rejections = malloc((as->n_rejections ? as->n_rejections : 1) * sizeof *rejections);
+    const overview_rejection *all = as->rejections.items;
+    overview_rejection *rejections = malloc((as->rejections.n ? as->rejections.n : 1) * sizeof *rejections);
     initiative_reader reader = {.cfg = c, .department = department};
     reader_open(&reader.r, as->fd, as->rows_from, as->rows_to);
     t->rc = -1;
@@ -722,10 +702,10 @@ static void write_overview(overview_task *t)
         for (size_t i = 0; i < ov->n; i++)
             if (ov->rows[i].department == department)
                 rows[n++] = ov->rows[i];
-        for (size_t i = 0; i < as->n_rejections; i++)
-            if (department < 0 || as->rejections[i].department == department) {
+        for (size_t i = 0; i < as->rejections.n; i++)
+            if (department < 0 || all[i].department == department) {
                 if (n_rejections < c->max_sheet_rows)
-                    rejections[n_rejections++] = as->rejections[i];
+                    rejections[n_rejections++] = all[i];
                 else
                     omitted++;
             }
@@ -734,7 +714,7 @@ static void write_overview(overview_task *t)
                               .rejections = rejections, .n_rejections = n_rejections,
                               .rejections_omitted = omitted};
         emit_options eo = {.path = t->path, .created = t->o->created};
-        overview_job job = {rows, n, &data, &reader, c,
+        overview_job job = {rows, n, &data, c,
                             department >= 0 ? c->departments.items[department].label : "Alle forvaltninger",
                             &eo};
         char why[1024];
@@ -758,7 +738,6 @@ static void *write_overview_thread(void *arg)
 int overview_write(overview *ov, const build_options *o, char *err, size_t errlen)
 {
     assembly as = {.fd = -1};
-    name_list runs = {0};
     overview_task *tasks = NULL;
     int rc = -1;
     const config *c = ov->cfg;
@@ -771,10 +750,9 @@ int overview_write(overview *ov, const build_options *o, char *err, size_t errle
         goto done;
     if (ov->n)
         qsort(ov->rows, ov->n, sizeof *ov->rows, compare_rows);
-    name_runs(ov, &as, &runs);   /* before the sort: the run indexes are beside, in this order */
-    if (as.n_rejections)
-        qsort(as.rejections, as.n_rejections, sizeof *as.rejections, compare_rejections);
-    ov->any_rejections = as.n_rejections > 0;
+    if (as.rejections.n)
+        qsort(as.rejections.items, as.rejections.n, sizeof(overview_rejection), compare_rejections);
+    ov->any_rejections = as.rejections.n > 0;
     /* The departments' overviews, then the municipality's (as many rows as
      * all of theirs together): with more than one job the municipality's is
      * written in a thread of its own beside the departments'. What is told
@@ -821,7 +799,6 @@ int overview_write(overview *ov, const build_options *o, char *err, size_t errle
     commit_cache(ov, &as);
 done:
     free(tasks);
-    name_list_free(&runs);
     assembly_free(&as);
     return rc;
 }

@@ -25,8 +25,7 @@ static void put_text(strbuf *out, const char *s)
 
 static const char *department_code(const config *cfg, int department)
 {
-    return department >= 0 && (size_t)department < cfg->departments.n ? cfg->departments.items[department].file_code
-                                                                     : "";
+    return department >= 0 && (size_t)department < cfg->departments.n ? cfg->departments.items[department].code : "";
 }
 
 static void put_summary(strbuf *out, const config *cfg, const period_summary *row)
@@ -221,18 +220,11 @@ static bool parse_double(const char *s, double *out)
     return *s && !*end;
 }
 
-/* A department by its file code; "" → -1 when allowed. */
+/* A department by its code; "" → -1 when allowed. */
 static bool parse_department(const char *s, const config *cfg, bool may_be_none, int *out)
 {
-    *out = -1;
-    if (!*s)
-        return may_be_none;
-    for (size_t i = 0; i < cfg->departments.n; i++)
-        if (strcmp(cfg->departments.items[i].file_code, s) == 0) {
-            *out = (int)i;
-            return true;
-        }
-    return false;
+    *out = *s ? vocab_find_code(&cfg->departments, s) : -1;
+    return *s ? *out >= 0 : may_be_none;
 }
 
 char overview_row_kind(const char *line)
@@ -265,6 +257,19 @@ bool overview_parse_initiative(char *line, const config *cfg, overview_initiativ
                                .effect_derived = f[8][0] == 'J', .limited = f[11][0] == 'J', .source = f[12]};
     return value_period(f[1], &x->period) && parse_department(f[2], cfg, false, &x->department) &&
            parse_int(f[9], &x->latest_year) && parse_double(f[10], &x->amount);
+}
+
+int overview_initiative_department(const char *line, const config *cfg)
+{
+    /* "I<TAB>period<TAB>code<TAB>…" */
+    const char *code = overview_row_kind(line) == 'I' ? strchr(line + 2, '\t') : NULL;
+    const char *end = code ? strchr(code + 1, '\t') : NULL;
+    char buf[64];
+    if (!end || (size_t)(end - code - 1) >= sizeof buf)
+        return -1;
+    memcpy(buf, code + 1, (size_t)(end - code - 1));
+    buf[end - code - 1] = '\0';
+    return vocab_find_code(&cfg->departments, buf);
 }
 
 bool overview_parse_rejection(char *line, const config *cfg, overview_rejection *x, size_t *run_index)

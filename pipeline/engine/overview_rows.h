@@ -13,7 +13,7 @@
  *                                              by department, then id)
  *        R  seq run_index received department period file code message
  *                                             (one per rejected delivery: Afviste)
- *      department is the file code ("" for the municipality or unknown),
+ *      department is the department's code ("" for the municipality or unknown),
  *      amounts exact (%.17g). The same reports give the same bytes. */
 #ifndef STATUSNOTAT_OVERVIEW_ROWS_H
 #define STATUSNOTAT_OVERVIEW_ROWS_H
@@ -41,6 +41,9 @@ bool overview_rows_without_period(strbuf *out, const config *cfg, const ledger *
 char overview_row_kind(const char *line);
 bool overview_parse_summary(char *line, const config *cfg, period_summary *out);
 bool overview_parse_initiative(char *line, const config *cfg, overview_initiative *out);
+/* The department of an I line (its third field), without parsing the rest;
+ * -1 when it is not such a line. */
+int overview_initiative_department(const char *line, const config *cfg);
 /* out->run is left NULL; *run_index says which run. */
 bool overview_parse_rejection(char *line, const config *cfg, overview_rejection *out,
                               size_t *run_index);

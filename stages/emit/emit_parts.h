@@ -157,6 +157,9 @@ const char *emit_percent_text(emitter *e, double fraction);
 void emit_sheet_overblik(emitter *e);
 
 /* workbook.c */
+/* Whether a table of `rows` data rows fits its sheet; else false with a
+ * message naming the sheet. */
+bool emit_fits_sheet(const char *sheet_name, size_t rows, char *err, size_t errlen);
 int emit_close_workbook(emitter *e, const char *path, const char *tmp, char *err, size_t errlen);
 int emit_open_workbook(emitter *e, const char *path, char tmp[4096], const char *title,
                          time_t created, char *err, size_t errlen);

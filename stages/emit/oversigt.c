@@ -39,6 +39,12 @@ static void add_streamed_table(sheet *s, const char *name, lxw_row_t header, siz
                         numbers >> c & 1 ? s->e->f.header_number : s->e->f.header);
 }
 
+/* A period's Andel: the part of its money on limited effect. */
+static double andel(const period_summary *x)
+{
+    return x->granted ? x->limited / x->granted : 0;
+}
+
 /* The sheet Oversigt: the chart over the table (so it prints whole on the
  * first page however many periods follow), then one row per period. */
 static void sheet_oversigt(emitter *e, const period_summary *rows, size_t n, const char *scope)
@@ -67,10 +73,9 @@ static void sheet_oversigt(emitter *e, const period_summary *rows, size_t n, con
             emit_put_number(&s, row, 1, x->latest_year, e->f.year);
         emit_put_number(&s, row, 2, x->granted, e->f.kroner);
         emit_put_number(&s, row, 3, x->limited, e->f.kroner);
-        double share = x->granted ? x->limited / x->granted : 0;
         emit_put_formula(&s, row, 4, emit_format_text(e, "=IF(C%u=0,0,D%u/C%u)", row + 1, row + 1, row + 1),
-                         share, e->f.pct);
-        if (share > (rows[highest].granted ? rows[highest].limited / rows[highest].granted : 0))
+                         andel(x), e->f.pct);
+        if (andel(x) > andel(&rows[highest]))
             highest = i;
         if (x->frame >= 0)
             emit_put_number(&s, row, 5, (double)x->frame, e->f.kroner);
@@ -96,14 +101,12 @@ static void sheet_oversigt(emitter *e, const period_summary *rows, size_t n, con
         period_format(&rows[0].period, first);
         period_format(&rows[n - 1].period, last);
         period_format(&rows[highest].period, top);
-        double share0 = rows[0].granted ? rows[0].limited / rows[0].granted : 0;
-        double share1 = rows[n - 1].granted ? rows[n - 1].limited / rows[n - 1].granted : 0;
-        double share_top = rows[highest].granted ? rows[highest].limited / rows[highest].granted : 0;
         const char *description =
-            n == 1 ? emit_format_text(e, "%s, %s: %s", title, first, emit_percent_text(e, share0))
+            n == 1 ? emit_format_text(e, "%s, %s: %s", title, first, emit_percent_text(e, andel(&rows[0])))
                    : emit_format_text(e, "%s over %zu perioder: %s i %s, %s i %s; højest %s i %s", title, n,
-                                      emit_percent_text(e, share0), first, emit_percent_text(e, share1), last,
-                                      emit_percent_text(e, share_top), top);
+                                      emit_percent_text(e, andel(&rows[0])), first,
+                                      emit_percent_text(e, andel(&rows[n - 1])), last,
+                                      emit_percent_text(e, andel(&rows[highest])), top);
         emit_overview_chart(e, s.ws, chart_at, LXW_CHART_LINE, title, description,
                             emit_format_text(e, "=Oversigt!$A$%u:$A$%u", place.first + 1, place.last + 1),
                             values, names, 1, "0%", NULL, 0);
@@ -115,11 +118,7 @@ static void sheet_oversigt(emitter *e, const period_summary *rows, size_t n, con
 static void sheet_data(emitter *e, const overview_data *d, const char *scope, char *err, size_t errlen,
                        bool *told_failed)
 {
-    if (d->n_initiatives > SHEET_MAX_DATA_ROWS) {
-        char max[32];
-        value_format_thousands(SHEET_ROWS_MAX, max, sizeof max);
-        snprintf(err, errlen, "arket Data ville få %zu rækker, men et regneark kan højst have %s",
-                 d->n_initiatives, max);
+    if (!emit_fits_sheet("Data", d->n_initiatives, err, errlen)) {
         *told_failed = true;
         return;
     }
@@ -139,6 +138,7 @@ static void sheet_data(emitter *e, const overview_data *d, const char *scope, ch
     add_streamed_table(&s, "AlleIndsatser", header, d->n_initiatives, headers, 12, 1ull << 8 | 1ull << 9);
     overview_initiative x;
     lxw_row_t row = header + 1;
+    size_t told = 0;
     int got = 0;
     /* The texts a row makes go with it: the rows have an arena of their own,
      * made new every ROWS_PER_ARENA rows. */
@@ -147,7 +147,7 @@ static void sheet_data(emitter *e, const overview_data *d, const char *scope, ch
     e->a = arena_new();
     if (!e->a)
         emit_check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Data");
-    while (e->error == LXW_NO_ERROR && (size_t)(row - header - 1) < d->n_initiatives &&
+    while (e->error == LXW_NO_ERROR && told < d->n_initiatives &&
            (got = d->next_initiative(d->ctx, &x, err, errlen)) == 1) {
         char p[8];
         period_format(&x.period, p);
@@ -165,7 +165,7 @@ static void sheet_data(emitter *e, const overview_data *d, const char *scope, ch
         emit_put_string(&s, row, 10, x.limited ? "Ja" : "Nej", NULL);
         emit_put_string(&s, row, 11, x.source, NULL);
         row++;
-        if ((row - header - 1) % ROWS_PER_ARENA == 0) {
+        if (++told % ROWS_PER_ARENA == 0) {
             arena_free(e->a);
             if (!(e->a = arena_new()))
                 emit_check(e, LXW_ERROR_MEMORY_MALLOC_FAILED, "Data");
@@ -175,9 +175,8 @@ static void sheet_data(emitter *e, const overview_data *d, const char *scope, ch
     e->a = workbook_arena;
     if (got < 0)
         *told_failed = true;
-    else if (e->error == LXW_NO_ERROR && (size_t)(row - header - 1) != d->n_initiatives) {
-        snprintf(err, errlen, "oversigtens indsatser er %zu, ikke %zu som talt", (size_t)(row - header - 1),
-                 d->n_initiatives);
+    else if (e->error == LXW_NO_ERROR && told != d->n_initiatives) {
+        snprintf(err, errlen, "oversigtens indsatser er %zu, ikke %zu som talt", told, d->n_initiatives);
         *told_failed = true;
     }
     emit_finish_sheet(&s, 12, false);

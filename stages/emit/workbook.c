@@ -16,14 +16,20 @@ static bool fits_excel(const period_report *r, char *err, size_t errlen)
         {"Kilder", r->n_sources + (r->sources_omitted > 0)},
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-        if (tables[i].rows > SHEET_MAX_DATA_ROWS) {
-            char max[32];
-            value_format_thousands(SHEET_ROWS_MAX, max, sizeof max);
-            snprintf(err, errlen, "arket %s ville få %zu rækker, men et regneark kan højst have %s",
-                     tables[i].sheet, tables[i].rows, max);
+        if (!emit_fits_sheet(tables[i].sheet, tables[i].rows, err, errlen))
             return false;
-        }
     return true;
+}
+
+bool emit_fits_sheet(const char *sheet_name, size_t rows, char *err, size_t errlen)
+{
+    if (rows <= SHEET_MAX_DATA_ROWS)
+        return true;
+    char max[32];
+    value_format_thousands(SHEET_ROWS_MAX, max, sizeof max);
+    snprintf(err, errlen, "arket %s ville få %zu rækker, men et regneark kan højst have %s", sheet_name, rows,
+             max);
+    return false;
 }
 
 /* Opens a workbook at a temporary name beside path, with its formats and
