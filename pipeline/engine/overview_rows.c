@@ -120,22 +120,14 @@ static bool put_rejections(strbuf *out, const config *cfg, const ledger *l, bool
                            const sn_period *period)
 {
     size_t n = 0, count = ledger_count(l);
-    entry_ref *refs = NULL;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < count; i++) {
-            const ledger_entry *e = ledger_get(l, i);
-            if (e->row.status != SOURCE_REJECTED || e->row.id.has_period != has_period ||
-                (has_period && period_compare(&e->row.id.period, period) != 0))
-                continue;
-            if (pass)
-                refs[n] = (entry_ref){e};
-            n++;
-        }
-        if (pass == 0) {
-            if (!(refs = malloc((n ? n : 1) * sizeof *refs)))
-                return false;
-            n = 0;
-        }
+    entry_ref *refs = malloc((count ? count : 1) * sizeof *refs);
+    if (!refs)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        const ledger_entry *e = ledger_get(l, i);
+        if (e->row.status == SOURCE_REJECTED && e->row.id.has_period == has_period &&
+            (!has_period || period_compare(&e->row.id.period, period) == 0))
+            refs[n++] = (entry_ref){e};
     }
     qsort(refs, n, sizeof *refs, compare_seq);
     for (size_t i = 0; i < n; i++)
